@@ -1,0 +1,7 @@
+/* nabla: one header for the whole library. */
+#ifndef NABLA_H
+#define NABLA_H
+#include "nbsys.h"
+#include "nbio.h"
+#include "nbsolvers.h"
+#endif

@@ -1,0 +1,35 @@
+/* nabla sys: start-up, shut-down, version, and the conventions every module
+   follows (PETSc error handling, option prefixes, log events). */
+#ifndef NBSYS_H
+#define NBSYS_H
+
+#include <petscsys.h>
+
+/* PETSc 3.18 has no PETSC_SUCCESS (it arrived in 3.19 as an enum constant). */
+#if PETSC_VERSION_LT(3, 19, 0)
+  #define PETSC_SUCCESS 0
+#endif
+
+/* Start nabla inside PETSc: PetscInitialize, one BLAS thread per MPI rank
+   unless OPENBLAS_NUM_THREADS or OMP_NUM_THREADS is set, registration of
+   nabla's log classes. Use in place of PetscInitialize. */
+PETSC_EXTERN PetscErrorCode NbInitialize(int *argc, char ***argv, const char file[], const char help[]);
+PETSC_EXTERN PetscErrorCode NbFinalize(void);
+
+/* The nabla version string, e.g. "0.1.0". */
+PETSC_EXTERN const char *NbVersion(void);
+
+/* A one-line description of the libraries nabla runs on (PETSc, HDF5, MPI,
+   OpenBLAS core and threads), for run metadata and -log_view headers. */
+PETSC_EXTERN PetscErrorCode NbGetLibraryVersions(char buf[], size_t len);
+
+/* The OpenBLAS kernel family in use ("Haswell", "Prescott", ...). */
+PETSC_EXTERN const char *NbBLASCoreName(void);
+
+/* nabla's log class; every expensive phase is a PetscLogEvent of it. */
+PETSC_EXTERN PetscClassId NB_CLASSID;
+
+/* Wall-clock seconds (MPI_Wtime). */
+PETSC_EXTERN double NbWallTime(void);
+
+#endif
