@@ -43,12 +43,37 @@ PetscErrorCode NbGetLibraryVersions(char buf[], size_t len)
 
 PetscErrorCode NbInitialize(int *argc, char ***argv, const char file[], const char help[])
 {
-  PetscFunctionBegin;
+  PetscErrorCode ierr;
+
   /* With several MPI ranks per node, OpenBLAS's default of one thread per core
      oversubscribes the machine; the user's explicit choice wins. */
   if (!getenv("OPENBLAS_NUM_THREADS") && !getenv("OMP_NUM_THREADS")) openblas_set_num_threads(1);
-  PetscCall(PetscInitialize(argc, argv, file, help));
+  ierr = PetscInitialize(argc, argv, file, help);
+  if (ierr) return ierr;
+  PetscFunctionBegin;
   if (!NB_CLASSID) PetscCall(PetscClassIdRegister("nabla", &NB_CLASSID));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* A misspelled option is silently ignored by PETSc unless -options_left is
+   given. nabla treats it as the user error it usually is: programs call this
+   when the work is done but before the output file is completed, so a run
+   with an ignored option fails with the option's name and leaves no file
+   that looks valid. -options_left (any value) turns the check off. */
+PetscErrorCode NbOptionsCheckUnused(MPI_Comm comm)
+{
+  PetscInt  n, nleft;
+  char    **names, **values;
+  PetscBool set, dummy;
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsGetBool(NULL, NULL, "-options_left", &dummy, &set));
+  if (set) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(PetscOptionsLeftGet(NULL, &n, &names, &values));
+  for (PetscInt i = 0; i < n; i++) PetscCall(PetscPrintf(comm, "nabla: option -%s%s%s was not used\n", names[i], values[i] ? " " : "", values[i] ? values[i] : ""));
+  nleft = n;
+  PetscCall(PetscOptionsLeftRestore(NULL, &n, &names, &values));
+  PetscCheck(nleft == 0, comm, PETSC_ERR_USER_INPUT, "%d option(s) were not used (listed above): misspelled, or not applicable to this run. See -help for this program's options, or pass -options_left no to ignore unused options", (int)nleft);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -16,6 +16,11 @@
 PETSC_EXTERN PetscErrorCode NbInitialize(int *argc, char ***argv, const char file[], const char help[]);
 PETSC_EXTERN PetscErrorCode NbFinalize(void);
 
+/* Fails, naming them, if options were given that nothing used (misspelled
+   or not applicable); call before completing the output. -options_left
+   turns the check off. */
+PETSC_EXTERN PetscErrorCode NbOptionsCheckUnused(MPI_Comm);
+
 /* The nabla version string, e.g. "0.1.0". */
 PETSC_EXTERN const char *NbVersion(void);
 

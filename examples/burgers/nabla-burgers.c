@@ -37,11 +37,7 @@ static PetscErrorCode Run(void)
   PetscCall(PetscOptionsBool("-burgers_view", "Describe the problem and its solver", "NbBurgersView", view, &view, NULL));
   PetscOptionsEnd();
   PetscCall(PetscFunctionListFind(methods, method, &run));
-  if (!run) {
-    char *names = NULL;
-    PetscCall(PetscFunctionListGet(methods, (const char ***)&names, NULL));
-    SETERRQ(PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-method %s is unknown: choose one of the methods listed by -help", method);
-  }
+  PetscCheck(run, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-method %s is unknown: choose one of the methods listed by -help (reference)", method);
 
   PetscCall(NbBurgersCreate(PETSC_COMM_WORLD, &b));
   PetscCall(NbBurgersSetFromOptions(b));
@@ -56,6 +52,7 @@ static PetscErrorCode Run(void)
   PetscCall(NbReportCreate(PETSC_COMM_WORLD, title, &rep));
   PetscCall((*run)(b, out, rep));
   PetscCall(NbReportPrint(rep, out));
+  PetscCall(NbOptionsCheckUnused(PETSC_COMM_WORLD));
   PetscCall(NbOutputClose(out));
   {
     const char *fname;
