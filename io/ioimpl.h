@@ -10,6 +10,15 @@ typedef struct {
   PetscInt ncomp; /* 1 scalar, 3 vector */
 } NbOutputField;
 
+typedef struct {
+  char      name[64];
+  PetscInt  index;   /* this set's number among the sets called name */
+  PetscInt  npoints; /* global */
+  PetscReal tag;
+  PetscInt  nfields;
+  char      fields[8][64];
+} NbOutputPointSet;
+
 struct _p_NbOutput {
   MPI_Comm       comm;
   char           filename[PETSC_MAX_PATH_LEN];
@@ -26,9 +35,13 @@ struct _p_NbOutput {
   PetscReal     *times;
   PetscInt       nfields, capfields;
   NbOutputField *fields;
+  /* point clouds */
+  PetscInt          nsets, capsets;
+  NbOutputPointSet *sets;
 };
 
 PETSC_INTERN PetscErrorCode NbOutputWriteXDMF_Private(NbOutput);
+PETSC_INTERN PetscErrorCode NbOutputWritePointsXDMF_Private(NbOutput);
 PETSC_INTERN PetscErrorCode NbH5WriteRealArray_Private(PetscViewer, const char path[], PetscInt n, const PetscReal a[]);
 PETSC_INTERN PetscErrorCode NbH5ReadRealArray_Private(PetscViewer, const char path[], PetscInt *n, PetscReal **a);
 #define NB_STEP_GROUP_FMT "/steps/%06d"

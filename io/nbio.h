@@ -11,6 +11,7 @@
                              ParaView sees a 3-vector)
      /metadata               attributes: program, options, ranks, versions,
                              wall time, and the run's results
+     /points/<name>/NNNNNN   point clouds (see NbOutputWritePoints)
    The file is written as NAME.h5.partial and renamed to NAME.h5 only when
    complete; NAME.xmf is written after that. A failed or interrupted run
    never leaves a file that looks complete. */
@@ -36,6 +37,14 @@ PETSC_EXTERN PetscErrorCode NbOutputBeginStep(NbOutput, PetscReal t);
 /* A DMDA vector on the grid: dof 1 is a scalar field, dof > 1 a vector. */
 PETSC_EXTERN PetscErrorCode NbOutputWriteField(NbOutput, const char name[], Vec);
 PETSC_EXTERN PetscErrorCode NbOutputEndStep(NbOutput);
+/* Point clouds (collocation points, samples), one set per call: every rank
+   passes its own npoints points of cdim <= 3 coordinates (space-time (x, t)
+   is stored as (x, t, 0)) and up to 8 per-point fields. Stored as
+   /points/<name>/NNNNNN/{coords [N][3], <field> [N]} with attribute tag (the
+   training round or iteration), and described in the sidecar
+   NAME-<name>.xmf, a time series over the sets (Time = tag) of Polyvertex
+   grids that ParaView opens. Collective. */
+PETSC_EXTERN PetscErrorCode NbOutputWritePoints(NbOutput, const char name[], PetscReal tag, PetscInt npoints, PetscInt cdim, const PetscReal coords[], PetscInt nfields, const char *const fieldnames[], const PetscReal *const fields[]);
 /* Run metadata and results, attributes of /metadata. */
 PETSC_EXTERN PetscErrorCode NbOutputSetMetadataString(NbOutput, const char key[], const char value[]);
 PETSC_EXTERN PetscErrorCode NbOutputSetMetadataReal(NbOutput, const char key[], PetscReal value);

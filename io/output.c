@@ -8,11 +8,14 @@
 #include <time.h>
 #include <unistd.h>
 
+static PetscLogEvent NB_OutputWrite;
+
 PetscErrorCode NbOutputCreate(MPI_Comm comm, NbOutput *out)
 {
   NbOutput o;
 
   PetscFunctionBegin;
+  if (!NB_OutputWrite) PetscCall(PetscLogEventRegister("NbOutputWrite", NB_CLASSID, &NB_OutputWrite));
   PetscCall(PetscNew(&o));
   o->comm = comm;
   o->xdmf = PETSC_TRUE;
@@ -229,9 +232,11 @@ PetscErrorCode NbOutputWriteField(NbOutput o, const char name[], Vec v)
   PetscCall(PetscStrallocpy(oldname, &saved));
   PetscCall(PetscObjectSetName((PetscObject)w, name));
   PetscCall(PetscSNPrintf(group, sizeof(group), NB_STEP_GROUP_FMT, (int)o->nsteps));
+  PetscCall(PetscLogEventBegin(NB_OutputWrite, 0, 0, 0, 0));
   PetscCall(PetscViewerHDF5PushGroup(o->viewer, group));
   PetscCall(VecView(w, o->viewer));
   PetscCall(PetscViewerHDF5PopGroup(o->viewer));
+  PetscCall(PetscLogEventEnd(NB_OutputWrite, 0, 0, 0, 0));
   PetscCall(PetscObjectSetName((PetscObject)w, saved));
   PetscCall(PetscFree(saved));
   PetscCall(VecDestroy(&v3));
@@ -320,7 +325,10 @@ PetscErrorCode NbOutputClose(NbOutput o)
   PetscCallMPI(MPI_Bcast(&err, 1, MPI_INT, 0, o->comm));
   PetscCheck(!err, o->comm, PETSC_ERR_FILE_WRITE, "Cannot rename %s to %s: %s", o->partial, o->filename, strerror(err));
   o->closed = PETSC_TRUE;
-  if (o->xdmf) PetscCall(NbOutputWriteXDMF_Private(o));
+  if (o->xdmf) {
+    PetscCall(NbOutputWriteXDMF_Private(o));
+    PetscCall(NbOutputWritePointsXDMF_Private(o));
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -338,6 +346,7 @@ PetscErrorCode NbOutputDestroy(NbOutput *out)
   }
   PetscCall(PetscFree(o->times));
   PetscCall(PetscFree(o->fields));
+  PetscCall(PetscFree(o->sets));
   PetscCall(PetscFree(o));
   *out = NULL;
   PetscFunctionReturn(PETSC_SUCCESS);
