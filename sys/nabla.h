@@ -4,4 +4,5 @@
 #include "nbsys.h"
 #include "nbio.h"
 #include "nbsolvers.h"
+#include "nbuq.h"
 #endif
