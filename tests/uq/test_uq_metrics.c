@@ -47,9 +47,9 @@ static PetscErrorCode Run(void)
     PetscCheck(PetscAbsReal(ess / expect - 1) < 0.1, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "ESS %g vs %g", (double)ess, (double)expect);
     /* R-hat's sampling spread at this size is ~1e-3 */
     PetscCheck(rhat < 1.005, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "R-hat %g", (double)rhat);
-    for (PetscInt t = 0; t < n; t++) x[t] += 1.0; /* chain 0 sits one sd away: not converged */
+    for (PetscInt t = 0; t < n; t++) x[t] += 2.0; /* chain 0 sits two sd away: not converged */
     PetscCall(NbSplitRhat(m, n, x, &rhat));
-    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "one chain shifted by 1 sd: R-hat %.3f\n", (double)rhat));
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "one chain shifted by 2 sd: R-hat %.3f\n", (double)rhat));
     PetscCheck(rhat > 1.1, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "R-hat %g does not flag a stuck chain", (double)rhat);
     PetscCall(PetscFree(x));
   }
