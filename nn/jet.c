@@ -1,0 +1,310 @@
+/* Jets: forward-mode derivatives with respect to input coordinates, carried
+   through the graph as extra components of a tensor (value, first
+   derivatives, requested second derivatives), each op propagating them with
+   the chain rule up to second order:
+     y = f(z):   y_i = f'(z) z_i,   y_pq = f''(z) z_p z_q + f'(z) z_pq
+     y = a b:    y_i = a_i b + a b_i,   y_pq = a_pq b + a_p b_q + a_q b_p + a b_pq
+   Matrix products and sums are linear, so they act on every component alike.
+   Because the jet components are ordinary node values with exact backward
+   rules, reverse mode through them gives the exact parameter gradient of any
+   residual built from u, u_x, u_xx, ... (the same structure as Taylor-mode
+   AD, Bettencourt, Johnson & Duvenaud 2019, truncated at order two). */
+#pragma GCC optimize("fp-contract=fast")
+#include "nnimpl.h"
+#include <string.h>
+
+PetscBool NbJetSpecEqual_Private(const NbJetSpec *a, const NbJetSpec *b)
+{
+  if (a == b) return PETSC_TRUE;
+  if (!a || !b || a->K != b->K || a->nfirst != b->nfirst || a->ncoord != b->ncoord) return PETSC_FALSE;
+  for (PetscInt c = 0; c < a->K; c++)
+    if (strcmp(a->name[c], b->name[c])) return PETSC_FALSE;
+  return PETSC_TRUE;
+}
+
+static PetscErrorCode SplitLetters(const char s[], char out[], PetscInt max, PetscInt *n, const char what[])
+{
+  PetscInt k = 0;
+
+  PetscFunctionBegin;
+  *n = 0;
+  for (const char *c = s; *c; c++) {
+    if (*c == ',' || *c == ' ') continue;
+    PetscCheck((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z'), PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "Jet %s '%s': coordinate names are single letters separated by commas, like \"x,t\"", what, s);
+    PetscCheck(c[1] == 0 || c[1] == ',' || c[1] == ' ', PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "Jet %s '%s': coordinate names are single letters separated by commas, like \"x,t\"", what, s);
+    PetscCheck(k < max, PETSC_COMM_SELF, PETSC_ERR_SUP, "Jet %s '%s': at most %" PetscInt_FMT " coordinates", what, s, max);
+    out[k++] = *c;
+  }
+  *n = k;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscInt CoordIndex(const NbJetSpec *J, char c)
+{
+  for (PetscInt i = 0; i < J->ncoord; i++)
+    if (J->coord[i] == c) return i;
+  return -1;
+}
+
+static PetscInt FirstIndex(const NbJetSpec *J, PetscInt coord)
+{
+  for (PetscInt i = 0; i < J->nfirst; i++)
+    if (J->first[i] == coord) return i;
+  return -1;
+}
+
+PetscErrorCode NbJetSpecCreate_Private(NbGraph g, const char coords[], const char derivs[], const NbJetSpec **spec)
+{
+  NbJetSpec *J;
+  char       tok[NB_JET_MAX][4];
+  PetscInt   ntok = 0, len = 0;
+
+  PetscFunctionBegin;
+  PetscCheck(g->njets < (PetscInt)PETSC_STATIC_ARRAY_LENGTH(g->jets), g->comm, PETSC_ERR_SUP, "At most %d jet seeds per graph", (int)PETSC_STATIC_ARRAY_LENGTH(g->jets));
+  PetscCall(PetscNew(&J));
+  g->jets[g->njets++] = J;
+  PetscCall(SplitLetters(coords, J->coord, NB_COORD_MAX, &J->ncoord, "coordinates"));
+  for (const char *c = derivs;; c++) {
+    if (*c == ',' || *c == ' ' || *c == 0) {
+      if (len) {
+        PetscCheck(len <= 2, g->comm, PETSC_ERR_SUP, "Jet derivative '%.*s' in '%s': only first (\"x\") and second (\"xx\", \"xt\") derivatives are supported", (int)len, c - len, derivs);
+        PetscCheck(ntok < NB_JET_MAX, g->comm, PETSC_ERR_SUP, "Jet '%s': too many derivatives", derivs);
+        PetscCall(PetscMemzero(tok[ntok], sizeof(tok[ntok])));
+        PetscCall(PetscMemcpy(tok[ntok], c - len, len));
+        ntok++;
+      }
+      len = 0;
+      if (*c == 0) break;
+    } else len++;
+  }
+  /* first derivatives: the requested ones in order, then those second ones need */
+  for (PetscInt pass = 0; pass < 2; pass++)
+    for (PetscInt t = 0; t < ntok; t++) {
+      PetscInt nl = (PetscInt)strlen(tok[t]);
+      if ((pass == 0) != (nl == 1)) continue;
+      for (PetscInt l = 0; l < nl; l++) {
+        PetscInt c = CoordIndex(J, tok[t][l]);
+        PetscCheck(c >= 0, g->comm, PETSC_ERR_ARG_WRONG, "Jet derivative '%s': '%c' is not one of the coordinates '%s'", tok[t], tok[t][l], coords);
+        if (FirstIndex(J, c) < 0) {
+          PetscCheck(1 + J->nfirst < NB_JET_MAX, g->comm, PETSC_ERR_SUP, "Jet '%s': too many components", derivs);
+          J->first[J->nfirst++] = c;
+        }
+      }
+    }
+  for (PetscInt t = 0; t < ntok; t++) {
+    PetscInt p, q, dup = 0;
+    if (strlen(tok[t]) != 2) continue;
+    p = FirstIndex(J, CoordIndex(J, tok[t][0]));
+    q = FirstIndex(J, CoordIndex(J, tok[t][1]));
+    if (p > q) {
+      PetscInt s = p;
+      p          = q;
+      q          = s;
+    }
+    for (PetscInt s = 0; s < J->nsecond; s++) dup |= J->pair[s][0] == p && J->pair[s][1] == q;
+    if (dup) continue;
+    PetscCheck(1 + J->nfirst + J->nsecond < NB_JET_MAX, g->comm, PETSC_ERR_SUP, "Jet '%s': too many components", derivs);
+    J->pair[J->nsecond][0] = p;
+    J->pair[J->nsecond][1] = q;
+    J->nsecond++;
+  }
+  J->K = 1 + J->nfirst + J->nsecond;
+  for (PetscInt i = 0; i < J->nfirst; i++) J->name[1 + i][0] = J->coord[J->first[i]];
+  for (PetscInt s = 0; s < J->nsecond; s++) {
+    J->name[1 + J->nfirst + s][0] = J->coord[J->first[J->pair[s][0]]];
+    J->name[1 + J->nfirst + s][1] = J->coord[J->first[J->pair[s][1]]];
+  }
+  *spec = J;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbJetFindComponent_Private(const NbJetSpec *J, const char d[], PetscInt *comp)
+{
+  size_t len;
+
+  PetscFunctionBegin;
+  *comp = -1;
+  PetscCall(PetscStrlen(d, &len));
+  if (len == 0 || (len == 1 && d[0] == 'u')) *comp = 0;
+  for (PetscInt c = 1; c < J->K; c++) {
+    const char *n = J->name[c];
+    if (len == 1 && n[1] == 0 && n[0] == d[0]) *comp = c;
+    if (len == 2 && n[1] && ((n[0] == d[0] && n[1] == d[1]) || (n[0] == d[1] && n[1] == d[0]))) *comp = c;
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* ------------------------------------------------------------ jet kernels */
+void NbJetUnaryForward_Private(const NbJetSpec *J, PetscInt T, PetscInt n, const PetscReal *z, PetscReal *y, const PetscReal *f1, const PetscReal *f2)
+{
+  for (PetscInt i = 1; i <= J->nfirst; i++) {
+    const PetscReal *restrict zi = z + i * T;
+    PetscReal *restrict yi       = y + i * T;
+    for (PetscInt l = 0; l < n; l++) yi[l] = f1[l] * zi[l];
+  }
+  for (PetscInt s = 0; s < J->nsecond; s++) {
+    PetscInt         c = 1 + J->nfirst + s;
+    const PetscReal *restrict zp = z + (1 + J->pair[s][0]) * T, *restrict zq = z + (1 + J->pair[s][1]) * T, *restrict zs = z + c * T;
+    PetscReal *restrict ys = y + c * T;
+    for (PetscInt l = 0; l < n; l++) ys[l] = f2[l] * zp[l] * zq[l] + f1[l] * zs[l];
+  }
+}
+
+void NbJetUnaryBackward_Private(const NbJetSpec *J, PetscInt T, PetscInt n, const PetscReal *z, const PetscReal *gy, PetscReal *gz, const PetscReal *f1, const PetscReal *f2, const PetscReal *f3)
+{
+  PetscReal *restrict g0 = gz;
+  const PetscReal *restrict gy0 = gy;
+
+  for (PetscInt l = 0; l < n; l++) g0[l] += gy0[l] * f1[l];
+  for (PetscInt i = 1; i <= J->nfirst; i++) {
+    const PetscReal *restrict zi = z + i * T, *restrict gyi = gy + i * T;
+    PetscReal *restrict gzi      = gz + i * T;
+    for (PetscInt l = 0; l < n; l++) {
+      g0[l] += gyi[l] * f2[l] * zi[l];
+      gzi[l] += gyi[l] * f1[l];
+    }
+  }
+  for (PetscInt s = 0; s < J->nsecond; s++) {
+    PetscInt         c = 1 + J->nfirst + s, p = 1 + J->pair[s][0], q = 1 + J->pair[s][1];
+    const PetscReal *restrict zp = z + p * T, *restrict zq = z + q * T, *restrict zs = z + c * T, *restrict gys = gy + c * T;
+    PetscReal *restrict gzs = gz + c * T, *restrict gzp = gz + p * T, *restrict gzq = gz + q * T;
+    for (PetscInt l = 0; l < n; l++) {
+      g0[l] += gys[l] * (f3[l] * zp[l] * zq[l] + f2[l] * zs[l]);
+      gzs[l] += gys[l] * f1[l];
+    }
+    for (PetscInt l = 0; l < n; l++) gzp[l] += gys[l] * f2[l] * zq[l];
+    for (PetscInt l = 0; l < n; l++) gzq[l] += gys[l] * f2[l] * zp[l];
+  }
+}
+
+void NbJetMulForward_Private(const NbJetSpec *J, PetscInt T, PetscInt n, const PetscReal *a, const PetscReal *b, PetscReal *y)
+{
+  for (PetscInt l = 0; l < n; l++) y[l] = a[l] * b[l];
+  for (PetscInt i = 1; i <= J->nfirst; i++)
+    for (PetscInt l = 0; l < n; l++) y[i * T + l] = a[i * T + l] * b[l] + a[l] * b[i * T + l];
+  for (PetscInt s = 0; s < J->nsecond; s++) {
+    PetscInt c = 1 + J->nfirst + s, p = 1 + J->pair[s][0], q = 1 + J->pair[s][1];
+    for (PetscInt l = 0; l < n; l++) y[c * T + l] = a[c * T + l] * b[l] + a[p * T + l] * b[q * T + l] + a[q * T + l] * b[p * T + l] + a[l] * b[c * T + l];
+  }
+}
+
+/* reverse of the product rule for one factor: ga += d(a b)/da^T gy */
+static void JetMulBackwardOne(const NbJetSpec *J, PetscInt T, PetscInt n, const PetscReal *b, const PetscReal *gy, PetscReal *ga)
+{
+  for (PetscInt l = 0; l < n; l++) ga[l] += gy[l] * b[l];
+  for (PetscInt i = 1; i <= J->nfirst; i++)
+    for (PetscInt l = 0; l < n; l++) {
+      ga[l] += gy[i * T + l] * b[i * T + l];
+      ga[i * T + l] += gy[i * T + l] * b[l];
+    }
+  for (PetscInt s = 0; s < J->nsecond; s++) {
+    PetscInt c = 1 + J->nfirst + s, p = 1 + J->pair[s][0], q = 1 + J->pair[s][1];
+    for (PetscInt l = 0; l < n; l++) {
+      ga[l] += gy[c * T + l] * b[c * T + l];
+      ga[c * T + l] += gy[c * T + l] * b[l];
+      ga[p * T + l] += gy[c * T + l] * b[q * T + l];
+      ga[q * T + l] += gy[c * T + l] * b[p * T + l];
+    }
+  }
+}
+
+void NbJetMulBackward_Private(const NbJetSpec *J, PetscInt T, PetscInt n, const PetscReal *a, const PetscReal *b, const PetscReal *gy, PetscReal *ga, PetscReal *gb)
+{
+  if (ga) JetMulBackwardOne(J, T, n, b, gy, ga);
+  if (gb) JetMulBackwardOne(J, T, n, a, gy, gb);
+}
+
+/* ------------------------------------------------------------ seed and views */
+static PetscErrorCode SeedForward(NbNode y, const NbTile *t)
+{
+  NbNode           x = y->in[0];
+  const NbJetSpec *J = y->jet;
+
+  PetscFunctionBegin;
+  for (PetscInt p = 0; p < y->cols; p++) {
+    PetscReal *yp = y->val + p * y->ld;
+    PetscCall(PetscArraycpy(yp, x->val + p * x->ld, t->n8));
+    for (PetscInt c = 1; c < y->K; c++) {
+      PetscReal s = (c <= J->nfirst && J->first[c - 1] == p) ? 1.0 : 0.0;
+      for (PetscInt l = 0; l < t->n8; l++) yp[c * y->T + l] = s;
+    }
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode SeedBackward(NbNode y, const NbTile *t, const PetscBool need[])
+{
+  NbNode x = y->in[0];
+
+  PetscFunctionBegin;
+  for (PetscInt p = 0; p < y->cols; p++)
+    for (PetscInt l = 0; l < t->n8; l++) x->grad[p * x->ld + l] += y->grad[p * y->ld + l];
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static const NbOp OpSeed = {"jetseed", SeedForward, SeedBackward, NB_PARTIAL_NONE};
+
+PetscErrorCode NbTensorJetSeed(NbTensor x, const char coords[], const char derivs[], NbTensor *y)
+{
+  NbGraph          g = x->g;
+  const NbJetSpec *J;
+  NbNode           v;
+
+  PetscFunctionBegin;
+  PetscCheck(x->kind == NB_KIND_POINT && x->K == 1, g->comm, PETSC_ERR_ARG_WRONG, "NbTensorJetSeed: the coordinates must be a plain point tensor (an input, or points computed from one)");
+  PetscCall(NbJetSpecCreate_Private(g, coords, derivs, &J));
+  PetscCheck(J->ncoord == x->cols, g->comm, PETSC_ERR_ARG_SIZ, "NbTensorJetSeed: '%s' names %" PetscInt_FMT " coordinates but the tensor has %" PetscInt_FMT " columns", coords, J->ncoord, x->cols);
+  PetscCall(NbNodeCreate_Private(g, &OpSeed, 1, &x, &v));
+  PetscCall(NbNodeSetShapeLike_Private(v, x, x->cols));
+  v->K   = J->K;
+  v->jet = J;
+  *y     = v;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* views share the parent's storage: no copy forward, nothing to do backward */
+static PetscErrorCode ComponentForward(NbNode y, const NbTile *t)
+{
+  NbNode   x   = y->in[0];
+  PetscInt off = y->iarg[0] * x->T;
+
+  PetscFunctionBegin;
+  y->val  = x->val + off;
+  y->grad = x->grad ? x->grad + off : NULL;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static const NbOp OpComponent = {"jetcomp", ComponentForward, NULL, NB_PARTIAL_LINEAR};
+
+PetscErrorCode NbTensorJetComponent(NbTensor x, const char deriv[], NbTensor *y)
+{
+  NbGraph  g = x->g;
+  PetscInt c = 0;
+  NbNode   v;
+
+  PetscFunctionBegin;
+  if (x->K == 1) {
+    size_t len;
+    PetscCall(PetscStrlen(deriv, &len));
+    PetscCheck(len == 0, g->comm, PETSC_ERR_ARG_WRONG, "NbTensorJetComponent: the tensor carries no jet, so it has no derivative '%s'; seed the input with NbTensorJetSeed", deriv);
+    *y = x;
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  PetscCall(NbJetFindComponent_Private(x->jet, deriv, &c));
+  if (c < 0) {
+    char list[128] = "value";
+    for (PetscInt k = 1; k < x->jet->K; k++) {
+      PetscCall(PetscStrlcat(list, ", ", sizeof(list)));
+      PetscCall(PetscStrlcat(list, x->jet->name[k], sizeof(list)));
+    }
+    SETERRQ(g->comm, PETSC_ERR_ARG_WRONG, "NbTensorJetComponent: the jet carries no derivative '%s' (it has: %s); request it in NbTensorJetSeed", deriv, list);
+  }
+  PetscCall(NbNodeCreate_Private(g, &OpComponent, 1, &x, &v));
+  PetscCall(NbNodeSetShapeLike_Private(v, x, x->cols));
+  v->K       = 1;
+  v->jet     = NULL;
+  v->isview  = PETSC_TRUE;
+  v->iarg[0] = c;
+  *y         = v;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

@@ -1,0 +1,213 @@
+/* nabla's small-matrix kernels and vector math for PINN shapes.
+
+   Tensors are feature-major ([feature][point]), so a product with a small
+   weight matrix vectorises over points whatever the layer width: every lane
+   of an AVX-512 register does useful work for widths 20, 64 or 1, where a
+   point-major BLAS call on 10000 x 20 x 20 wastes lanes and spends its time
+   in packing. The weight entries are broadcast scalars from L1.
+
+   Written with GCC vector extensions (8 doubles): with -march=native they
+   become AVX-512 instructions, without it the compiler splits them. ISO C
+   mode (-std=c11) turns off FMA contraction; the pragma below allows it here
+   (results stay deterministic: the same binary does the same arithmetic on
+   every rank). */
+#pragma GCC optimize("fp-contract=fast")
+#include "nnimpl.h"
+#include <string.h>
+
+typedef double  v8d __attribute__((vector_size(64)));
+typedef int64_t v8l __attribute__((vector_size(64)));
+
+static inline v8d Ld(const PetscReal *p)
+{
+  v8d v;
+  memcpy(&v, p, sizeof(v));
+  return v;
+}
+static inline void St(PetscReal *p, v8d v) { memcpy(p, &v, sizeof(v)); }
+static inline v8d  Splat(PetscReal a) { return (v8d){a, a, a, a, a, a, a, a}; }
+static inline v8d  Sel(v8l m, v8d a, v8d b) { return (v8d)(((v8l)a & m) | ((v8l)b & ~m)); }
+static inline PetscReal Hsum(v8d v)
+{
+  return ((v[0] + v[4]) + (v[1] + v[5])) + ((v[2] + v[6]) + (v[3] + v[7]));
+}
+
+/* ------------------------------------------------------------------ GEMM
+   Micro-kernel: MR output features x NV vectors of 8 lanes. Per p it loads
+   NV vectors of X and MR broadcasts of A for MR*NV FMAs (4x4: 8 loads per 16
+   FMAs, within Zen 4's and Skylake's load bandwidth). */
+#define NB_MR 4
+#define NB_NV 4
+
+static inline __attribute__((always_inline)) void Micro(const int MR, const int NV, PetscInt k, const PetscReal *A, PetscInt sap, PetscInt saj, const PetscReal *X, PetscInt ldx, PetscReal *Y, PetscInt ldy, PetscBool add)
+{
+  v8d c[NB_MR][NB_NV];
+
+  for (int r = 0; r < MR; r++)
+    for (int v = 0; v < NV; v++) c[r][v] = add ? Ld(Y + r * ldy + 8 * v) : Splat(0);
+  for (PetscInt p = 0; p < k; p++) {
+    const PetscReal *x = X + p * ldx, *a = A + p * sap;
+    v8d              xv[NB_NV];
+    for (int v = 0; v < NV; v++) xv[v] = Ld(x + 8 * v);
+    for (int r = 0; r < MR; r++) {
+      PetscReal ar = a[r * saj];
+      for (int v = 0; v < NV; v++) c[r][v] += ar * xv[v];
+    }
+  }
+  for (int r = 0; r < MR; r++)
+    for (int v = 0; v < NV; v++) St(Y + r * ldy + 8 * v, c[r][v]);
+}
+
+static inline __attribute__((always_inline)) void Panel(const int NV, PetscInt m, PetscInt k, const PetscReal *A, PetscInt sap, PetscInt saj, const PetscReal *X, PetscInt ldx, PetscReal *Y, PetscInt ldy, PetscBool add)
+{
+  PetscInt j = 0;
+  for (; j + NB_MR <= m; j += NB_MR) Micro(NB_MR, NV, k, A + j * saj, sap, saj, X, ldx, Y + j * ldy, ldy, add);
+  for (; j < m; j++) Micro(1, NV, k, A + j * saj, sap, saj, X, ldx, Y + j * ldy, ldy, add);
+}
+
+void NbGemmFM(PetscInt m, PetscInt k, PetscInt nl, const PetscReal *A, PetscInt sap, PetscInt saj, const PetscReal *X, PetscInt ldx, PetscReal *Y, PetscInt ldy, PetscBool add)
+{
+  PetscInt l = 0;
+
+  for (; l + 8 * NB_NV <= nl; l += 8 * NB_NV) Panel(NB_NV, m, k, A, sap, saj, X + l, ldx, Y + l, ldy, add);
+  for (; l + 8 <= nl; l += 8) Panel(1, m, k, A, sap, saj, X + l, ldx, Y + l, ldy, add);
+  for (; l < nl; l++)
+    for (PetscInt j = 0; j < m; j++) {
+      PetscReal s = add ? Y[j * ldy + l] : 0;
+      for (PetscInt p = 0; p < k; p++) s += A[p * sap + j * saj] * X[p * ldx + l];
+      Y[j * ldy + l] = s;
+    }
+}
+
+/* G(p,j) += sum_l X[p][l] D[j][l]: blocks of 4 x 4 dot products over lanes,
+   16 accumulators, 8 loads per 16 FMAs; a partial last vector is read
+   through a zero-padded copy so lanes >= nl never contribute. */
+static inline __attribute__((always_inline)) void DotMicro(const int MP, const int MJ, PetscInt nl, const PetscReal *X, PetscInt ldx, const PetscReal *D, PetscInt ldd, PetscReal *G, PetscInt sgp, PetscInt sgj)
+{
+  v8d      c[4][4];
+  PetscInt l = 0;
+
+  for (int a = 0; a < MP; a++)
+    for (int b = 0; b < MJ; b++) c[a][b] = Splat(0);
+  for (; l + 8 <= nl; l += 8) {
+    v8d xv[4], dv[4];
+    for (int a = 0; a < MP; a++) xv[a] = Ld(X + a * ldx + l);
+    for (int b = 0; b < MJ; b++) dv[b] = Ld(D + b * ldd + l);
+    for (int a = 0; a < MP; a++)
+      for (int b = 0; b < MJ; b++) c[a][b] += xv[a] * dv[b];
+  }
+  if (l < nl) {
+    PetscReal xt[4][8], dt[4][8];
+    v8d       xv[4], dv[4];
+    memset(xt, 0, sizeof(xt));
+    memset(dt, 0, sizeof(dt));
+    for (int a = 0; a < MP; a++) memcpy(xt[a], X + a * ldx + l, (size_t)(nl - l) * sizeof(PetscReal));
+    for (int b = 0; b < MJ; b++) memcpy(dt[b], D + b * ldd + l, (size_t)(nl - l) * sizeof(PetscReal));
+    for (int a = 0; a < MP; a++) xv[a] = Ld(xt[a]);
+    for (int b = 0; b < MJ; b++) dv[b] = Ld(dt[b]);
+    for (int a = 0; a < MP; a++)
+      for (int b = 0; b < MJ; b++) c[a][b] += xv[a] * dv[b];
+  }
+  for (int a = 0; a < MP; a++)
+    for (int b = 0; b < MJ; b++) G[a * sgp + b * sgj] += Hsum(c[a][b]);
+}
+
+void NbGemmDotFM(PetscInt k, PetscInt m, PetscInt nl, const PetscReal *X, PetscInt ldx, const PetscReal *D, PetscInt ldd, PetscReal *G, PetscInt sgp, PetscInt sgj)
+{
+  PetscInt p = 0;
+
+  for (; p + 4 <= k; p += 4) {
+    PetscInt j = 0;
+    for (; j + 4 <= m; j += 4) DotMicro(4, 4, nl, X + p * ldx, ldx, D + j * ldd, ldd, G + p * sgp + j * sgj, sgp, sgj);
+    for (; j < m; j++) DotMicro(4, 1, nl, X + p * ldx, ldx, D + j * ldd, ldd, G + p * sgp + j * sgj, sgp, sgj);
+  }
+  for (; p < k; p++) {
+    PetscInt j = 0;
+    for (; j + 4 <= m; j += 4) DotMicro(1, 4, nl, X + p * ldx, ldx, D + j * ldd, ldd, G + p * sgp + j * sgj, sgp, sgj);
+    for (; j < m; j++) DotMicro(1, 1, nl, X + p * ldx, ldx, D + j * ldd, ldd, G + p * sgp + j * sgj, sgp, sgj);
+  }
+}
+
+/* ---------------------------------------------------------- vector math
+   exp and expm1 by Cody-Waite reduction x = k ln2 + r, |r| <= ln2/2, and the
+   Taylor polynomial of e^r - 1 to degree 13 (truncation < 5e-18 relative).
+   expm1 = 2^k q + (2^k - 1) has no cancellation when k = 0, which keeps tanh
+   accurate near 0 (Tang 1992 uses the same split). */
+static const PetscReal kLn2Hi = 0x1.62e42fee00000p-1, kLn2Lo = 0x1.a39ef35793c76p-33, kLog2e = 0x1.71547652b82fep0, kShift = 0x1.8p52;
+
+static inline v8d ExpM1Poly(v8d r)
+{
+  v8d q = Splat(1.0 / 6227020800.0);
+  q     = q * r + 1.0 / 479001600.0;
+  q     = q * r + 1.0 / 39916800.0;
+  q     = q * r + 1.0 / 3628800.0;
+  q     = q * r + 1.0 / 362880.0;
+  q     = q * r + 1.0 / 40320.0;
+  q     = q * r + 1.0 / 5040.0;
+  q     = q * r + 1.0 / 720.0;
+  q     = q * r + 1.0 / 120.0;
+  q     = q * r + 1.0 / 24.0;
+  q     = q * r + 1.0 / 6.0;
+  q     = q * r + 0.5;
+  q     = q * r + 1.0;
+  return q * r;
+}
+
+/* x clamped to [-708, 709] by the callers; returns q and 2^k with e^x = 2^k (1 + q) */
+static inline void ExpReduce(v8d x, v8d *q, v8d *s)
+{
+  v8d t  = x * kLog2e + kShift;
+  v8d kf = t - kShift;
+  v8l ki = (v8l)t - (v8l)Splat(kShift);
+  v8d r  = (x - kf * kLn2Hi) - kf * kLn2Lo;
+  *q     = ExpM1Poly(r);
+  *s     = (v8d)((ki + 1023) << 52);
+}
+
+static inline v8d Clamp(v8d x, PetscReal lo, PetscReal hi)
+{
+  x = Sel(x < lo, Splat(lo), x);
+  return Sel(x > hi, Splat(hi), x);
+}
+
+static inline v8d VExp(v8d x)
+{
+  v8d q, s;
+  ExpReduce(Clamp(x, -708.0, 709.0), &q, &s);
+  return s * q + s;
+}
+
+/* tanh|x| = -u/(2 + u), u = expm1(-2|x|); |x| > 20 gives 1 in double */
+static inline v8d VTanh(v8d x)
+{
+  v8l sign = (v8l)x & (v8l)Splat(-0.0);
+  v8d a    = (v8d)((v8l)x & ~(v8l)Splat(-0.0));
+  v8d q, s, u, t;
+  ExpReduce(Clamp(-2 * a, -40.0, 0.0), &q, &s);
+  u = s * q + (s - 1);
+  t = -u / (2 + u);
+  return (v8d)((v8l)t | sign);
+}
+
+static inline v8d VSigmoid(v8d x)
+{
+  return 1 / (1 + VExp(-x));
+}
+
+#define NB_VEC_MAP(NAME, VF, SF) \
+  void NAME(PetscInt n, const PetscReal *x, PetscReal *y) \
+  { \
+    PetscInt i = 0; \
+    for (; i + 8 <= n; i += 8) St(y + i, VF(Ld(x + i))); \
+    if (i < n) { \
+      PetscReal t[8] = {0}; \
+      memcpy(t, x + i, (size_t)(n - i) * sizeof(PetscReal)); \
+      v8d r = VF(Ld(t)); \
+      St(t, r); \
+      memcpy(y + i, t, (size_t)(n - i) * sizeof(PetscReal)); \
+    } \
+  }
+
+NB_VEC_MAP(NbVecTanh, VTanh, tanh)
+NB_VEC_MAP(NbVecExp, VExp, exp)
+NB_VEC_MAP(NbVecSigmoid, VSigmoid, sigmoid)

@@ -1,0 +1,154 @@
+/* Layers: named groups of a model's parameters, and how they apply to a
+   graph tensor. A layer can be applied in several graphs, or several times in
+   one graph (collocation points and boundary points share the network). */
+#include "nnimpl.h"
+
+static PetscErrorCode LayerCreate(NbModel m, const char name[], NbLayerType type, NbLayer *layer)
+{
+  NbLayer l;
+
+  PetscFunctionBegin;
+  PetscCheck(!m->setup, m->comm, PETSC_ERR_ARG_WRONGSTATE, "Model %s is set up: add layer %s before NbModelSetUp", m->name, name);
+  PetscCall(PetscNew(&l));
+  l->model = m;
+  l->type  = type;
+  PetscCall(PetscStrncpy(l->name, name, sizeof(l->name)));
+  if (m->nlayers == m->maxlayers) {
+    m->maxlayers = m->maxlayers ? 2 * m->maxlayers : 8;
+    PetscCall(PetscRealloc(m->maxlayers * sizeof(NbLayer), &m->layers));
+  }
+  m->layers[m->nlayers++] = l;
+  *layer                  = l;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbModelAddMLP(NbModel m, const char name[], PetscInt nw, const PetscInt widths[], NbActivation act, NbLayer *layer)
+{
+  NbLayer    l;
+  NbInitType init = act == NB_ACT_RELU ? NB_INIT_HE_NORMAL : NB_INIT_GLOROT_NORMAL;
+
+  PetscFunctionBegin;
+  PetscCheck(nw >= 2, m->comm, PETSC_ERR_ARG_OUTOFRANGE, "MLP %s: give at least the input and output widths", name);
+  for (PetscInt i = 0; i < nw; i++) PetscCheck(widths[i] > 0, m->comm, PETSC_ERR_ARG_OUTOFRANGE, "MLP %s: width %" PetscInt_FMT " is %" PetscInt_FMT, name, i, widths[i]);
+  PetscCall(LayerCreate(m, name, NB_LAYER_MLP, &l));
+  l->nw  = nw;
+  l->act = act;
+  l->np  = 2 * (nw - 1);
+  PetscCall(PetscMalloc1(nw, &l->widths));
+  PetscCall(PetscMalloc1(l->np, &l->pidx));
+  for (PetscInt i = 0; i < nw; i++) l->widths[i] = widths[i];
+  for (PetscInt i = 0; i + 1 < nw; i++) {
+    char pname[NB_NAME_LEN];
+    PetscCall(PetscSNPrintf(pname, sizeof(pname), "%s.%" PetscInt_FMT ".W", name, i));
+    PetscCall(NbModelAddParameter(m, pname, widths[i], widths[i + 1], init, 1.0, &l->pidx[2 * i]));
+    PetscCall(PetscSNPrintf(pname, sizeof(pname), "%s.%" PetscInt_FMT ".b", name, i));
+    PetscCall(NbModelAddParameter(m, pname, 1, widths[i + 1], NB_INIT_ZEROS, 0.0, &l->pidx[2 * i + 1]));
+  }
+  if (layer) *layer = l;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbModelAddDense(NbModel m, const char name[], PetscInt nin, PetscInt nout, NbActivation act, NbLayer *layer)
+{
+  PetscInt w[2] = {nin, nout};
+
+  PetscFunctionBegin;
+  PetscCall(NbModelAddMLP(m, name, 2, w, NB_ACT_NONE, layer));
+  (*layer)->type = NB_LAYER_DENSE;
+  (*layer)->act  = act;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbModelAddFourierFeatures(NbModel m, const char name[], PetscInt nin, PetscInt nf, PetscReal sigma, NbLayer *layer)
+{
+  NbLayer l;
+  char    pname[NB_NAME_LEN];
+
+  PetscFunctionBegin;
+  PetscCheck(nin > 0 && nf > 0 && sigma > 0, m->comm, PETSC_ERR_ARG_OUTOFRANGE, "Fourier features %s: inputs, features and sigma must be positive", name);
+  PetscCall(LayerCreate(m, name, NB_LAYER_FOURIER, &l));
+  l->nw = 2;
+  l->np = 1;
+  PetscCall(PetscMalloc1(2, &l->widths));
+  PetscCall(PetscMalloc1(1, &l->pidx));
+  l->widths[0] = nin;
+  l->widths[1] = 2 * nf;
+  PetscCall(PetscSNPrintf(pname, sizeof(pname), "%s.B", name));
+  PetscCall(NbModelAddConstant(m, pname, nin, nf, NB_INIT_NORMAL, sigma, &l->pidx[0]));
+  if (layer) *layer = l;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbModelAddLayerNorm(NbModel m, const char name[], PetscInt n, NbLayer *layer)
+{
+  NbLayer l;
+  char    pname[NB_NAME_LEN];
+
+  PetscFunctionBegin;
+  PetscCall(LayerCreate(m, name, NB_LAYER_LAYERNORM, &l));
+  l->nw = 2;
+  l->np = 2;
+  PetscCall(PetscMalloc1(2, &l->widths));
+  PetscCall(PetscMalloc1(2, &l->pidx));
+  l->widths[0] = l->widths[1] = n;
+  PetscCall(PetscSNPrintf(pname, sizeof(pname), "%s.gain", name));
+  PetscCall(NbModelAddParameter(m, pname, 1, n, NB_INIT_CONSTANT, 1.0, &l->pidx[0]));
+  PetscCall(PetscSNPrintf(pname, sizeof(pname), "%s.bias", name));
+  PetscCall(NbModelAddParameter(m, pname, 1, n, NB_INIT_ZEROS, 0.0, &l->pidx[1]));
+  if (layer) *layer = l;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbLayerGetSizes(NbLayer l, PetscInt *nin, PetscInt *nout)
+{
+  PetscFunctionBegin;
+  if (nin) *nin = l->widths[0];
+  if (nout) *nout = l->widths[l->nw - 1];
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode Param(NbLayer l, NbGraph g, PetscInt k, NbTensor *t)
+{
+  PetscFunctionBegin;
+  PetscCall(NbGraphAddParameter(g, l->model, l->model->p[l->pidx[k]].name, t));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbLayerApply(NbLayer l, NbGraph g, NbTensor x, NbTensor *y)
+{
+  NbTensor h = x;
+
+  PetscFunctionBegin;
+  PetscCheck(x->cols == l->widths[0], g->comm, PETSC_ERR_ARG_SIZ, "Layer %s takes %" PetscInt_FMT " input columns, the tensor has %" PetscInt_FMT, l->name, l->widths[0], x->cols);
+  switch (l->type) {
+  case NB_LAYER_MLP:
+  case NB_LAYER_DENSE:
+    for (PetscInt i = 0; i + 1 < l->nw; i++) {
+      NbTensor W, b;
+      PetscCall(Param(l, g, 2 * i, &W));
+      PetscCall(Param(l, g, 2 * i + 1, &b));
+      PetscCall(NbTensorDense(h, W, b, &h));
+      if (i + 2 < l->nw || l->type == NB_LAYER_DENSE) PetscCall(NbTensorActivation(h, l->act, &h));
+    }
+    break;
+  case NB_LAYER_FOURIER: {
+    NbTensor B, z, cs[2];
+    PetscCall(Param(l, g, 0, &B));
+    PetscCall(NbTensorMatMul(h, B, &z));
+    PetscCall(NbTensorScale(z, 2 * PETSC_PI, &z));
+    PetscCall(NbTensorCos(z, &cs[0]));
+    PetscCall(NbTensorSin(z, &cs[1]));
+    PetscCall(NbTensorConcat(2, cs, &h));
+  } break;
+  case NB_LAYER_LAYERNORM: {
+    NbTensor gain, bias;
+    PetscCall(Param(l, g, 0, &gain));
+    PetscCall(Param(l, g, 1, &bias));
+    PetscCall(NbTensorLayerNorm(h, 1e-5, &h));
+    PetscCall(NbTensorMul(h, gain, &h));
+    PetscCall(NbTensorAdd(h, bias, &h));
+  } break;
+  }
+  *y = h;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

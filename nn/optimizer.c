@@ -1,0 +1,283 @@
+/* NbOptimizer: one interface (create, set from options, step, solve, view,
+   destroy), implementations chosen by name from a registry, libCEED-style:
+   the interface checks state and delegates; a new optimizer is one file and
+   one NbOptimizerRegister line. */
+#include "nnimpl.h"
+
+const char *const NbSchedules[] = {"constant", "step", "exponential", "cosine", "NbSchedule", "NB_SCHEDULE_", NULL};
+
+static PetscFunctionList NbOptimizerList       = NULL;
+static PetscBool         NbOptimizerRegistered = PETSC_FALSE;
+
+static PetscErrorCode NbOptimizerFinalizePackage(void)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscFunctionListDestroy(&NbOptimizerList));
+  NbOptimizerRegistered = PETSC_FALSE;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode NbOptimizerRegisterAll(void)
+{
+  PetscFunctionBegin;
+  if (NbOptimizerRegistered) PetscFunctionReturn(PETSC_SUCCESS);
+  NbOptimizerRegistered = PETSC_TRUE;
+  PetscCall(PetscFunctionListAdd(&NbOptimizerList, "adam", NbOptimizerCreate_Adam));
+  PetscCall(PetscFunctionListAdd(&NbOptimizerList, "adamw", NbOptimizerCreate_AdamW));
+  PetscCall(PetscFunctionListAdd(&NbOptimizerList, "lbfgs", NbOptimizerCreate_LBFGS));
+  PetscCall(PetscRegisterFinalize(NbOptimizerFinalizePackage));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbOptimizerRegister(const char name[], PetscErrorCode (*create)(NbOptimizer))
+{
+  PetscFunctionBegin;
+  PetscCall(NbOptimizerRegisterAll());
+  PetscCall(PetscFunctionListAdd(&NbOptimizerList, name, create));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbOptimizerCreate(NbModel m, NbOptimizer *optimizer)
+{
+  NbOptimizer o;
+
+  PetscFunctionBegin;
+  PetscCall(NbNNRegisterEvents_Private());
+  PetscCall(NbOptimizerRegisterAll());
+  PetscCall(PetscNew(&o));
+  o->comm       = m->comm;
+  o->model      = m;
+  o->maxsteps   = 1000;
+  o->lr         = 1e-3;
+  o->beta1      = 0.9;
+  o->beta2      = 0.999;
+  o->eps        = 1e-8;
+  o->wd         = 0;
+  o->gamma      = 0.1;
+  o->decaysteps = 1000;
+  o->schedule   = NB_SCHEDULE_CONSTANT;
+  o->monitorevery = 1;
+  *optimizer    = o;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbOptimizerSetType(NbOptimizer o, const char type[])
+{
+  PetscErrorCode (*create)(NbOptimizer);
+  PetscBool same;
+
+  PetscFunctionBegin;
+  PetscCall(PetscStrcmp(o->type, type, &same));
+  if (same) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(PetscFunctionListFind(NbOptimizerList, type, &create));
+  PetscCheck(create, o->comm, PETSC_ERR_USER_INPUT, "Unknown optimizer type '%s': use adam, adamw, lbfgs or one added with NbOptimizerRegister (option -opt_type)", type);
+  if (o->ops.destroy) PetscCall((*o->ops.destroy)(o));
+  PetscCall(PetscMemzero(&o->ops, sizeof(o->ops)));
+  o->data  = NULL;
+  o->setup = PETSC_FALSE;
+  PetscCall(PetscStrncpy(o->type, type, sizeof(o->type)));
+  PetscCall((*create)(o));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbOptimizerGetType(NbOptimizer o, const char *type[])
+{
+  PetscFunctionBegin;
+  *type = o->type;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbOptimizerSetOptionsPrefix(NbOptimizer o, const char prefix[])
+{
+  PetscFunctionBegin;
+  PetscCall(PetscStrncpy(o->prefix, prefix ? prefix : "", sizeof(o->prefix)));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbOptimizerSetFromOptions(NbOptimizer o)
+{
+  char      type[NB_NAME_LEN];
+  PetscBool set;
+
+  PetscFunctionBegin;
+  PetscCall(PetscStrncpy(type, o->type[0] ? o->type : "adam", sizeof(type)));
+  PetscOptionsBegin(o->comm, o->prefix, "nabla optimizer", "NbOptimizer");
+  PetscCall(PetscOptionsFList("-opt_type", "Optimizer", "NbOptimizerSetType", NbOptimizerList, type, type, sizeof(type), &set));
+  PetscCall(NbOptimizerSetType(o, type));
+  PetscCall(PetscOptionsInt("-opt_max_steps", "Steps of NbOptimizerSolve (adam family)", "NbOptimizerSetMaxSteps", o->maxsteps, &o->maxsteps, NULL));
+  PetscCall(PetscOptionsReal("-opt_loss_tol", "Stop when the loss falls below this (adam family)", "NbOptimizerSolve", o->losstol, &o->losstol, NULL));
+  PetscCall(PetscOptionsBool("-opt_monitor", "Print the loss every step", "NbOptimizerSolve", o->monitor, &o->monitor, NULL));
+  PetscCall(PetscOptionsInt("-opt_monitor_interval", "Print every this many steps", "NbOptimizerSolve", o->monitorevery, &o->monitorevery, NULL));
+  if (o->ops.setfromoptions) PetscCall((*o->ops.setfromoptions)(o, PetscOptionsObject));
+  PetscOptionsEnd();
+  PetscCheck(o->maxsteps >= 0, o->comm, PETSC_ERR_USER_INPUT, "-opt_max_steps %" PetscInt_FMT " must be >= 0", o->maxsteps);
+  PetscCheck(o->monitorevery > 0, o->comm, PETSC_ERR_USER_INPUT, "-opt_monitor_interval %" PetscInt_FMT " must be positive", o->monitorevery);
+  if (o->ops.postoptions) PetscCall((*o->ops.postoptions)(o));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbOptimizerSetUp(NbOptimizer o)
+{
+  PetscFunctionBegin;
+  if (!o->type[0]) PetscCall(NbOptimizerSetType(o, "adam"));
+  if (o->setup) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(NbModelSetUp(o->model));
+  if (o->graph) PetscCall(NbGraphSetUp(o->graph));
+  if (o->ops.setup) PetscCall((*o->ops.setup)(o));
+  o->setup = PETSC_TRUE;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbOptimizerView(NbOptimizer o, PetscViewer viewer)
+{
+  PetscFunctionBegin;
+  if (!viewer) viewer = PETSC_VIEWER_STDOUT_(o->comm);
+  PetscCall(PetscViewerASCIIPrintf(viewer, "NbOptimizer %s on model %s (%" PetscInt_FMT " parameters), step %" PetscInt_FMT "\n", o->type[0] ? o->type : "(not set)", o->model->name, o->model->ntrain, o->step));
+  PetscCall(PetscViewerASCIIPushTab(viewer));
+  if (o->ops.view) PetscCall((*o->ops.view)(o, viewer));
+  PetscCall(PetscViewerASCIIPopTab(viewer));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbOptimizerDestroy(NbOptimizer *optimizer)
+{
+  NbOptimizer o = *optimizer;
+
+  PetscFunctionBegin;
+  if (!o) PetscFunctionReturn(PETSC_SUCCESS);
+  if (o->ops.destroy) PetscCall((*o->ops.destroy)(o));
+  PetscCall(PetscFree(o->hist));
+  PetscCall(PetscFree(o));
+  *optimizer = NULL;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbOptimizerSetObjective(NbOptimizer o, NbObjectiveFn fn, void *ctx)
+{
+  PetscFunctionBegin;
+  o->objective = fn;
+  o->objctx    = ctx;
+  o->graph     = NULL;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbOptimizerSetGraph(NbOptimizer o, NbGraph g)
+{
+  PetscBool found = PETSC_FALSE;
+
+  PetscFunctionBegin;
+  for (PetscInt i = 0; i < g->nmodels; i++) found = (PetscBool)(found || g->models[i] == o->model);
+  PetscCheck(found, o->comm, PETSC_ERR_ARG_WRONG, "NbOptimizerSetGraph: the graph does not use the optimizer's model %s", o->model->name);
+  o->graph     = g;
+  o->objective = NULL;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbOptimizerSetPreStep(NbOptimizer o, NbPreStepFn fn, void *ctx)
+{
+  PetscFunctionBegin;
+  o->prestep = fn;
+  o->prectx  = ctx;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbOptimizerSetMaxSteps(NbOptimizer o, PetscInt n)
+{
+  PetscFunctionBegin;
+  o->maxsteps = n;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbOptimizerSetLearningRate(NbOptimizer o, PetscReal lr)
+{
+  PetscFunctionBegin;
+  PetscCheck(lr > 0, o->comm, PETSC_ERR_ARG_OUTOFRANGE, "The learning rate must be positive (got %g)", (double)lr);
+  o->lr = lr;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbOptimizerSetSchedule(NbOptimizer o, NbSchedule s, PetscReal gamma, PetscInt decay_steps, PetscReal lr_min)
+{
+  PetscFunctionBegin;
+  PetscCheck(decay_steps > 0, o->comm, PETSC_ERR_ARG_OUTOFRANGE, "Decay steps must be positive");
+  o->schedule   = s;
+  o->gamma      = gamma;
+  o->decaysteps = decay_steps;
+  o->lrmin      = lr_min;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbOptimizerSetClipNorm(NbOptimizer o, PetscReal c)
+{
+  PetscFunctionBegin;
+  o->clip = c;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbOptimizerEvaluate_Private(NbOptimizer o, PetscReal *loss)
+{
+  PetscFunctionBegin;
+  if (o->graph) PetscCall(NbGraphComputeLossGradient(o->graph, loss));
+  else {
+    PetscCheck(o->objective, o->comm, PETSC_ERR_ARG_WRONGSTATE, "The optimizer has no objective: call NbOptimizerSetGraph() or NbOptimizerSetObjective()");
+    PetscCall((*o->objective)(o->model, loss, o->objctx));
+  }
+  PetscCheck(!PetscIsInfOrNanReal(*loss), o->comm, PETSC_ERR_FP, "The loss is %g at step %" PetscInt_FMT ": lower the learning rate (-opt_lr) or clip gradients (-opt_clip_norm)", (double)*loss, o->step);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbOptimizerPushHistory_Private(NbOptimizer o, PetscReal loss)
+{
+  PetscFunctionBegin;
+  if (o->nhist == o->maxhist) {
+    o->maxhist = o->maxhist ? 2 * o->maxhist : 256;
+    PetscCall(PetscRealloc(o->maxhist * sizeof(PetscReal), &o->hist));
+  }
+  o->hist[o->nhist++] = loss;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbOptimizerStep(NbOptimizer o, PetscReal *loss)
+{
+  PetscReal l;
+
+  PetscFunctionBegin;
+  PetscCall(NbOptimizerSetUp(o));
+  PetscCall(PetscLogEventBegin(NB_OptStep, 0, 0, 0, 0));
+  PetscCall((*o->ops.step)(o, &l));
+  PetscCall(PetscLogEventEnd(NB_OptStep, 0, 0, 0, 0));
+  if (loss) *loss = l;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbOptimizerSolve(NbOptimizer o)
+{
+  PetscFunctionBegin;
+  PetscCall(NbOptimizerSetUp(o));
+  if (o->ops.solve) PetscCall((*o->ops.solve)(o));
+  else
+    for (PetscInt k = 0; k < o->maxsteps; k++) {
+      PetscReal l;
+      PetscCall(NbOptimizerStep(o, &l));
+      if (l < o->losstol) {
+        if (o->monitor) PetscCall(PetscPrintf(o->comm, "  %s: loss %g below -opt_loss_tol %g after %" PetscInt_FMT " steps\n", o->type, (double)l, (double)o->losstol, o->step));
+        break;
+      }
+    }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbOptimizerGetStepNumber(NbOptimizer o, PetscInt *s)
+{
+  PetscFunctionBegin;
+  *s = o->step;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbOptimizerGetHistory(NbOptimizer o, PetscInt *n, const PetscReal *loss[])
+{
+  PetscFunctionBegin;
+  if (n) *n = o->nhist;
+  if (loss) *loss = o->hist;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

@@ -1,0 +1,179 @@
+/* L-BFGS through PETSc TAO (default TAOLMVM; TAOBLMVM honours parameter
+   bounds; every -tao_ option applies, with the optimizer's prefix).
+
+   TAO sees the model's flat parameter buffer as its solution Vec without a
+   copy: a parallel Vec whose entries all live on rank 0 (VecCreateMPIWithArray
+   on the model's buffer), so TAO's vector algebra, monitors and convergence
+   tests run once. At each evaluation rank 0's parameters are broadcast, every
+   rank computes its share of loss and gradient, and the summed gradient is
+   handed to TAO. */
+#include "nnimpl.h"
+
+typedef struct {
+  Tao tao;
+  Vec x, xl, xu;
+} NbLBFGS;
+
+static PetscErrorCode ObjGrad(Tao tao, Vec X, PetscReal *f, Vec G, void *ctx)
+{
+  NbOptimizer        o = (NbOptimizer)ctx;
+  NbModel            m = o->model;
+  PetscMPIInt        rank, size;
+  const PetscScalar *x;
+  PetscScalar       *gv;
+
+  PetscFunctionBegin;
+  PetscCall(PetscLogEventBegin(NB_TaoObjGrad, 0, 0, 0, 0));
+  PetscCallMPI(MPI_Comm_rank(o->comm, &rank));
+  PetscCallMPI(MPI_Comm_size(o->comm, &size));
+  PetscCall(VecGetArrayRead(X, &x));
+  if (rank == 0 && x != m->params) PetscCall(PetscArraycpy(m->params, x, m->ntrain));
+  PetscCall(VecRestoreArrayRead(X, &x));
+  if (size > 1) PetscCallMPI(MPI_Bcast(m->params, (PetscMPIInt)m->ntrain, MPIU_REAL, 0, o->comm));
+  PetscCall(NbOptimizerEvaluate_Private(o, f));
+  PetscCall(VecGetArray(G, &gv));
+  if (rank == 0) PetscCall(PetscArraycpy(gv, m->grad, m->ntrain));
+  PetscCall(VecRestoreArray(G, &gv));
+  PetscCall(PetscLogEventEnd(NB_TaoObjGrad, 0, 0, 0, 0));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode Monitor(Tao tao, void *ctx)
+{
+  NbOptimizer o = (NbOptimizer)ctx;
+  PetscReal   f;
+  PetscInt    its;
+
+  PetscFunctionBegin;
+  PetscCall(TaoGetSolutionStatus(tao, &its, &f, NULL, NULL, NULL, NULL));
+  PetscCall(NbOptimizerPushHistory_Private(o, f));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode LBFGSSetUp(NbOptimizer o)
+{
+  NbLBFGS    *t = (NbLBFGS *)o->data;
+  NbModel     m = o->model;
+  PetscMPIInt rank;
+  PetscInt    nloc;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(o->comm, &rank));
+  nloc = rank == 0 ? m->ntrain : 0;
+  PetscCall(VecDestroy(&t->x));
+  PetscCall(VecCreateMPIWithArray(o->comm, 1, nloc, m->ntrain, rank == 0 ? m->params : NULL, &t->x));
+  PetscCall(TaoSetSolution(t->tao, t->x));
+  PetscCall(TaoSetObjectiveAndGradient(t->tao, NULL, ObjGrad, o));
+  if (m->hasbounds) {
+    PetscScalar *lo, *hi;
+    PetscCall(VecDuplicate(t->x, &t->xl));
+    PetscCall(VecDuplicate(t->x, &t->xu));
+    PetscCall(VecGetArray(t->xl, &lo));
+    PetscCall(VecGetArray(t->xu, &hi));
+    if (rank == 0)
+      for (PetscInt k = 0; k < m->np; k++) {
+        const NbParamInfo *q = &m->p[k];
+        if (!q->trainable) continue;
+        for (PetscInt i = q->offset; i < q->offset + q->rows * q->cols; i++) lo[i] = q->lo, hi[i] = q->hi;
+      }
+    PetscCall(VecRestoreArray(t->xl, &lo));
+    PetscCall(VecRestoreArray(t->xu, &hi));
+    PetscCall(TaoSetVariableBounds(t->tao, t->xl, t->xu));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode LBFGSStep(NbOptimizer o, PetscReal *loss)
+{
+  NbLBFGS           *t = (NbLBFGS *)o->data;
+  NbModel            m = o->model;
+  PetscInt           its;
+  TaoConvergedReason reason;
+
+  PetscFunctionBegin;
+  if (o->prestep) PetscCall((*o->prestep)(o, o->step, o->prectx));
+  PetscCall(TaoSolve(t->tao));
+  /* the solution is rank 0's buffer; make every rank's copy the same */
+  if (o->comm != MPI_COMM_NULL) {
+    PetscMPIInt size;
+    PetscCallMPI(MPI_Comm_size(o->comm, &size));
+    if (size > 1) PetscCallMPI(MPI_Bcast(m->params, (PetscMPIInt)m->ntrain, MPIU_REAL, 0, o->comm));
+  }
+  PetscCall(TaoGetSolutionStatus(t->tao, &its, loss, NULL, NULL, NULL, &reason));
+  PetscCallMPI(MPI_Bcast(loss, 1, MPIU_REAL, 0, o->comm));
+  o->step += its;
+  if (o->monitor) PetscCall(PetscPrintf(o->comm, "  lbfgs: %" PetscInt_FMT " iterations, loss %.10e, %s\n", its, (double)*loss, TaoConvergedReasons[reason]));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode LBFGSSolve(NbOptimizer o)
+{
+  PetscReal loss;
+
+  PetscFunctionBegin;
+  PetscCall(NbOptimizerStep(o, &loss));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode LBFGSPostOptions(NbOptimizer o)
+{
+  NbLBFGS *t = (NbLBFGS *)o->data;
+
+  PetscFunctionBegin;
+  PetscCall(TaoSetOptionsPrefix(t->tao, o->prefix));
+  PetscCall(TaoSetFromOptions(t->tao));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode LBFGSView(NbOptimizer o, PetscViewer v)
+{
+  NbLBFGS *t = (NbLBFGS *)o->data;
+
+  PetscFunctionBegin;
+  PetscCall(TaoView(t->tao, v));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode LBFGSDestroy(NbOptimizer o)
+{
+  NbLBFGS *t = (NbLBFGS *)o->data;
+
+  PetscFunctionBegin;
+  PetscCall(TaoDestroy(&t->tao));
+  PetscCall(VecDestroy(&t->x));
+  PetscCall(VecDestroy(&t->xl));
+  PetscCall(VecDestroy(&t->xu));
+  PetscCall(PetscFree(o->data));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbOptimizerCreate_LBFGS(NbOptimizer o)
+{
+  NbLBFGS *t;
+
+  PetscFunctionBegin;
+  PetscCall(PetscNew(&t));
+  PetscCall(TaoCreate(o->comm, &t->tao));
+  PetscCall(TaoSetType(t->tao, TAOLMVM));
+  PetscCall(TaoSetOptionsPrefix(t->tao, o->prefix));
+  PetscCall(TaoSetMonitor(t->tao, Monitor, o, NULL));
+  o->data            = t;
+  o->ops.setup       = LBFGSSetUp;
+  o->ops.step        = LBFGSStep;
+  o->ops.solve       = LBFGSSolve;
+  o->ops.postoptions = LBFGSPostOptions;
+  o->ops.view        = LBFGSView;
+  o->ops.destroy     = LBFGSDestroy;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbOptimizerGetTao(NbOptimizer o, Tao *tao)
+{
+  PetscBool is;
+
+  PetscFunctionBegin;
+  PetscCall(PetscStrcmp(o->type, "lbfgs", &is));
+  PetscCheck(is, o->comm, PETSC_ERR_ARG_WRONG, "NbOptimizerGetTao: the optimizer is '%s', not lbfgs", o->type);
+  *tao = ((NbLBFGS *)o->data)->tao;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
