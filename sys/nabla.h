@@ -4,5 +4,6 @@
 #include "nbsys.h"
 #include "nbio.h"
 #include "nbsolvers.h"
+#include "nbnn.h"
 #include "nbuq.h"
 #endif
