@@ -11,6 +11,7 @@
    AD, Bettencourt, Johnson & Duvenaud 2019, truncated at order two). */
 #pragma GCC optimize("fp-contract=fast")
 #include "nnimpl.h"
+#include "nnsimd.h"
 #include <string.h>
 
 PetscBool NbJetSpecEqual_Private(const NbJetSpec *a, const NbJetSpec *b)
@@ -109,6 +110,14 @@ PetscErrorCode NbJetSpecCreate_Private(NbGraph g, const char coords[], const cha
     J->nsecond++;
   }
   J->K = 1 + J->nfirst + J->nsecond;
+  /* which second derivatives involve each first one (a pure one twice) */
+  for (PetscInt s = 0; s < J->nsecond; s++)
+    for (PetscInt e = 0; e < 2; e++) {
+      PetscInt i = J->pair[s][e], o = J->pair[s][1 - e];
+      J->inc[i][J->ninc[i]][0] = s;
+      J->inc[i][J->ninc[i]][1] = o;
+      J->ninc[i]++;
+    }
   for (PetscInt i = 0; i < J->nfirst; i++) J->name[1 + i][0] = J->coord[J->first[i]];
   for (PetscInt s = 0; s < J->nsecond; s++) {
     J->name[1 + J->nfirst + s][0] = J->coord[J->first[J->pair[s][0]]];
@@ -134,46 +143,72 @@ PetscErrorCode NbJetFindComponent_Private(const NbJetSpec *J, const char d[], Pe
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* ------------------------------------------------------------ jet kernels */
+/* ------------------------------------------------------------ jet kernels
+   One pass over the lanes, 8 at a time, all components in registers or L1;
+   a scalar tail for lane counts that are not multiples of 8 (constants). */
 void NbJetUnaryForward_Private(const NbJetSpec *J, PetscInt T, PetscInt n, const PetscReal *z, PetscReal *y, const PetscReal *f1, const PetscReal *f2)
 {
-  for (PetscInt i = 1; i <= J->nfirst; i++) {
-    const PetscReal *restrict zi = z + i * T;
-    PetscReal *restrict yi       = y + i * T;
-    for (PetscInt l = 0; l < n; l++) yi[l] = f1[l] * zi[l];
+  const PetscInt m = J->nfirst, ns = J->nsecond;
+  PetscInt       l = 0;
+
+  for (; l + 8 <= n; l += 8) {
+    v8d F1 = Ld(f1 + l), F2 = Ld(f2 + l);
+    for (PetscInt i = 1; i <= m; i++) St(y + i * T + l, F1 * Ld(z + i * T + l));
+    for (PetscInt s = 0; s < ns; s++) {
+      PetscInt c = 1 + m + s, p = 1 + J->pair[s][0], q = 1 + J->pair[s][1];
+      St(y + c * T + l, F2 * Ld(z + p * T + l) * Ld(z + q * T + l) + F1 * Ld(z + c * T + l));
+    }
   }
-  for (PetscInt s = 0; s < J->nsecond; s++) {
-    PetscInt         c = 1 + J->nfirst + s;
-    const PetscReal *restrict zp = z + (1 + J->pair[s][0]) * T, *restrict zq = z + (1 + J->pair[s][1]) * T, *restrict zs = z + c * T;
-    PetscReal *restrict ys = y + c * T;
-    for (PetscInt l = 0; l < n; l++) ys[l] = f2[l] * zp[l] * zq[l] + f1[l] * zs[l];
+  for (; l < n; l++) {
+    for (PetscInt i = 1; i <= m; i++) y[i * T + l] = f1[l] * z[i * T + l];
+    for (PetscInt s = 0; s < ns; s++) {
+      PetscInt c = 1 + m + s, p = 1 + J->pair[s][0], q = 1 + J->pair[s][1];
+      y[c * T + l] = f2[l] * z[p * T + l] * z[q * T + l] + f1[l] * z[c * T + l];
+    }
   }
 }
 
+/* gz0 += gy0 f' + sum_i gy_i f'' z_i + sum_pq gy_pq (f''' z_p z_q + f'' z_pq)
+   gz_i += gy_i f' + sum over the second derivatives pq that involve i of gy_pq f'' z_other
+   gz_pq += gy_pq f'
+   Each gradient component is summed in registers and stored once: storing
+   a vector and loading it again at once (gz_x for the pair xx) stalls. */
 void NbJetUnaryBackward_Private(const NbJetSpec *J, PetscInt T, PetscInt n, const PetscReal *z, const PetscReal *gy, PetscReal *gz, const PetscReal *f1, const PetscReal *f2, const PetscReal *f3)
 {
-  PetscReal *restrict g0 = gz;
-  const PetscReal *restrict gy0 = gy;
+  const PetscInt m = J->nfirst, ns = J->nsecond;
+  PetscInt       l = 0;
 
-  for (PetscInt l = 0; l < n; l++) g0[l] += gy0[l] * f1[l];
-  for (PetscInt i = 1; i <= J->nfirst; i++) {
-    const PetscReal *restrict zi = z + i * T, *restrict gyi = gy + i * T;
-    PetscReal *restrict gzi      = gz + i * T;
-    for (PetscInt l = 0; l < n; l++) {
-      g0[l] += gyi[l] * f2[l] * zi[l];
-      gzi[l] += gyi[l] * f1[l];
+  for (; l + 8 <= n; l += 8) {
+    v8d F1 = Ld(f1 + l), F2 = Ld(f2 + l), F3 = Ld(f3 + l), G0 = Ld(gy + l) * F1;
+    for (PetscInt i = 0; i < m; i++) {
+      v8d gyi = Ld(gy + (1 + i) * T + l), acc = gyi * F1;
+      G0 += gyi * F2 * Ld(z + (1 + i) * T + l);
+      for (PetscInt k = 0; k < J->ninc[i]; k++) acc += Ld(gy + (1 + m + J->inc[i][k][0]) * T + l) * F2 * Ld(z + (1 + J->inc[i][k][1]) * T + l);
+      St(gz + (1 + i) * T + l, Ld(gz + (1 + i) * T + l) + acc);
     }
+    for (PetscInt s = 0; s < ns; s++) {
+      PetscInt c = 1 + m + s, p = 1 + J->pair[s][0], q = 1 + J->pair[s][1];
+      v8d      gys = Ld(gy + c * T + l);
+      G0 += gys * (F3 * Ld(z + p * T + l) * Ld(z + q * T + l) + F2 * Ld(z + c * T + l));
+      St(gz + c * T + l, Ld(gz + c * T + l) + gys * F1);
+    }
+    St(gz + l, Ld(gz + l) + G0);
   }
-  for (PetscInt s = 0; s < J->nsecond; s++) {
-    PetscInt         c = 1 + J->nfirst + s, p = 1 + J->pair[s][0], q = 1 + J->pair[s][1];
-    const PetscReal *restrict zp = z + p * T, *restrict zq = z + q * T, *restrict zs = z + c * T, *restrict gys = gy + c * T;
-    PetscReal *restrict gzs = gz + c * T, *restrict gzp = gz + p * T, *restrict gzq = gz + q * T;
-    for (PetscInt l = 0; l < n; l++) {
-      g0[l] += gys[l] * (f3[l] * zp[l] * zq[l] + f2[l] * zs[l]);
-      gzs[l] += gys[l] * f1[l];
+  for (; l < n; l++) {
+    PetscReal g0 = gy[l] * f1[l];
+    for (PetscInt i = 0; i < m; i++) {
+      PetscReal gyi = gy[(1 + i) * T + l], acc = gyi * f1[l];
+      g0 += gyi * f2[l] * z[(1 + i) * T + l];
+      for (PetscInt k = 0; k < J->ninc[i]; k++) acc += gy[(1 + m + J->inc[i][k][0]) * T + l] * f2[l] * z[(1 + J->inc[i][k][1]) * T + l];
+      gz[(1 + i) * T + l] += acc;
     }
-    for (PetscInt l = 0; l < n; l++) gzp[l] += gys[l] * f2[l] * zq[l];
-    for (PetscInt l = 0; l < n; l++) gzq[l] += gys[l] * f2[l] * zp[l];
+    for (PetscInt s = 0; s < ns; s++) {
+      PetscInt  c = 1 + m + s, p = 1 + J->pair[s][0], q = 1 + J->pair[s][1];
+      PetscReal gys = gy[c * T + l];
+      g0 += gys * (f3[l] * z[p * T + l] * z[q * T + l] + f2[l] * z[c * T + l]);
+      gz[c * T + l] += gys * f1[l];
+    }
+    gz[l] += g0;
   }
 }
 
@@ -188,24 +223,26 @@ void NbJetMulForward_Private(const NbJetSpec *J, PetscInt T, PetscInt n, const P
   }
 }
 
-/* reverse of the product rule for one factor: ga += d(a b)/da^T gy */
+/* reverse of the product rule for one factor: ga += d(a b)/da^T gy,
+   one pass per component of ga (see the note on stores above) */
 static void JetMulBackwardOne(const NbJetSpec *J, PetscInt T, PetscInt n, const PetscReal *b, const PetscReal *gy, PetscReal *ga)
 {
-  for (PetscInt l = 0; l < n; l++) ga[l] += gy[l] * b[l];
-  for (PetscInt i = 1; i <= J->nfirst; i++)
-    for (PetscInt l = 0; l < n; l++) {
-      ga[l] += gy[i * T + l] * b[i * T + l];
-      ga[i * T + l] += gy[i * T + l] * b[l];
-    }
-  for (PetscInt s = 0; s < J->nsecond; s++) {
-    PetscInt c = 1 + J->nfirst + s, p = 1 + J->pair[s][0], q = 1 + J->pair[s][1];
-    for (PetscInt l = 0; l < n; l++) {
-      ga[l] += gy[c * T + l] * b[c * T + l];
-      ga[c * T + l] += gy[c * T + l] * b[l];
-      ga[p * T + l] += gy[c * T + l] * b[q * T + l];
-      ga[q * T + l] += gy[c * T + l] * b[p * T + l];
-    }
+  const PetscInt m = J->nfirst, ns = J->nsecond;
+
+  for (PetscInt l = 0; l < n; l++) {
+    PetscReal g0 = gy[l] * b[l];
+    for (PetscInt i = 1; i <= m; i++) g0 += gy[i * T + l] * b[i * T + l];
+    for (PetscInt s = 0; s < ns; s++) g0 += gy[(1 + m + s) * T + l] * b[(1 + m + s) * T + l];
+    ga[l] += g0;
   }
+  for (PetscInt i = 0; i < m; i++)
+    for (PetscInt l = 0; l < n; l++) {
+      PetscReal acc = gy[(1 + i) * T + l] * b[l];
+      for (PetscInt k = 0; k < J->ninc[i]; k++) acc += gy[(1 + m + J->inc[i][k][0]) * T + l] * b[(1 + J->inc[i][k][1]) * T + l];
+      ga[(1 + i) * T + l] += acc;
+    }
+  for (PetscInt s = 0; s < ns; s++)
+    for (PetscInt l = 0; l < n; l++) ga[(1 + m + s) * T + l] += gy[(1 + m + s) * T + l] * b[l];
 }
 
 void NbJetMulBackward_Private(const NbJetSpec *J, PetscInt T, PetscInt n, const PetscReal *a, const PetscReal *b, const PetscReal *gy, PetscReal *ga, PetscReal *gb)

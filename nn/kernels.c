@@ -13,20 +13,8 @@
    every rank). */
 #pragma GCC optimize("fp-contract=fast")
 #include "nnimpl.h"
-#include <string.h>
+#include "nnsimd.h"
 
-typedef double  v8d __attribute__((vector_size(64)));
-typedef int64_t v8l __attribute__((vector_size(64)));
-
-static inline v8d Ld(const PetscReal *p)
-{
-  v8d v;
-  memcpy(&v, p, sizeof(v));
-  return v;
-}
-static inline void St(PetscReal *p, v8d v) { memcpy(p, &v, sizeof(v)); }
-static inline v8d  Splat(PetscReal a) { return (v8d){a, a, a, a, a, a, a, a}; }
-static inline v8d  Sel(v8l m, v8d a, v8d b) { return (v8d)(((v8l)a & m) | ((v8l)b & ~m)); }
 static inline PetscReal Hsum(v8d v)
 {
   return ((v[0] + v[4]) + (v[1] + v[5])) + ((v[2] + v[6]) + (v[3] + v[7]));
@@ -48,7 +36,11 @@ static inline __attribute__((always_inline)) void Micro(const int MR, const int 
   for (PetscInt p = 0; p < k; p++) {
     const PetscReal *x = X + p * ldx, *a = A + p * sap;
     v8d              xv[NB_NV];
-    for (int v = 0; v < NV; v++) xv[v] = Ld(x + 8 * v);
+    for (int v = 0; v < NV; v++) {
+      xv[v] = Ld(x + 8 * v);
+      /* keep X in a register: folded into each FMA it is loaded MR times */
+      __asm__("" : "+v"(xv[v]));
+    }
     for (int r = 0; r < MR; r++) {
       PetscReal ar = a[r * saj];
       for (int v = 0; v < NV; v++) c[r][v] += ar * xv[v];
@@ -91,8 +83,14 @@ static inline __attribute__((always_inline)) void DotMicro(const int MP, const i
     for (int b = 0; b < MJ; b++) c[a][b] = Splat(0);
   for (; l + 8 <= nl; l += 8) {
     v8d xv[4], dv[4];
-    for (int a = 0; a < MP; a++) xv[a] = Ld(X + a * ldx + l);
-    for (int b = 0; b < MJ; b++) dv[b] = Ld(D + b * ldd + l);
+    for (int a = 0; a < MP; a++) {
+      xv[a] = Ld(X + a * ldx + l);
+      __asm__("" : "+v"(xv[a]));
+    }
+    for (int b = 0; b < MJ; b++) {
+      dv[b] = Ld(D + b * ldd + l);
+      __asm__("" : "+v"(dv[b]));
+    }
     for (int a = 0; a < MP; a++)
       for (int b = 0; b < MJ; b++) c[a][b] += xv[a] * dv[b];
   }

@@ -95,6 +95,8 @@ typedef struct {
   PetscInt first[NB_JET_MAX];         /* coordinate of component 1 + i */
   PetscInt pair[NB_JET_MAX][2];       /* component 1 + nfirst + s = d2/(d first[p] d first[q]) */
   char     name[NB_JET_MAX][4];       /* "", "x", "xt", ... */
+  PetscInt ninc[NB_JET_MAX];          /* first derivative i appears in ninc[i] second ones: */
+  PetscInt inc[NB_JET_MAX][2 * NB_JET_MAX][2]; /* (second index s, the other first index) */
 } NbJetSpec;
 
 /* --------------------------------------------------------------- graph */

@@ -54,76 +54,88 @@ static void FnValue(PetscInt fn, PetscReal alpha, PetscReal beta, PetscInt n, co
   }
 }
 
-/* f', f'', f''' at z, given y = f(z); f2 and f3 may be NULL */
+/* f', f'', f''' at z, given y = f(z); f2 and f3 may be NULL. One loop per
+   function (the switch outside) so that each loop vectorises. */
+#define DERIV_LOOP(D1, D2, D3) \
+  do { \
+    if (f3) \
+      for (PetscInt l = 0; l < n; l++) { \
+        PetscReal zz = z[l], yy = y[l]; \
+        (void)zz; \
+        (void)yy; \
+        f1[l] = (D1); \
+        f2[l] = (D2); \
+        f3[l] = (D3); \
+      } \
+    else if (f2) \
+      for (PetscInt l = 0; l < n; l++) { \
+        PetscReal zz = z[l], yy = y[l]; \
+        (void)zz; \
+        (void)yy; \
+        f1[l] = (D1); \
+        f2[l] = (D2); \
+      } \
+    else \
+      for (PetscInt l = 0; l < n; l++) { \
+        PetscReal zz = z[l], yy = y[l]; \
+        (void)zz; \
+        (void)yy; \
+        f1[l] = (D1); \
+      } \
+  } while (0)
+
 static void FnDeriv(PetscInt fn, PetscReal alpha, PetscInt n, const PetscReal *restrict z, const PetscReal *restrict y, PetscReal *restrict f1, PetscReal *restrict f2, PetscReal *restrict f3)
 {
-  for (PetscInt l = 0; l < n; l++) {
-    PetscReal d1 = 0, d2 = 0, d3 = 0, zz = z[l], yy = y[l];
-    switch (fn) {
-    case NB_FN_AXPB:
-      d1 = alpha;
-      break;
-    case NB_FN_TANH:
-      d1 = 1 - yy * yy;
-      d2 = -2 * yy * d1;
-      d3 = -2 * d1 * (d1 - 2 * yy * yy);
-      break;
-    case NB_FN_SIN:
-      d1 = PetscCosReal(zz);
-      d2 = -yy;
-      d3 = -d1;
-      break;
-    case NB_FN_COS:
-      d1 = -PetscSinReal(zz);
-      d2 = -yy;
-      d3 = -d1;
-      break;
-    case NB_FN_SIGMOID:
-      d1 = yy * (1 - yy);
-      d2 = d1 * (1 - 2 * yy);
-      d3 = d1 * (1 - 6 * yy + 6 * yy * yy);
-      break;
-    case NB_FN_SOFTPLUS: {
-      PetscReal s = zz >= 0 ? 1 / (1 + PetscExpReal(-zz)) : PetscExpReal(zz) / (1 + PetscExpReal(zz));
-      d1          = s;
-      d2          = s * (1 - s);
-      d3          = d2 * (1 - 2 * s);
-    } break;
-    case NB_FN_GELU: {
-      PetscReal phi = PetscExpReal(-0.5 * zz * zz) * 0.3989422804014327, Phi = 0.5 * erfc(-zz * 0.70710678118654752440);
-      d1            = Phi + zz * phi;
-      d2            = phi * (2 - zz * zz);
-      d3            = zz * phi * (zz * zz - 4);
-    } break;
-    case NB_FN_RELU:
-      d1 = zz > 0 ? 1 : 0;
-      break;
-    case NB_FN_EXP:
-      d1 = d2 = d3 = yy;
-      break;
-    case NB_FN_LOG:
-      d1 = 1 / zz;
-      d2 = -d1 * d1;
-      d3 = -2 * d2 * d1;
-      break;
-    case NB_FN_SQUARE:
-      d1 = 2 * zz;
-      d2 = 2;
-      break;
-    case NB_FN_SQRT:
-      d1 = 0.5 / yy;
-      d2 = -0.25 / (yy * yy * yy);
-      d3 = 0.375 / (yy * yy * yy * yy * yy);
-      break;
-    case NB_FN_RECIP:
-      d1 = -yy * yy;
-      d2 = 2 * yy * yy * yy;
-      d3 = -6 * yy * yy * yy * yy;
-      break;
+  switch (fn) {
+  case NB_FN_AXPB:
+    DERIV_LOOP(alpha, 0, 0);
+    break;
+  case NB_FN_TANH: /* from y = tanh z: f' = 1 - y^2, f'' = -2 y f', f''' = -2 f' (1 - 3 y^2) */
+    DERIV_LOOP(1 - yy * yy, -2 * yy * (1 - yy * yy), -2 * (1 - yy * yy) * (1 - 3 * yy * yy));
+    break;
+  case NB_FN_SIN:
+    DERIV_LOOP(PetscCosReal(zz), -yy, -PetscCosReal(zz));
+    break;
+  case NB_FN_COS:
+    DERIV_LOOP(-PetscSinReal(zz), -yy, PetscSinReal(zz));
+    break;
+  case NB_FN_SIGMOID:
+    DERIV_LOOP(yy * (1 - yy), yy * (1 - yy) * (1 - 2 * yy), yy * (1 - yy) * (1 - 6 * yy + 6 * yy * yy));
+    break;
+  case NB_FN_SOFTPLUS: /* f' = sigmoid(z) = 1 - e^{-y} since y = log(1 + e^z) */
+    for (PetscInt l = 0; l < n; l++) {
+      PetscReal s = -expm1(-y[l]);
+      f1[l]       = s;
+      if (f2) f2[l] = s * (1 - s);
+      if (f3) f3[l] = s * (1 - s) * (1 - 2 * s);
     }
-    f1[l] = d1;
-    if (f2) f2[l] = d2;
-    if (f3) f3[l] = d3;
+    break;
+  case NB_FN_GELU:
+    for (PetscInt l = 0; l < n; l++) {
+      PetscReal zz = z[l], phi = PetscExpReal(-0.5 * zz * zz) * 0.3989422804014327, Phi = 0.5 * erfc(-zz * 0.70710678118654752440);
+      f1[l] = Phi + zz * phi;
+      if (f2) f2[l] = phi * (2 - zz * zz);
+      if (f3) f3[l] = zz * phi * (zz * zz - 4);
+    }
+    break;
+  case NB_FN_RELU:
+    DERIV_LOOP(zz > 0 ? 1.0 : 0.0, 0, 0);
+    break;
+  case NB_FN_EXP:
+    DERIV_LOOP(yy, yy, yy);
+    break;
+  case NB_FN_LOG:
+    DERIV_LOOP(1 / zz, -1 / (zz * zz), 2 / (zz * zz * zz));
+    break;
+  case NB_FN_SQUARE:
+    DERIV_LOOP(2 * zz, 2, 0);
+    break;
+  case NB_FN_SQRT:
+    DERIV_LOOP(0.5 / yy, -0.25 / (yy * yy * yy), 0.375 / (yy * yy * yy * yy * yy));
+    break;
+  case NB_FN_RECIP:
+    DERIV_LOOP(-yy * yy, 2 * yy * yy * yy, -6 * yy * yy * yy * yy);
+    break;
   }
 }
 

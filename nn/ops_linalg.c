@@ -17,7 +17,7 @@ static PetscInt Lanes(NbNode v, const NbTile *t, PetscInt *n)
 /* one call over all components when they are contiguous (a full tile) */
 static PetscBool Contiguous(NbNode x, NbNode y, const NbTile *t)
 {
-  return (PetscBool)(x->K > 1 && x->kind == NB_KIND_POINT && t->n == x->T && x->ld == x->K * x->T && y->ld == y->K * y->T);
+  return (PetscBool)(x->K > 1 && x->kind == NB_KIND_POINT && t->n == x->T);
 }
 
 static PetscErrorCode DenseForward(NbNode y, const NbTile *t)

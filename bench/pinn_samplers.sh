@@ -1,0 +1,30 @@
+#!/bin/sh
+# Burgers PINN with every collocation sampler at equal budgets (issue 4's
+# comparison): relative L2 error against the PETSc reference and the exact
+# (Cole-Hopf) solution, and wall time, one line per sampler.
+#   bench/pinn_samplers.sh [build-dir] [ranks] [extra nabla-burgers options]
+# Default budget: Raissi et al. (2019)'s network and points with
+# BENCH_ADAM Adam steps (default 10000) then up to BENCH_LBFGS L-BFGS
+# iterations (default 10000). Output: a table on stdout; redirect it to
+# bench/results/pinn_samplers.txt.
+set -eu
+build=${1:-build}
+ranks=${2:-2}
+shift 2 2>/dev/null || shift $#
+adam=${BENCH_ADAM:-10000}
+lbfgs=${BENCH_LBFGS:-10000}
+samplers=${BENCH_SAMPLERS:-"uniform rad rar aas"}
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
+tmp=$(mktemp -d)
+echo "# nabla-burgers -method pinn, nu = 0.01/pi, t in [0, 1]; $adam Adam + <= $lbfgs L-BFGS; $ranks ranks"
+echo "# $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+echo "# extra options: $*"
+printf '%-8s %12s %12s %12s %10s %s\n' sampler err_vs_ref err_vs_exact max_err train_s steps
+for s in $samplers; do
+  mpiexec -n "$ranks" "$build/nabla-burgers" -method pinn -pinn_sampler "$s" -pinn_adam_steps "$adam" \
+    -pinn_lbfgs_steps "$lbfgs" -output "$tmp/$s.h5" "$@" > "$tmp/$s.log" 2>&1 || { echo "$s: FAILED"; tail -5 "$tmp/$s.log"; continue; }
+  get() { grep "$1" "$tmp/$s.log" | awk '{print $NF}'; }
+  printf '%-8s %12s %12s %12s %10s %s\n' "$s" "$(get 'error vs reference, all frames')" "$(get 'error vs exact, all frames')" \
+    "$(get 'max abs. error vs reference')" "$(get 'training wall time')" "$(grep 'PINN training steps' "$tmp/$s.log" | sed 's/.*steps *//')"
+done
+rm -rf "$tmp"
