@@ -12,6 +12,7 @@
      /metadata               attributes: program, options, ranks, versions,
                              wall time, and the run's results
      /points/<name>/NNNNNN   point clouds (see NbOutputWritePoints)
+     /history/<name>         training histories (see NbOutputWriteHistory)
    The file is written as NAME.h5.partial and renamed to NAME.h5 only when
    complete; NAME.xmf is written after that. A failed or interrupted run
    never leaves a file that looks complete. */
@@ -45,6 +46,9 @@ PETSC_EXTERN PetscErrorCode NbOutputEndStep(NbOutput);
    NAME-<name>.xmf, a time series over the sets (Time = tag) of Polyvertex
    grids that ParaView opens. Collective. */
 PETSC_EXTERN PetscErrorCode NbOutputWritePoints(NbOutput, const char name[], PetscReal tag, PetscInt npoints, PetscInt cdim, const PetscReal coords[], PetscInt nfields, const char *const fieldnames[], const PetscReal *const fields[]);
+/* A 1-D history (e.g. the loss per training step) as /history/<name>,
+   values from rank 0. Collective. */
+PETSC_EXTERN PetscErrorCode NbOutputWriteHistory(NbOutput, const char name[], PetscInt n, const PetscReal values[]);
 /* Run metadata and results, attributes of /metadata. */
 PETSC_EXTERN PetscErrorCode NbOutputSetMetadataString(NbOutput, const char key[], const char value[]);
 PETSC_EXTERN PetscErrorCode NbOutputSetMetadataReal(NbOutput, const char key[], PetscReal value);

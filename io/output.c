@@ -262,6 +262,17 @@ PetscErrorCode NbOutputEndStep(NbOutput o)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode NbOutputWriteHistory(NbOutput o, const char name[], PetscInt n, const PetscReal values[])
+{
+  char path[128];
+
+  PetscFunctionBegin;
+  PetscCheck(o->isopen && !o->closed, o->comm, PETSC_ERR_ARG_WRONGSTATE, "NbOutputWriteHistory() needs an open output");
+  PetscCall(PetscSNPrintf(path, sizeof(path), "/history/%s", name));
+  PetscCall(NbH5WriteRealArray_Private(o->viewer, path, n, values));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode NbOutputSetMetadataString(NbOutput o, const char key[], const char value[])
 {
   PetscFunctionBegin;

@@ -557,7 +557,7 @@ PetscErrorCode NbBurgersWriteSolution(NbBurgers b, NbOutput out, const char suff
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode NbBurgersWriteReference(NbBurgers b, NbOutput out)
+PetscErrorCode NbBurgersWriteReference(NbBurgers b, NbOutput out, NbBurgersFrameFn extra, void *ctx)
 {
   Vec E;
 
@@ -570,6 +570,7 @@ PetscErrorCode NbBurgersWriteReference(NbBurgers b, NbOutput out)
     PetscCall(NbBurgersWriteSolution(b, out, "", b->uframes[k]));
     PetscCall(NbBurgersComputeExact(b, b->tframes[k], E));
     PetscCall(NbBurgersWriteSolution(b, out, "_exact", E));
+    if (extra) PetscCall(extra(b, out, k, b->tframes[k], b->uframes[k], ctx));
     PetscCall(NbOutputEndStep(out));
   }
   PetscCall(VecDestroy(&E));

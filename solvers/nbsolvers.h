@@ -63,8 +63,10 @@ PETSC_EXTERN PetscErrorCode NbBurgersRelativeError(NbBurgers, PetscReal t, Vec u
 /* Writes a solution vector under nabla's field names: u (1-D); u, v and
    velocity (2-D), each followed by suffix ("", "_exact", "_pinn", ...). */
 PETSC_EXTERN PetscErrorCode NbBurgersWriteSolution(NbBurgers, NbOutput, const char suffix[], Vec u);
-/* Writes the grid and every frame: the reference solution, the exact one. */
-PETSC_EXTERN PetscErrorCode NbBurgersWriteReference(NbBurgers, NbOutput);
+/* Writes the grid and every frame: the reference solution, the exact one,
+   and whatever fields extra() adds to frame k (extra may be NULL). */
+typedef PetscErrorCode (*NbBurgersFrameFn)(NbBurgers, NbOutput, PetscInt k, PetscReal t, Vec uref, void *ctx);
+PETSC_EXTERN PetscErrorCode NbBurgersWriteReference(NbBurgers, NbOutput, NbBurgersFrameFn extra, void *ctx);
 /* Adds grid, ranks, steps, wall time and errors to a result table. */
 PETSC_EXTERN PetscErrorCode NbBurgersReport(NbBurgers, NbReport);
 

@@ -1,10 +1,12 @@
 static const char help[] = "nabla-burgers: viscous Burgers in 1-D and 2-D, solved by PETSc and by neural methods.\n"
                            "  -method reference   the PETSc reference solver alone (default)\n"
+                           "  -method pinn        a physics-informed network, next to the reference\n"
                            "  -output NAME.h5     parallel HDF5 output with an XDMF sidecar for ParaView\n"
                            "  -burgers_view       describe the problem and the solver\n"
                            "Every -ts_, -snes_, -ksp_, -pc_, -da_ option applies to the reference solver.\n\n";
 
 #include "nabla.h"
+#include "nbpinn.h"
 
 /* A method runs on the problem (whose reference solution it may use) and
    writes its fields and results. */
@@ -14,7 +16,7 @@ static PetscErrorCode MethodReference(NbBurgers b, NbOutput out, NbReport rep)
 {
   PetscFunctionBegin;
   PetscCall(NbBurgersSolveReference(b));
-  PetscCall(NbBurgersWriteReference(b, out));
+  PetscCall(NbBurgersWriteReference(b, out, NULL, NULL));
   PetscCall(NbBurgersReport(b, rep));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -31,13 +33,14 @@ static PetscErrorCode Run(void)
 
   PetscFunctionBegin;
   PetscCall(PetscFunctionListAdd(&methods, "reference", MethodReference));
+  PetscCall(PetscFunctionListAdd(&methods, "pinn", NbBurgersRunPINN));
 
   PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "nabla-burgers", "nabla");
   PetscCall(PetscOptionsFList("-method", "Solution method", "nabla-burgers", methods, method, method, sizeof(method), NULL));
   PetscCall(PetscOptionsBool("-burgers_view", "Describe the problem and its solver", "NbBurgersView", view, &view, NULL));
   PetscOptionsEnd();
   PetscCall(PetscFunctionListFind(methods, method, &run));
-  PetscCheck(run, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-method %s is unknown: choose one of the methods listed by -help (reference)", method);
+  PetscCheck(run, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-method %s is unknown: choose one of the methods listed by -help (reference, pinn)", method);
 
   PetscCall(NbBurgersCreate(PETSC_COMM_WORLD, &b));
   PetscCall(NbBurgersSetFromOptions(b));

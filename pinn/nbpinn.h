@@ -1,0 +1,158 @@
+/* nabla pinn: physics-informed neural networks.
+
+   Samplers (NbSampler) choose the collocation points of a box domain
+   (space-time for evolution problems). One interface, implementations in a
+   registry (-pinn_sampler):
+     uniform  fixed uniform random points (redrawn each round with -sampler_redraw)
+     lhs      Latin hypercube (McKay, Beckman & Conover 1979)
+     sobol    Sobol' sequence, Joe & Kuo (2008) direction numbers, up to 6 dimensions
+     halton   Halton sequence (primes 2, 3, 5, 7, 11, 13)
+     rad      residual-based adaptive distribution (Wu, Zhu, Tan, Kartha & Lu
+              2023, CMAME 403:115671, eq. 2): each round, candidates drawn
+              uniformly, points resampled with p ~ |r|^k / mean(|r|^k) + c
+     rar      residual-based adaptive refinement (Lu et al. 2021, DeepXDE):
+              each round, the candidates of largest |r| are added
+     aas      adversarial adaptive sampling (Tang, Zhai, Wan & Yang 2023): a
+              normalizing flow on the box trained to maximise E_p[r^2] minus
+              a KL divergence to the uniform density (pinn/sampler_aas.c)
+   A point set is global: point i is the same whatever the number of ranks,
+   and each rank holds the block NbPartition gives it. Adaptive samplers
+   need the residual at arbitrary points (NbSamplerSetResidual). */
+#ifndef NBPINN_H
+#define NBPINN_H
+
+#include "nbnn.h"
+#include "nbio.h"
+#include "nbsolvers.h"
+
+typedef struct _p_NbSampler *NbSampler;
+
+/* |r| (or any nonnegative indicator) at this rank's n points x (n x dim);
+   collective over the sampler's communicator. */
+typedef PetscErrorCode (*NbSamplerResidualFn)(PetscInt n, const PetscReal x[], PetscReal r[], void *ctx);
+
+PETSC_EXTERN PetscErrorCode NbSamplerRegister(const char name[], PetscErrorCode (*create)(NbSampler));
+PETSC_EXTERN PetscErrorCode NbSamplerCreate(MPI_Comm, NbSampler *);
+PETSC_EXTERN PetscErrorCode NbSamplerSetType(NbSampler, const char type[]);
+PETSC_EXTERN PetscErrorCode NbSamplerGetType(NbSampler, const char *type[]);
+PETSC_EXTERN PetscErrorCode NbSamplerSetOptionsPrefix(NbSampler, const char prefix[]);
+/* The box [lo, hi] of dim coordinates and, optionally, their names ("x,t"). */
+PETSC_EXTERN PetscErrorCode NbSamplerSetDomain(NbSampler, PetscInt dim, const PetscReal lo[], const PetscReal hi[]);
+/* Global number of collocation points (the initial number for rar). */
+PETSC_EXTERN PetscErrorCode NbSamplerSetNumPoints(NbSampler, PetscInt64 n);
+PETSC_EXTERN PetscErrorCode NbSamplerSetSeed(NbSampler, PetscInt64 seed);
+PETSC_EXTERN PetscErrorCode NbSamplerSetResidual(NbSampler, NbSamplerResidualFn, void *ctx);
+/* -pinn_sampler <type>, -sampler_seed, and the type's options:
+   -sampler_redraw (uniform), -rad_k, -rad_c, -rad_candidates,
+   -rar_candidates, -rar_add */
+PETSC_EXTERN PetscErrorCode NbSamplerSetFromOptions(NbSampler);
+/* Draws the initial points (round 0). */
+PETSC_EXTERN PetscErrorCode NbSamplerSetUp(NbSampler);
+/* One adaptive round: rad resamples, rar adds points, uniform redraws if
+   asked, lhs/sobol/halton keep their points. Collective. */
+PETSC_EXTERN PetscErrorCode NbSamplerAdapt(NbSampler);
+/* This rank's points (borrowed, n x dim, valid until the next Adapt), the
+   global count and this rank's offset in the global set. */
+PETSC_EXTERN PetscErrorCode NbSamplerGetPoints(NbSampler, PetscInt *n, const PetscReal *x[]);
+PETSC_EXTERN PetscErrorCode NbSamplerGetGlobalInfo(NbSampler, PetscInt64 *nglobal, PetscInt64 *offset, PetscInt *round);
+/* Largest number of points this rank can hold over the run (for graph capacities). */
+PETSC_EXTERN PetscErrorCode NbSamplerGetMaxLocalPoints(NbSampler, PetscInt *);
+/* Writes the current points (with the residual, when one is set) as the
+   point cloud "collocation" of the output, tag = the round. */
+PETSC_EXTERN PetscErrorCode NbSamplerWritePoints(NbSampler, NbOutput);
+PETSC_EXTERN PetscErrorCode NbSamplerView(NbSampler, PetscViewer);
+PETSC_EXTERN PetscErrorCode NbSamplerDestroy(NbSampler *);
+
+/* aas only: the flow's density at this rank's n points (n x dim). */
+PETSC_EXTERN PetscErrorCode NbSamplerAASDensity(NbSampler, PetscInt n, const PetscReal x[], PetscReal p[]);
+/* Low-discrepancy points i = start .. start+n-1 of the unit cube (x: n x dim). */
+PETSC_EXTERN PetscErrorCode NbSobolPoints(PetscInt dim, PetscInt64 start, PetscInt n, PetscReal x[]);
+PETSC_EXTERN PetscErrorCode NbHaltonPoints(PetscInt dim, PetscInt64 start, PetscInt n, PetscReal x[]);
+
+/* ------------------------------------------------------------------------
+   NbPINN: a physics-informed network u(x[, y], t) for a problem described by
+   an NbPINNProblem, trained data-parallel over the communicator with Adam
+   then L-BFGS (TAO). Loss = w_res mean|r|^2 + w_ic mean|u - u0|^2
+   + w_bc mean|u - g|^2 [+ w_data mean|u - u_obs|^2], or with -pinn_bc hard
+   the initial/boundary data built into the output. */
+typedef struct _p_NbPINN *NbPINN;
+
+#define NB_PINN_MAXCOEF 4
+/* What a PDE contributes, written once per problem (pointwise on jets). */
+typedef struct {
+  const char *name;
+  PetscInt    dim;    /* space dimension; network inputs are (x[, y], t) */
+  PetscInt    nout;   /* network outputs */
+  const char *coords; /* input names, e.g. "x,t" */
+  const char *derivs; /* jet derivatives the residual needs, e.g. "x,t,xx" */
+  const char *outnames[4];
+  PetscReal   lo[4], hi[4]; /* the space-time box, time last */
+  /* PDE coefficients (nu, lambda, ...), fixed in forward runs, trainable
+     in inverse runs; positive ones are trained through their logarithm */
+  PetscInt    ncoef;
+  const char *coefname[NB_PINN_MAXCOEF];
+  PetscReal   coef[NB_PINN_MAXCOEF];
+  PetscBool   coefpositive[NB_PINN_MAXCOEF];
+  /* residual tensors from the output jet U (nout columns) and the
+     coefficients (1 x 1 tensors) */
+  PetscErrorCode (*residual)(void *ctx, NbTensor U, const NbTensor coef[], PetscInt *nres, NbTensor res[]);
+  /* hard constraint u = A(X) + B(X) N from the inputs X (a jet or plain)
+     and the raw network output N; NULL when the problem has none */
+  PetscErrorCode (*hard)(void *ctx, NbTensor X, NbTensor N, NbTensor *U);
+  /* initial data (x: dim coordinates) and boundary data */
+  PetscErrorCode (*initial)(void *ctx, const PetscReal x[], PetscReal u[]);
+  PetscErrorCode (*boundary)(void *ctx, PetscReal t, const PetscReal x[], PetscReal u[]);
+  void *ctx;
+} NbPINNProblem;
+
+typedef struct {
+  PetscInt  adam_steps, lbfgs_iterations, rounds;
+  PetscReal wall, loss, loss_res, loss_ic, loss_bc, loss_data;
+} NbPINNStats;
+
+PETSC_EXTERN PetscErrorCode NbPINNCreate(MPI_Comm, NbPINN *);
+PETSC_EXTERN PetscErrorCode NbPINNSetProblem(NbPINN, const NbPINNProblem *);
+/* -pinn_width, -pinn_depth, -pinn_activation, -pinn_fourier, -pinn_fourier_sigma,
+   -pinn_points, -pinn_boundary_points, -pinn_bc soft|hard, -pinn_w_res,
+   -pinn_w_ic, -pinn_w_bc, -pinn_w_data, -pinn_adam_steps, -pinn_lr,
+   -pinn_lbfgs_steps, -pinn_resample_every, -pinn_seed, -pinn_inverse,
+   -pinn_noise, -pinn_monitor, -pinn_sampler ... (NbSampler), -tao_* */
+PETSC_EXTERN PetscErrorCode NbPINNSetFromOptions(NbPINN);
+PETSC_EXTERN PetscErrorCode NbPINNGetInverse(NbPINN, PetscBool *);
+PETSC_EXTERN PetscErrorCode NbPINNGetNoise(NbPINN, PetscReal *);
+PETSC_EXTERN PetscErrorCode NbPINNGetSeed(NbPINN, PetscInt64 *);
+/* Observations: this rank's n points x (n x (dim+1)) with values u (n x nout). */
+PETSC_EXTERN PetscErrorCode NbPINNSetData(NbPINN, PetscInt n, const PetscReal x[], const PetscReal u[]);
+/* Relative L2 error of the current network against a reference, for the
+   monitor (-pinn_monitor). Collective. */
+typedef PetscErrorCode (*NbPINNErrorFn)(NbPINN, PetscReal *err, void *ctx);
+PETSC_EXTERN PetscErrorCode NbPINNSetErrorMonitor(NbPINN, NbPINNErrorFn, void *ctx);
+/* Point clouds of every sampling round go to out (may be NULL); on a
+   non-finite loss the last good state is saved beside it. */
+PETSC_EXTERN PetscErrorCode NbPINNSetOutput(NbPINN, NbOutput);
+PETSC_EXTERN PetscErrorCode NbPINNSetUp(NbPINN);
+PETSC_EXTERN PetscErrorCode NbPINNTrain(NbPINN);
+/* u (n x nout) at this rank's n points x (n x (dim+1)). */
+PETSC_EXTERN PetscErrorCode NbPINNEvaluate(NbPINN, PetscInt n, const PetscReal x[], PetscReal u[]);
+PETSC_EXTERN PetscErrorCode NbPINNGetCoefficient(NbPINN, PetscInt k, PetscReal *);
+PETSC_EXTERN PetscErrorCode NbPINNGetStats(NbPINN, NbPINNStats *);
+/* The loss of every Adam step, then of every L-BFGS iteration (borrowed). */
+PETSC_EXTERN PetscErrorCode NbPINNGetLossHistory(NbPINN, PetscInt *n, const PetscReal *loss[]);
+/* Writes the loss history to the output (/history/loss, /history/loss_adam_steps). */
+PETSC_EXTERN PetscErrorCode NbPINNWriteHistory(NbPINN, NbOutput);
+PETSC_EXTERN PetscErrorCode NbPINNGetModel(NbPINN, NbModel *);
+PETSC_EXTERN PetscErrorCode NbPINNGetSampler(NbPINN, NbSampler *);
+PETSC_EXTERN PetscErrorCode NbPINNReport(NbPINN, NbReport);
+PETSC_EXTERN PetscErrorCode NbPINNView(NbPINN, PetscViewer);
+PETSC_EXTERN PetscErrorCode NbPINNDestroy(NbPINN *);
+
+/* Burgers (solvers/nbsolvers.h) as a PINN problem: residual
+   u_t + lambda u u_x - nu u_xx on jets (2-D: both components), coefficients
+   nu (positive) and lambda = 1, hard constraint in 1-D. */
+PETSC_EXTERN PetscErrorCode NbBurgersPINNProblem(NbBurgers, NbPINNProblem *);
+/* nabla-burgers -method pinn: reference solve, PINN training, both written
+   (u_pinn, u_pinn_err per frame, collocation points per round) and
+   reported side by side. */
+PETSC_EXTERN PetscErrorCode NbBurgersRunPINN(NbBurgers, NbOutput, NbReport);
+
+#endif

@@ -1,0 +1,253 @@
+/* The sampler interface: checks arguments and state, then delegates to the
+   implementation chosen at run time from the registry. */
+#include "samplerimpl.h"
+
+static PetscFunctionList NbSamplerList = NULL;
+static PetscBool         NbSamplerRegistered = PETSC_FALSE;
+static PetscLogEvent     NB_SamplerAdapt;
+
+static PetscErrorCode NbSamplerRegisterAll(void)
+{
+  PetscFunctionBegin;
+  if (NbSamplerRegistered) PetscFunctionReturn(PETSC_SUCCESS);
+  NbSamplerRegistered = PETSC_TRUE;
+  PetscCall(NbSamplerRegister("uniform", NbSamplerCreate_Uniform));
+  PetscCall(NbSamplerRegister("lhs", NbSamplerCreate_LHS));
+  PetscCall(NbSamplerRegister("sobol", NbSamplerCreate_Sobol));
+  PetscCall(NbSamplerRegister("halton", NbSamplerCreate_Halton));
+  PetscCall(NbSamplerRegister("rad", NbSamplerCreate_RAD));
+  PetscCall(NbSamplerRegister("rar", NbSamplerCreate_RAR));
+  PetscCall(NbSamplerRegister("aas", NbSamplerCreate_AAS));
+  PetscCall(PetscLogEventRegister("NbSamplerAdapt", NB_CLASSID, &NB_SamplerAdapt));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbSamplerRegister(const char name[], PetscErrorCode (*create)(NbSampler))
+{
+  PetscFunctionBegin;
+  PetscCall(PetscFunctionListAdd(&NbSamplerList, name, create));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbSamplerCreate(MPI_Comm comm, NbSampler *sp)
+{
+  NbSampler s;
+
+  PetscFunctionBegin;
+  PetscCall(NbSamplerRegisterAll());
+  PetscCall(PetscNew(&s));
+  s->comm = comm;
+  s->N0   = 1000;
+  PetscCall(NbRNGCreate(comm, &s->rng));
+  *sp = s;
+  PetscCall(NbSamplerSetType(s, "uniform"));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbSamplerSetType(NbSampler s, const char type[])
+{
+  PetscErrorCode (*create)(NbSampler);
+  PetscBool same;
+
+  PetscFunctionBegin;
+  PetscCall(PetscStrcmp(s->type, type, &same));
+  if (same) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCheck(!s->setup, s->comm, PETSC_ERR_ARG_WRONGSTATE, "Choose the sampler type before NbSamplerSetUp()");
+  PetscCall(PetscFunctionListFind(NbSamplerList, type, &create));
+  PetscCheck(create, s->comm, PETSC_ERR_USER_INPUT, "-pinn_sampler %s is unknown: use one of uniform, lhs, sobol, halton, rad, rar, aas", type);
+  if (s->ops.destroy) PetscCall(s->ops.destroy(s));
+  PetscCall(PetscMemzero(&s->ops, sizeof(s->ops)));
+  s->data = NULL;
+  PetscCall(PetscStrncpy(s->type, type, sizeof(s->type)));
+  PetscCall((*create)(s));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbSamplerGetType(NbSampler s, const char *type[])
+{
+  PetscFunctionBegin;
+  *type = s->type;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbSamplerSetOptionsPrefix(NbSampler s, const char prefix[])
+{
+  PetscFunctionBegin;
+  PetscCall(PetscFree(s->prefix));
+  PetscCall(PetscStrallocpy(prefix, &s->prefix));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbSamplerSetDomain(NbSampler s, PetscInt dim, const PetscReal lo[], const PetscReal hi[])
+{
+  PetscFunctionBegin;
+  PetscCheck(dim >= 1 && dim <= NB_SAMPLER_MAXDIM, s->comm, PETSC_ERR_ARG_OUTOFRANGE, "Sampler domains have 1 to %d coordinates, not %d", NB_SAMPLER_MAXDIM, (int)dim);
+  for (PetscInt d = 0; d < dim; d++) PetscCheck(hi[d] > lo[d], s->comm, PETSC_ERR_ARG_WRONG, "Empty sampler box in coordinate %d: [%g, %g]", (int)d, (double)lo[d], (double)hi[d]);
+  s->dim = dim;
+  for (PetscInt d = 0; d < dim; d++) {
+    s->lo[d] = lo[d];
+    s->hi[d] = hi[d];
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbSamplerSetNumPoints(NbSampler s, PetscInt64 n)
+{
+  PetscFunctionBegin;
+  s->N0 = n;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbSamplerSetSeed(NbSampler s, PetscInt64 seed)
+{
+  PetscFunctionBegin;
+  s->seed = seed;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbSamplerSetResidual(NbSampler s, NbSamplerResidualFn f, void *ctx)
+{
+  PetscFunctionBegin;
+  s->residual = f;
+  s->rctx     = ctx;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbSamplerSetFromOptions(NbSampler s)
+{
+  char      type[64];
+  PetscBool set;
+
+  PetscFunctionBegin;
+  PetscCall(PetscStrncpy(type, s->type, sizeof(type)));
+  PetscOptionsBegin(s->comm, s->prefix, "Collocation point sampler", "NbSampler");
+  PetscCall(PetscOptionsFList("-pinn_sampler", "Collocation sampler", "NbSamplerSetType", NbSamplerList, type, type, sizeof(type), &set));
+  if (set) PetscCall(NbSamplerSetType(s, type));
+  {
+    PetscInt v_ = (PetscInt)s->seed;
+    PetscCall(PetscOptionsInt("-sampler_seed", "Seed of the sampler's random draws", "NbSamplerSetSeed", v_, &v_, NULL));
+    s->seed = v_;
+  }
+  if (s->ops.setfromoptions) PetscCall(s->ops.setfromoptions(s, PetscOptionsObject));
+  PetscOptionsEnd();
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbSamplerResizeLocal_Private(NbSampler s, PetscInt n)
+{
+  PetscFunctionBegin;
+  if (n > s->cap) {
+    PetscCall(PetscFree(s->x));
+    PetscCall(PetscMalloc1(n * s->dim, &s->x));
+    s->cap = n;
+  }
+  s->n = n;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbSamplerUniformBox_Private(NbSampler s, PetscInt64 stream, PetscInt64 start, PetscInt n, PetscReal x[])
+{
+  PetscFunctionBegin;
+  PetscCall(NbRNGSampleBox(s->rng, stream, start, n, s->dim, s->lo, s->hi, x));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbSamplerSetUp(NbSampler s)
+{
+  PetscFunctionBegin;
+  if (s->setup) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCheck(s->dim > 0, s->comm, PETSC_ERR_ARG_WRONGSTATE, "Call NbSamplerSetDomain() before NbSamplerSetUp()");
+  PetscCheck(s->N0 >= 1, s->comm, PETSC_ERR_USER_INPUT, "The number of collocation points must be at least 1 (got %" PetscInt64_FMT ")", s->N0);
+  PetscCall(NbRNGSetSeed(s->rng, s->seed));
+  s->round = 0;
+  PetscCall(s->ops.setup(s));
+  s->setup = PETSC_TRUE;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbSamplerAdapt(NbSampler s)
+{
+  PetscFunctionBegin;
+  PetscCheck(s->setup, s->comm, PETSC_ERR_ARG_WRONGSTATE, "Call NbSamplerSetUp() before NbSamplerAdapt()");
+  PetscCall(PetscLogEventBegin(NB_SamplerAdapt, 0, 0, 0, 0));
+  s->round++;
+  if (s->ops.adapt) PetscCall(s->ops.adapt(s));
+  PetscCall(PetscLogEventEnd(NB_SamplerAdapt, 0, 0, 0, 0));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbSamplerGetPoints(NbSampler s, PetscInt *n, const PetscReal *x[])
+{
+  PetscFunctionBegin;
+  PetscCheck(s->setup, s->comm, PETSC_ERR_ARG_WRONGSTATE, "Call NbSamplerSetUp() first");
+  if (n) *n = s->n;
+  if (x) *x = s->x;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbSamplerGetGlobalInfo(NbSampler s, PetscInt64 *N, PetscInt64 *offset, PetscInt *round)
+{
+  PetscFunctionBegin;
+  if (N) *N = s->N;
+  if (offset) *offset = s->offset;
+  if (round) *round = s->round;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbSamplerGetMaxLocalPoints(NbSampler s, PetscInt *n)
+{
+  PetscInt64  maxglobal = s->N0;
+  PetscMPIInt size;
+
+  PetscFunctionBegin;
+  if (s->ops.maxlocal) PetscCall(s->ops.maxlocal(s, &maxglobal));
+  PetscCallMPI(MPI_Comm_size(s->comm, &size));
+  *n = (PetscInt)((maxglobal + size - 1) / size); /* NbPartition's largest block */
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbSamplerWritePoints(NbSampler s, NbOutput out)
+{
+  PetscReal       *r = NULL;
+  const char      *names[1] = {"residual"};
+  const PetscReal *fields[1];
+
+  PetscFunctionBegin;
+  PetscCheck(s->dim <= 3, s->comm, PETSC_ERR_SUP, "Point clouds of %d coordinates cannot be written for ParaView (at most 3)", (int)s->dim);
+  if (s->residual) {
+    PetscCall(PetscMalloc1(s->n + 1, &r));
+    PetscCall(s->residual(s->n, s->x, r, s->rctx));
+    fields[0] = r;
+  }
+  PetscCall(NbOutputWritePoints(out, "collocation", (PetscReal)s->round, s->n, s->dim, s->x, r ? 1 : 0, names, fields));
+  PetscCall(PetscFree(r));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbSamplerView(NbSampler s, PetscViewer v)
+{
+  PetscFunctionBegin;
+  if (!v) PetscCall(PetscViewerASCIIGetStdout(s->comm, &v));
+  PetscCall(PetscViewerASCIIPrintf(v, "NbSampler %s: %" PetscInt64_FMT " points in a %d-D box, round %d, seed %" PetscInt64_FMT "\n", s->type, s->N, (int)s->dim, (int)s->round, s->seed));
+  if (s->ops.view) {
+    PetscCall(PetscViewerASCIIPushTab(v));
+    PetscCall(s->ops.view(s, v));
+    PetscCall(PetscViewerASCIIPopTab(v));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbSamplerDestroy(NbSampler *sp)
+{
+  NbSampler s = *sp;
+
+  PetscFunctionBegin;
+  if (!s) PetscFunctionReturn(PETSC_SUCCESS);
+  if (s->ops.destroy) PetscCall(s->ops.destroy(s));
+  PetscCall(NbRNGDestroy(&s->rng));
+  PetscCall(PetscFree(s->x));
+  PetscCall(PetscFree(s->prefix));
+  PetscCall(PetscFree(s));
+  *sp = NULL;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

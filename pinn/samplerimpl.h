@@ -1,0 +1,54 @@
+/* Private to pinn/: the sampler object and its ops table. */
+#ifndef NBSAMPLERIMPL_H
+#define NBSAMPLERIMPL_H
+#include "nbpinn.h"
+
+#define NB_SAMPLER_MAXDIM 6
+
+typedef struct {
+  PetscErrorCode (*setfromoptions)(NbSampler, PetscOptionItems *);
+  PetscErrorCode (*setup)(NbSampler);
+  PetscErrorCode (*adapt)(NbSampler);
+  PetscErrorCode (*maxlocal)(NbSampler, PetscInt64 *maxglobal);
+  PetscErrorCode (*view)(NbSampler, PetscViewer);
+  PetscErrorCode (*destroy)(NbSampler);
+} NbSamplerOps;
+
+struct _p_NbSampler {
+  MPI_Comm            comm;
+  char                type[64];
+  char               *prefix;
+  PetscInt            dim;
+  PetscReal           lo[NB_SAMPLER_MAXDIM], hi[NB_SAMPLER_MAXDIM];
+  PetscInt64          N0;     /* requested number of points */
+  PetscInt64          N;      /* current global number of points */
+  PetscInt64          offset; /* this rank's first point */
+  PetscInt            n, cap; /* this rank's points, allocated rows */
+  PetscReal          *x;      /* n x dim */
+  PetscInt            round;
+  PetscInt64          seed;
+  NbRNG               rng;
+  NbSamplerResidualFn residual;
+  void               *rctx;
+  PetscBool           setup;
+  NbSamplerOps        ops;
+  void               *data;
+};
+
+/* Stream numbers of the sampler's random draws (below NB_RNG_STREAM_INTERNAL). */
+#define NB_SAMPLER_STREAM(kind, round) ((PetscInt64)(kind) * 65536 + (round))
+enum { NB_STREAM_UNIFORM = 1, NB_STREAM_LHS_PERM, NB_STREAM_LHS_JITTER, NB_STREAM_CANDIDATES, NB_STREAM_RESAMPLE, NB_STREAM_AAS_BATCH, NB_STREAM_AAS_DRAW };
+
+/* Resizes the local block to hold n points (keeps nothing). */
+PETSC_INTERN PetscErrorCode NbSamplerResizeLocal_Private(NbSampler, PetscInt n);
+/* Uniform points start..start+n-1 of the given stream, mapped to the box. */
+PETSC_INTERN PetscErrorCode NbSamplerUniformBox_Private(NbSampler, PetscInt64 stream, PetscInt64 start, PetscInt n, PetscReal x[]);
+
+PETSC_INTERN PetscErrorCode NbSamplerCreate_Uniform(NbSampler);
+PETSC_INTERN PetscErrorCode NbSamplerCreate_LHS(NbSampler);
+PETSC_INTERN PetscErrorCode NbSamplerCreate_Sobol(NbSampler);
+PETSC_INTERN PetscErrorCode NbSamplerCreate_Halton(NbSampler);
+PETSC_INTERN PetscErrorCode NbSamplerCreate_RAD(NbSampler);
+PETSC_INTERN PetscErrorCode NbSamplerCreate_RAR(NbSampler);
+PETSC_INTERN PetscErrorCode NbSamplerCreate_AAS(NbSampler);
+#endif
