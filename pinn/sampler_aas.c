@@ -413,8 +413,17 @@ PetscErrorCode NbSamplerAASDensity(NbSampler smp, PetscInt n, const PetscReal x[
   PetscFunctionBegin;
   PetscCall(PetscStrcmp(smp->type, "aas", &isaas));
   PetscCheck(isaas && smp->setup, smp->comm, PETSC_ERR_ARG_WRONGSTATE, "NbSamplerAASDensity() needs a set-up aas sampler");
-  PetscCall(NbGraphEvaluate(aas->gd, aas->X, n, x, 1, &aas->logp, &p));
+  PetscReal *xc;
+  PetscCall(PetscMalloc1(n * smp->dim + 1, &xc));
+  /* on the box's faces the logit map is infinite: evaluate the limit from inside */
+  for (PetscInt i = 0; i < n; i++)
+    for (PetscInt d = 0; d < smp->dim; d++) {
+      PetscReal eps = 1e-12 * (smp->hi[d] - smp->lo[d]);
+      xc[i * smp->dim + d] = PetscMin(PetscMax(x[i * smp->dim + d], smp->lo[d] + eps), smp->hi[d] - eps);
+    }
+  PetscCall(NbGraphEvaluate(aas->gd, aas->X, n, xc, 1, &aas->logp, &p));
   for (PetscInt i = 0; i < n; i++) p[i] = PetscExpReal(p[i]);
+  PetscCall(PetscFree(xc));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
