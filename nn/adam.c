@@ -34,6 +34,14 @@ static PetscReal LearningRate(NbOptimizer o, PetscInt s)
   return lr;
 }
 
+PetscErrorCode NbOptimizerGetLearningRate(NbOptimizer o, PetscInt step, PetscReal *lr)
+{
+  PetscFunctionBegin;
+  PetscCheck(step >= 0, o->comm, PETSC_ERR_ARG_OUTOFRANGE, "step must be >= 0");
+  *lr = LearningRate(o, step);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode AdamSetUp(NbOptimizer o)
 {
   NbAdam  *a = (NbAdam *)o->data;

@@ -471,10 +471,21 @@ PetscErrorCode NbGraphEvaluate(NbGraph g, NbTensor x, PetscInt n, const PetscRea
   PetscCall(StartPass(g));
   PetscCheck(x->isinput, g->comm, PETSC_ERR_ARG_WRONG, "NbGraphEvaluate: x must be an input");
   S = &g->sets[x->set];
-  PetscCheck(S->ninputs == 1, g->comm, PETSC_ERR_SUP, "NbGraphEvaluate: point set '%s' has %" PetscInt_FMT " inputs; set each with NbGraphSetInput and call NbGraphForward", S->name, S->ninputs);
   for (PetscInt k = 0; k < nout; k++) {
     PetscCheck(out[k]->kind == NB_KIND_POINT && out[k]->set == x->set, g->comm, PETSC_ERR_ARG_WRONG, "NbGraphEvaluate: output %" PetscInt_FMT " is not a point tensor of x's point set", k);
     PetscCheck(out[k]->capture, g->comm, PETSC_ERR_ARG_WRONGSTATE, "NbGraphEvaluate: mark output %" PetscInt_FMT " with NbGraphMarkOutput() before NbGraphSetUp()", k);
+  }
+  if (S->ninputs > 1) { /* the outputs must depend on x alone among the set's inputs */
+    PetscBool *dep;
+    PetscCall(PetscCalloc1(g->nnodes, &dep));
+    for (PetscInt k = 0; k < nout; k++) dep[out[k]->id] = PETSC_TRUE;
+    for (PetscInt i = g->nnodes - 1; i >= 0; i--) {
+      NbNode v = g->nodes[i];
+      if (!dep[i]) continue;
+      PetscCheck(!v->isinput || v == x, g->comm, PETSC_ERR_ARG_WRONG, "NbGraphEvaluate: the outputs depend on input %s besides %s; set every input with NbGraphSetInput and call NbGraphForward", v->name, x->name);
+      for (PetscInt j = 0; j < v->nin; j++) dep[v->in[j]->id] = PETSC_TRUE;
+    }
+    PetscCall(PetscFree(dep));
   }
   PetscCall(PetscLogEventBegin(NB_GraphForward, 0, 0, 0, 0));
   PetscCall(ForwardFixed(g->nconst, g->constlist));

@@ -219,7 +219,8 @@ PETSC_EXTERN PetscErrorCode NbGraphGetValues(NbGraph, NbTensor, PetscInt *n, Pet
 PETSC_EXTERN PetscErrorCode NbGraphGetScalar(NbGraph, NbTensor, PetscReal *);
 /* Evaluates marked outputs of x's point set at n arbitrary points (local, in
    chunks of x's capacity): vals[k] is n x cols(out[k]), caller-allocated.
-   Overwrites the input x. */
+   The outputs may depend on no other input of the set. Overwrites the
+   input x: set the set's inputs again before training. */
 PETSC_EXTERN PetscErrorCode NbGraphEvaluate(NbGraph, NbTensor x, PetscInt n, const PetscReal xv[], PetscInt nout, const NbTensor out[], PetscReal *vals[]);
 /* Dropout on (training, MC dropout) or off (identity). */
 PETSC_EXTERN PetscErrorCode NbGraphSetDropout(NbGraph, PetscBool);
@@ -332,6 +333,8 @@ PETSC_EXTERN PetscErrorCode NbOptimizerSetMaxSteps(NbOptimizer, PetscInt);
 PETSC_EXTERN PetscErrorCode NbOptimizerSetLearningRate(NbOptimizer, PetscReal);
 PETSC_EXTERN PetscErrorCode NbOptimizerSetSchedule(NbOptimizer, NbSchedule, PetscReal gamma, PetscInt decay_steps, PetscReal lr_min);
 PETSC_EXTERN PetscErrorCode NbOptimizerSetClipNorm(NbOptimizer, PetscReal);
+/* The learning rate the adam family uses at a step (schedule and warm-up applied). */
+PETSC_EXTERN PetscErrorCode NbOptimizerGetLearningRate(NbOptimizer, PetscInt step, PetscReal *lr);
 /* One step (adam) or one TaoSolve (lbfgs); *loss is the loss before the update. */
 PETSC_EXTERN PetscErrorCode NbOptimizerStep(NbOptimizer, PetscReal *loss);
 /* Steps until -opt_max_steps or -opt_loss_tol (adam), TaoSolve (lbfgs). */

@@ -8,17 +8,25 @@
    rank computes its share of loss and gradient, and the summed gradient is
    handed to TAO. */
 #include "nnimpl.h"
+#include <string.h>
 
 typedef struct {
-  Tao tao;
-  Vec x, xl, xu;
+  Tao        tao;
+  Vec        x, xl, xu;
+  PetscReal *save;
 } NbLBFGS;
 
+/* At TAO's solution Vec (the model's own buffer on rank 0) nothing is copied;
+   TAO also evaluates at other Vecs (line-search trial points, gradient
+   tests), and those must not overwrite the solution: they are copied in and
+   the parameters restored afterwards. */
 static PetscErrorCode ObjGrad(Tao tao, Vec X, PetscReal *f, Vec G, void *ctx)
 {
   NbOptimizer        o = (NbOptimizer)ctx;
+  NbLBFGS           *t = (NbLBFGS *)o->data;
   NbModel            m = o->model;
   PetscMPIInt        rank, size;
+  PetscBool          other = (PetscBool)(X != t->x);
   const PetscScalar *x;
   PetscScalar       *gv;
 
@@ -26,6 +34,7 @@ static PetscErrorCode ObjGrad(Tao tao, Vec X, PetscReal *f, Vec G, void *ctx)
   PetscCall(PetscLogEventBegin(NB_TaoObjGrad, 0, 0, 0, 0));
   PetscCallMPI(MPI_Comm_rank(o->comm, &rank));
   PetscCallMPI(MPI_Comm_size(o->comm, &size));
+  if (other) PetscCall(PetscArraycpy(t->save, m->params, m->ntrain));
   PetscCall(VecGetArrayRead(X, &x));
   if (rank == 0 && x != m->params) PetscCall(PetscArraycpy(m->params, x, m->ntrain));
   PetscCall(VecRestoreArrayRead(X, &x));
@@ -34,6 +43,7 @@ static PetscErrorCode ObjGrad(Tao tao, Vec X, PetscReal *f, Vec G, void *ctx)
   PetscCall(VecGetArray(G, &gv));
   if (rank == 0) PetscCall(PetscArraycpy(gv, m->grad, m->ntrain));
   PetscCall(VecRestoreArray(G, &gv));
+  if (other) PetscCall(PetscArraycpy(m->params, t->save, m->ntrain));
   PetscCall(PetscLogEventEnd(NB_TaoObjGrad, 0, 0, 0, 0));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -50,6 +60,44 @@ static PetscErrorCode Monitor(Tao tao, void *ctx)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* Sets the prefix and the default type TAOLMVM. PETSc 3.18's lmvm and blmvm
+   give their L-BFGS matrix the fixed prefix tao_lmvm_ / tao_blmvm_, not the
+   Tao's, and keep it private; so that -<prefix>tao_lmvm_mat_lmvm_hist_size
+   works like every other -<prefix>tao_ option, such options are copied to
+   their unprefixed names before TaoSetFromOptions reads them. */
+static PetscErrorCode PrepareTao(NbOptimizer o)
+{
+  NbLBFGS *t = (NbLBFGS *)o->data;
+  TaoType  type;
+
+  PetscFunctionBegin;
+  PetscCall(TaoSetOptionsPrefix(t->tao, o->prefix));
+  PetscCall(TaoGetType(t->tao, &type));
+  if (!type) PetscCall(TaoSetType(t->tao, TAOLMVM));
+  if (o->prefix[0]) {
+    char  *all, *tok, *end, pat[2][NB_NAME_LEN + 16];
+    size_t plen = strlen(o->prefix);
+    PetscCall(PetscSNPrintf(pat[0], sizeof(pat[0]), "-%stao_lmvm_", o->prefix));
+    PetscCall(PetscSNPrintf(pat[1], sizeof(pat[1]), "-%stao_blmvm_", o->prefix));
+    PetscCall(PetscOptionsGetAll(NULL, &all));
+    for (tok = all; *tok; tok = end) {
+      char      val[256], name[256];
+      PetscBool has, last;
+      while (*tok == ' ') tok++;
+      for (end = tok; *end && *end != ' '; end++) { }
+      last = (PetscBool)(*end == 0);
+      *end = 0;
+      if (!last) end++;
+      if (strncmp(tok, pat[0], strlen(pat[0])) && strncmp(tok, pat[1], strlen(pat[1]))) continue;
+      PetscCall(PetscOptionsGetString(NULL, NULL, tok, val, sizeof(val), &has));
+      PetscCall(PetscSNPrintf(name, sizeof(name), "-%s", tok + 1 + plen));
+      PetscCall(PetscOptionsSetValue(NULL, name, val[0] ? val : NULL));
+    }
+    PetscCall(PetscFree(all));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode LBFGSSetUp(NbOptimizer o)
 {
   NbLBFGS    *t = (NbLBFGS *)o->data;
@@ -58,9 +106,12 @@ static PetscErrorCode LBFGSSetUp(NbOptimizer o)
   PetscInt    nloc;
 
   PetscFunctionBegin;
+  PetscCall(PrepareTao(o));
   PetscCallMPI(MPI_Comm_rank(o->comm, &rank));
   nloc = rank == 0 ? m->ntrain : 0;
   PetscCall(VecDestroy(&t->x));
+  PetscCall(PetscFree(t->save));
+  PetscCall(PetscMalloc1(m->ntrain + 1, &t->save));
   PetscCall(VecCreateMPIWithArray(o->comm, 1, nloc, m->ntrain, rank == 0 ? m->params : NULL, &t->x));
   PetscCall(TaoSetSolution(t->tao, t->x));
   PetscCall(TaoSetObjectiveAndGradient(t->tao, NULL, ObjGrad, o));
@@ -94,11 +145,7 @@ static PetscErrorCode LBFGSStep(NbOptimizer o, PetscReal *loss)
   if (o->prestep) PetscCall((*o->prestep)(o, o->step, o->prectx));
   PetscCall(TaoSolve(t->tao));
   /* the solution is rank 0's buffer; make every rank's copy the same */
-  if (o->comm != MPI_COMM_NULL) {
-    PetscMPIInt size;
-    PetscCallMPI(MPI_Comm_size(o->comm, &size));
-    if (size > 1) PetscCallMPI(MPI_Bcast(m->params, (PetscMPIInt)m->ntrain, MPIU_REAL, 0, o->comm));
-  }
+  PetscCallMPI(MPI_Bcast(m->params, (PetscMPIInt)m->ntrain, MPIU_REAL, 0, o->comm));
   PetscCall(TaoGetSolutionStatus(t->tao, &its, loss, NULL, NULL, NULL, &reason));
   PetscCallMPI(MPI_Bcast(loss, 1, MPIU_REAL, 0, o->comm));
   o->step += its;
@@ -120,7 +167,7 @@ static PetscErrorCode LBFGSPostOptions(NbOptimizer o)
   NbLBFGS *t = (NbLBFGS *)o->data;
 
   PetscFunctionBegin;
-  PetscCall(TaoSetOptionsPrefix(t->tao, o->prefix));
+  PetscCall(PrepareTao(o));
   PetscCall(TaoSetFromOptions(t->tao));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -143,6 +190,7 @@ static PetscErrorCode LBFGSDestroy(NbOptimizer o)
   PetscCall(VecDestroy(&t->x));
   PetscCall(VecDestroy(&t->xl));
   PetscCall(VecDestroy(&t->xu));
+  PetscCall(PetscFree(t->save));
   PetscCall(PetscFree(o->data));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -154,7 +202,6 @@ PetscErrorCode NbOptimizerCreate_LBFGS(NbOptimizer o)
   PetscFunctionBegin;
   PetscCall(PetscNew(&t));
   PetscCall(TaoCreate(o->comm, &t->tao));
-  PetscCall(TaoSetType(t->tao, TAOLMVM));
   PetscCall(TaoSetOptionsPrefix(t->tao, o->prefix));
   PetscCall(TaoSetMonitor(t->tao, Monitor, o, NULL));
   o->data            = t;
