@@ -50,6 +50,20 @@ typedef struct {
   PetscBool pin; /* the continuity row of cell (0, 0) is set to 0 */
 } NbNSTerms;
 
+/* Positions of u (x-face), v (y-face) and p (cell) in a DMStag local array. */
+typedef struct {
+  PetscInt su, sv, sp;
+} NbNSSlots;
+
+static inline PetscErrorCode NbNSGetSlots(DM dm, NbNSSlots *s)
+{
+  PetscFunctionBegin;
+  PetscCall(DMStagGetLocationSlot(dm, DMSTAG_LEFT, 0, &s->su));
+  PetscCall(DMStagGetLocationSlot(dm, DMSTAG_DOWN, 0, &s->sv));
+  PetscCall(DMStagGetLocationSlot(dm, DMSTAG_ELEMENT, 0, &s->sp));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* Which of the matrices NbNSAssemble builds. */
 typedef enum {
   NB_NS_MAT_JACOBIAN, /* dF/dU (+ shift on velocity rows), exactly */

@@ -9,7 +9,8 @@ static const char help[] = "nabla-navierstokes: 2-D incompressible Navier-Stokes
                            "time-dependent ones by a projection method (-ts_dt, -ts_max_time; pressure Poisson -ksp_*/-pc_*,\n"
                            "velocity -ns_velocity_ksp_*/-ns_velocity_pc_*).\n\n";
 
-#include "nabla.h"
+#include "nbsys.h"
+#include "nbio.h"
 #include "nbnavierstokes.h"
 
 /* A method runs on the problem (whose reference solution it may use) and
@@ -58,6 +59,7 @@ static PetscErrorCode Run(void)
   PetscCall(NbReportCreate(PETSC_COMM_WORLD, title, &rep));
   PetscCall((*run)(ns, out, rep));
   PetscCall(NbReportPrint(rep, out));
+  PetscCall(NbOptionsCheckUnused(PETSC_COMM_WORLD));
   PetscCall(NbOutputClose(out));
   {
     const char *fname;
