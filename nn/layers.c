@@ -48,14 +48,27 @@ PetscErrorCode NbModelAddMLP(NbModel m, const char name[], PetscInt nw, const Pe
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* parameters "<name>.W" (nin x nout, Glorot/He normal) and "<name>.b" (zeros) */
 PetscErrorCode NbModelAddDense(NbModel m, const char name[], PetscInt nin, PetscInt nout, NbActivation act, NbLayer *layer)
 {
-  PetscInt w[2] = {nin, nout};
+  NbLayer l;
+  char    pname[NB_NAME_LEN];
 
   PetscFunctionBegin;
-  PetscCall(NbModelAddMLP(m, name, 2, w, NB_ACT_NONE, layer));
-  (*layer)->type = NB_LAYER_DENSE;
-  (*layer)->act  = act;
+  PetscCheck(nin > 0 && nout > 0, m->comm, PETSC_ERR_ARG_OUTOFRANGE, "Dense layer %s: sizes must be positive", name);
+  PetscCall(LayerCreate(m, name, NB_LAYER_DENSE, &l));
+  l->nw  = 2;
+  l->act = act;
+  l->np  = 2;
+  PetscCall(PetscMalloc1(2, &l->widths));
+  PetscCall(PetscMalloc1(2, &l->pidx));
+  l->widths[0] = nin;
+  l->widths[1] = nout;
+  PetscCall(PetscSNPrintf(pname, sizeof(pname), "%s.W", name));
+  PetscCall(NbModelAddParameter(m, pname, nin, nout, act == NB_ACT_RELU ? NB_INIT_HE_NORMAL : NB_INIT_GLOROT_NORMAL, 1.0, &l->pidx[0]));
+  PetscCall(PetscSNPrintf(pname, sizeof(pname), "%s.b", name));
+  PetscCall(NbModelAddParameter(m, pname, 1, nout, NB_INIT_ZEROS, 0.0, &l->pidx[1]));
+  if (layer) *layer = l;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -164,7 +164,7 @@ PETSC_EXTERN PetscErrorCode NbModelGetComm(NbModel, MPI_Comm *);
    (none after the last), Glorot-normal weights (He-normal for relu), zero
    biases; parameters "<name>.<l>.W" (widths[l] x widths[l+1]) and "<name>.<l>.b". */
 PETSC_EXTERN PetscErrorCode NbModelAddMLP(NbModel, const char name[], PetscInt nwidths, const PetscInt widths[], NbActivation, NbLayer *);
-/* One dense layer y = act(x W + b). */
+/* One dense layer y = act(x W + b), parameters "<name>.W" and "<name>.b". */
 PETSC_EXTERN PetscErrorCode NbModelAddDense(NbModel, const char name[], PetscInt nin, PetscInt nout, NbActivation, NbLayer *);
 /* Random Fourier features (Tancik et al. 2020): y = [cos(2 pi x B), sin(2 pi x B)],
    B (nin x nfeatures) ~ N(0, sigma^2), fixed; 2 nfeatures outputs. */
