@@ -116,13 +116,22 @@ PETSC_EXTERN PetscErrorCode NbPINNSetProblem(NbPINN, const NbPINNProblem *);
    -pinn_points, -pinn_boundary_points, -pinn_bc soft|hard, -pinn_w_res,
    -pinn_w_ic, -pinn_w_bc, -pinn_w_data, -pinn_adam_steps, -pinn_lr,
    -pinn_lbfgs_steps, -pinn_resample_every, -pinn_seed, -pinn_inverse,
-   -pinn_noise, -pinn_monitor, -pinn_sampler ... (NbSampler), -tao_* */
+   -pinn_noise, -pinn_data_seed, -pinn_dropout, -pinn_monitor,
+   -pinn_sampler ... (NbSampler), -tao_* */
 PETSC_EXTERN PetscErrorCode NbPINNSetFromOptions(NbPINN);
+/* Programmatic versions of -pinn_seed, -pinn_dropout and -pinn_w_* (before SetUp). */
+PETSC_EXTERN PetscErrorCode NbPINNSetSeed(NbPINN, PetscInt64);
+PETSC_EXTERN PetscErrorCode NbPINNSetDropout(NbPINN, PetscReal);
+/* Loss weights; also after SetUp (the compiled loss is updated). */
+PETSC_EXTERN PetscErrorCode NbPINNSetLossWeights(NbPINN, PetscReal wres, PetscReal wic, PetscReal wbc, PetscReal wdata);
+PETSC_EXTERN PetscErrorCode NbPINNSetTrainingSteps(NbPINN, PetscInt adam, PetscInt lbfgs);
 PETSC_EXTERN PetscErrorCode NbPINNGetInverse(NbPINN, PetscBool *);
 PETSC_EXTERN PetscErrorCode NbPINNGetNoise(NbPINN, PetscReal *);
 PETSC_EXTERN PetscErrorCode NbPINNGetSeed(NbPINN, PetscInt64 *);
 /* Observations: this rank's n points x (n x (dim+1)) with values u (n x nout). */
 PETSC_EXTERN PetscErrorCode NbPINNSetData(NbPINN, PetscInt n, const PetscReal x[], const PetscReal u[]);
+/* The same from the whole list (N points, identical on every rank): each rank keeps its NbPartition block. */
+PETSC_EXTERN PetscErrorCode NbPINNSetDataGlobal(NbPINN, PetscInt64 N, const PetscReal x[], const PetscReal u[]);
 /* Relative L2 error of the current network against a reference, for the
    monitor (-pinn_monitor). Collective. */
 typedef PetscErrorCode (*NbPINNErrorFn)(NbPINN, PetscReal *err, void *ctx);
@@ -132,8 +141,20 @@ PETSC_EXTERN PetscErrorCode NbPINNSetErrorMonitor(NbPINN, NbPINNErrorFn, void *c
 PETSC_EXTERN PetscErrorCode NbPINNSetOutput(NbPINN, NbOutput);
 PETSC_EXTERN PetscErrorCode NbPINNSetUp(NbPINN);
 PETSC_EXTERN PetscErrorCode NbPINNTrain(NbPINN);
+/* New initial parameters from seed and a fresh optimizer; the point sets stay. */
+PETSC_EXTERN PetscErrorCode NbPINNReinitialize(NbPINN, PetscInt64 seed);
 /* u (n x nout) at this rank's n points x (n x (dim+1)). */
 PETSC_EXTERN PetscErrorCode NbPINNEvaluate(NbPINN, PetscInt n, const PetscReal x[], PetscReal u[]);
+/* u at points offset..offset+n-1 of a global list of N (for dropout masks
+   that depend on the global index, hence on no rank layout). Collective. */
+PETSC_EXTERN PetscErrorCode NbPINNEvaluateGlobal(NbPINN, PetscInt64 N, PetscInt64 offset, PetscInt n, const PetscReal x[], PetscReal u[]);
+/* MC dropout at evaluation: on/off, and new masks for the next pass. */
+PETSC_EXTERN PetscErrorCode NbPINNSetEvaluationDropout(NbPINN, PetscBool);
+PETSC_EXTERN PetscErrorCode NbPINNAdvanceDropout(NbPINN);
+/* The training loss and its gradient (in the model's gradient buffer) at the current parameters. */
+PETSC_EXTERN PetscErrorCode NbPINNComputeLossGradient(NbPINN, PetscReal *loss);
+/* Global numbers of collocation, initial, boundary and observation points. */
+PETSC_EXTERN PetscErrorCode NbPINNGetPointCounts(NbPINN, PetscInt64 *ncolloc, PetscInt64 *nic, PetscInt64 *nbc, PetscInt64 *ndata);
 PETSC_EXTERN PetscErrorCode NbPINNGetCoefficient(NbPINN, PetscInt k, PetscReal *);
 PETSC_EXTERN PetscErrorCode NbPINNGetStats(NbPINN, NbPINNStats *);
 /* The loss of every Adam step, then of every L-BFGS iteration (borrowed). */

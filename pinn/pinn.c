@@ -29,10 +29,11 @@ struct _p_NbPINN {
   PetscBool     hard, inverse;
   PetscReal     w[NTERMS], lr, noise;
   PetscInt      adam_steps, lbfgs_steps, resample_every, monitor;
-  PetscInt64    seed;
+  PetscInt64    seed, dataseed;
+  PetscReal     dropout;
   /* objects */
   NbModel     model;
-  NbLayer     fourier, net;
+  NbLayer     fourier, net, *dense; /* dense: the layers when dropout is on */
   NbGraph     g, geval;
   NbSampler   sampler;
   NbOptimizer opt;
@@ -124,7 +125,11 @@ PetscErrorCode NbPINNSetFromOptions(NbPINN p)
     PetscInt seed = (PetscInt)p->seed;
     PetscCall(PetscOptionsInt("-pinn_seed", "Seed of initialisation and sampling", "NbPINNSetFromOptions", seed, &seed, NULL));
     p->seed = seed;
+    seed    = (PetscInt)p->dataseed;
+    PetscCall(PetscOptionsInt("-pinn_data_seed", "Seed of the initial/boundary points and of the noise on data (the data set, shared by ensemble members)", "NbPINNSetFromOptions", seed, &seed, NULL));
+    p->dataseed = seed;
   }
+  PetscCall(PetscOptionsReal("-pinn_dropout", "Dropout probability after every hidden layer (MC dropout), in [0, 1)", "NbPINNSetFromOptions", p->dropout, &p->dropout, NULL));
   PetscCall(PetscOptionsBool("-pinn_inverse", "Identify the PDE coefficients from observations", "NbPINNSetFromOptions", p->inverse, &p->inverse, NULL));
   PetscCall(PetscOptionsReal("-pinn_noise", "Relative Gaussian noise on the observations (inverse) or on the initial/boundary data (forward)", "NbPINNSetFromOptions", p->noise, &p->noise, NULL));
   PetscCall(PetscOptionsInt("-pinn_monitor", "Print the loss terms every this many steps (0: never)", "NbPINNSetFromOptions", p->monitor, &p->monitor, NULL));
@@ -138,12 +143,68 @@ PetscErrorCode NbPINNSetFromOptions(NbPINN p)
   PetscCheck(p->adam_steps >= 0 && p->lbfgs_steps >= 0, p->comm, PETSC_ERR_USER_INPUT, "-pinn_adam_steps and -pinn_lbfgs_steps must be >= 0");
   PetscCheck(p->lr > 0, p->comm, PETSC_ERR_USER_INPUT, "-pinn_lr %g must be positive", (double)p->lr);
   PetscCheck(p->noise >= 0, p->comm, PETSC_ERR_USER_INPUT, "-pinn_noise %g must be >= 0", (double)p->noise);
+  PetscCheck(p->dropout >= 0 && p->dropout < 1, p->comm, PETSC_ERR_USER_INPUT, "-pinn_dropout %g must lie in [0, 1)", (double)p->dropout);
   PetscCheck(p->resample_every >= 1, p->comm, PETSC_ERR_USER_INPUT, "-pinn_resample_every %d must be >= 1", (int)p->resample_every);
   for (PetscInt k = 0; k < NTERMS; k++) PetscCheck(p->w[k] >= 0, p->comm, PETSC_ERR_USER_INPUT, "-pinn_w_%s must be >= 0", k == 0 ? "res" : k == 1 ? "ic" : k == 2 ? "bc" : "data");
   PetscCall(NbSamplerSetNumPoints(p->sampler, p->npoints));
   PetscCall(NbSamplerSetSeed(p->sampler, p->seed));
   PetscCall(NbSamplerSetFromOptions(p->sampler));
-  PetscCall(NbRNGSetSeed(p->rng, p->seed));
+  PetscCall(NbRNGSetSeed(p->rng, p->dataseed));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbPINNSetSeed(NbPINN p, PetscInt64 seed)
+{
+  PetscFunctionBegin;
+  PetscCheck(!p->setup, p->comm, PETSC_ERR_ARG_WRONGSTATE, "Set the seed before NbPINNSetUp()");
+  p->seed = seed;
+  PetscCall(NbSamplerSetSeed(p->sampler, seed));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbPINNSetDropout(NbPINN p, PetscReal rate)
+{
+  PetscFunctionBegin;
+  PetscCheck(!p->setup, p->comm, PETSC_ERR_ARG_WRONGSTATE, "Set the dropout before NbPINNSetUp()");
+  PetscCheck(rate >= 0 && rate < 1, p->comm, PETSC_ERR_USER_INPUT, "dropout probability %g must lie in [0, 1)", (double)rate);
+  p->dropout = rate;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbPINNSetLossWeights(NbPINN p, PetscReal wres, PetscReal wic, PetscReal wbc, PetscReal wdata)
+{
+  PetscFunctionBegin;
+  p->w[TERM_RES]  = wres;
+  p->w[TERM_IC]   = wic;
+  p->w[TERM_BC]   = wbc;
+  p->w[TERM_DATA] = wdata;
+  if (p->setup) { /* the compiled loss: change the weights of its active terms */
+    PetscReal w[NTERMS];
+    PetscInt  nt = 0;
+    for (PetscInt k = 0; k < NTERMS; k++)
+      if (p->term[k]) w[nt++] = p->w[k];
+    PetscCall(NbTensorSetWeights(p->loss, w));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbPINNSetTrainingSteps(NbPINN p, PetscInt adam, PetscInt lbfgs)
+{
+  PetscFunctionBegin;
+  PetscCheck(adam >= 0 && lbfgs >= 0, p->comm, PETSC_ERR_ARG_OUTOFRANGE, "training steps must be >= 0");
+  p->adam_steps  = adam;
+  p->lbfgs_steps = lbfgs;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbPINNGetPointCounts(NbPINN p, PetscInt64 *ncolloc, PetscInt64 *nic, PetscInt64 *nbc, PetscInt64 *ndata)
+{
+  PetscFunctionBegin;
+  PetscCheck(p->setup, p->comm, PETSC_ERR_ARG_WRONGSTATE, "Call NbPINNSetUp() first");
+  if (ncolloc) PetscCall(NbSamplerGetGlobalInfo(p->sampler, ncolloc, NULL, NULL));
+  if (nic) *nic = p->NI;
+  if (nbc) *nbc = p->NB;
+  if (ndata) *ndata = p->ND;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -187,6 +248,40 @@ PetscErrorCode NbPINNSetErrorMonitor(NbPINN p, NbPINNErrorFn fn, void *ctx)
   PetscFunctionBegin;
   p->errfn  = fn;
   p->errctx = ctx;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* New initial parameters from seed and a fresh optimizer (for ensemble
+   members or chains that reuse one set-up PINN in turn). */
+PetscErrorCode NbPINNReinitialize(NbPINN p, PetscInt64 seed)
+{
+  PetscFunctionBegin;
+  PetscCheck(p->setup, p->comm, PETSC_ERR_ARG_WRONGSTATE, "Call NbPINNSetUp() first");
+  p->seed = seed;
+  PetscCall(NbModelSetSeed(p->model, seed));
+  PetscCall(NbModelInitialize(p->model));
+  if (p->inverse) /* the coefficients restart from their initial guesses */
+    for (PetscInt k = 0; k < p->prob.ncoef; k++) {
+      char      name[64];
+      PetscReal v = p->prob.coefpositive[k] ? PetscLogReal(10 * p->prob.coef[k]) : 0;
+      PetscCall(PetscSNPrintf(name, sizeof(name), "%s%s", p->prob.coefpositive[k] ? "log_" : "", p->prob.coefname[k]));
+      PetscCall(NbModelSetParameterValues(p->model, name, &v));
+    }
+  PetscCall(NbOptimizerDestroy(&p->opt));
+  PetscCall(NbOptimizerCreate(p->model, &p->opt));
+  PetscCall(NbOptimizerSetGraph(p->opt, p->g));
+  PetscCall(PetscMemzero(&p->stats, sizeof(p->stats)));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbPINNSetDataGlobal(NbPINN p, PetscInt64 N, const PetscReal x[], const PetscReal u[])
+{
+  PetscInt64 off;
+  PetscInt   n;
+
+  PetscFunctionBegin;
+  PetscCall(NbPartition(p->comm, N, &off, &n));
+  PetscCall(NbPINNSetData(p, n, x + off * (p->prob.dim + 1), u + off * p->prob.nout));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -266,7 +361,13 @@ static PetscErrorCode ApplyNetwork(NbPINN p, NbGraph g, NbTensor X, NbTensor *U)
   PetscCall(NbGraphAddConstant(g, "input_shift", 1, nin, b, &bt));
   PetscCall(NbTensorDense(X, Dt, bt, &Y));
   if (p->fourier) PetscCall(NbLayerApply(p->fourier, g, Y, &Y));
-  PetscCall(NbLayerApply(p->net, g, Y, &N));
+  if (p->dense) { /* dropout after every hidden layer (Gal & Ghahramani 2016) */
+    N = Y;
+    for (PetscInt l = 0; l <= p->depth; l++) {
+      PetscCall(NbLayerApply(p->dense[l], g, N, &N));
+      if (l < p->depth) PetscCall(NbTensorDropout(N, p->dropout, &N));
+    }
+  } else PetscCall(NbLayerApply(p->net, g, Y, &N));
   if (p->hard) PetscCall(p->prob.hard(p->prob.ctx, X, N, U));
   else *U = N;
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -303,7 +404,14 @@ static PetscErrorCode BuildModel(NbPINN p)
   widths[0] = p->nfourier > 0 ? 2 * p->nfourier : nin;
   for (PetscInt l = 1; l <= p->depth; l++) widths[l] = p->width;
   widths[nw - 1] = p->prob.nout;
-  PetscCall(NbModelAddMLP(p->model, "u", nw, widths, p->act, &p->net));
+  if (p->dropout > 0) {
+    PetscCall(PetscMalloc1(p->depth + 1, &p->dense));
+    for (PetscInt l = 0; l <= p->depth; l++) {
+      char name[32];
+      PetscCall(PetscSNPrintf(name, sizeof(name), "u.%d", (int)l));
+      PetscCall(NbModelAddDense(p->model, name, widths[l], widths[l + 1], l < p->depth ? p->act : NB_ACT_NONE, &p->dense[l]));
+    }
+  } else PetscCall(NbModelAddMLP(p->model, "u", nw, widths, p->act, &p->net));
   PetscCall(PetscFree(widths));
   if (p->inverse) {
     /* initial guesses far from the truth: 10 x nu (Raissi et al. start
@@ -389,6 +497,7 @@ static PetscErrorCode BuildGraphs(NbPINN p)
   PetscCall(ApplyNetwork(p, p->geval, p->XE, &p->UE));
   PetscCall(NbGraphMarkOutput(p->geval, p->UE));
   PetscCall(NbGraphSetUp(p->geval));
+  PetscCall(NbGraphSetDropout(p->geval, PETSC_FALSE)); /* deterministic unless MC dropout asks */
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -424,7 +533,9 @@ static PetscErrorCode SamplerResidual(PetscInt n, const PetscReal x[], PetscReal
   NbPINN p = (NbPINN)ctx;
 
   PetscFunctionBegin;
+  PetscCall(NbGraphSetDropout(p->g, PETSC_FALSE)); /* the residual of the mean network */
   PetscCall(NbGraphEvaluate(p->g, p->X, n, x, 1, &p->rabs, &r));
+  PetscCall(NbGraphSetDropout(p->g, PETSC_TRUE));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -641,6 +752,51 @@ PetscErrorCode NbPINNEvaluate(NbPINN p, PetscInt n, const PetscReal x[], PetscRe
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode NbPINNEvaluateGlobal(NbPINN p, PetscInt64 N, PetscInt64 offset, PetscInt n, const PetscReal x[], PetscReal u[])
+{
+  PetscInt nin = p->prob.dim + 1, nout = p->prob.nout, cap = 4096;
+
+  PetscFunctionBegin;
+  PetscCheck(p->setup, p->comm, PETSC_ERR_ARG_WRONGSTATE, "Call NbPINNSetUp() first");
+  PetscCall(PetscLogEventBegin(NB_PINNEvaluate, 0, 0, 0, 0));
+  /* chunks of the evaluation graph's capacity; every rank takes part in
+     as many chunks as the busiest one (the input set-up is collective) */
+  {
+    PetscInt nchunks = (n + cap - 1) / cap, maxchunks;
+    PetscCallMPI(MPI_Allreduce(&nchunks, &maxchunks, 1, MPIU_INT, MPI_MAX, p->comm));
+    for (PetscInt c = 0; c < maxchunks; c++) {
+      PetscInt c0 = PetscMin(c * cap, n), nc = PetscMin(cap, n - c0);
+      PetscCall(NbGraphSetInputPartitioned(p->geval, p->XE, N, offset + c0, nc, x + (size_t)c0 * nin));
+      PetscCall(NbGraphForward(p->geval));
+      if (nc > 0) PetscCall(NbGraphGetValues(p->geval, p->UE, NULL, u + (size_t)c0 * nout));
+    }
+  }
+  PetscCall(PetscLogEventEnd(NB_PINNEvaluate, 0, 0, 0, 0));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbPINNSetEvaluationDropout(NbPINN p, PetscBool on)
+{
+  PetscFunctionBegin;
+  PetscCall(NbGraphSetDropout(p->geval, on));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbPINNAdvanceDropout(NbPINN p)
+{
+  PetscFunctionBegin;
+  PetscCall(NbGraphAdvanceRandom(p->geval));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The loss (as trained) and its gradient at the model's current parameters. */
+PetscErrorCode NbPINNComputeLossGradient(NbPINN p, PetscReal *loss)
+{
+  PetscFunctionBegin;
+  PetscCall(NbGraphComputeLossGradient(p->g, loss));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode NbPINNGetCoefficient(NbPINN p, PetscInt k, PetscReal *c)
 {
   char name[64];
@@ -744,6 +900,7 @@ PetscErrorCode NbPINNDestroy(NbPINN *pp)
   PetscCall(PetscFree2(p->xD, p->uD));
   PetscCall(PetscFree(p->history));
   PetscCall(PetscFree2(p->good, p->trial));
+  PetscCall(PetscFree(p->dense));
   PetscCall(PetscFree(p));
   *pp = NULL;
   PetscFunctionReturn(PETSC_SUCCESS);

@@ -18,6 +18,7 @@
 
 #include <petscvec.h>
 #include "nbsys.h"
+#include "nbpinn.h"
 
 /* log p(theta) up to a constant and its gradient; collective over comm. */
 typedef PetscErrorCode (*NbLogDensityFn)(MPI_Comm comm, PetscInt n, const PetscReal theta[], PetscReal *logp, PetscReal grad[], void *ctx);
@@ -84,5 +85,45 @@ PETSC_EXTERN PetscErrorCode NbUQComputeMetrics(Vec mean, Vec std, Vec ref, NbUQM
 /* Standard normal quantile (inverse CDF), |error| < 1e-9 (Acklam's rational
    approximation with one Newton refinement). */
 PETSC_EXTERN PetscReal NbNormalQuantile(PetscReal p);
+
+/* ------------------------------------------------------------------------
+   Uncertainty of a PINN (NbPINNUQ), one method per -uq type (registry):
+     ensemble   deep ensembles (Lakshminarayanan, Pritzel & Blundell 2017):
+                -uq_members M networks differing in initialisation seed and
+                collocation draw, on rank groups (MPI_Comm_split; members run
+                in turn when M exceeds the ranks), data-parallel inside;
+     mcdropout  MC dropout (Gal & Ghahramani 2016): one network trained with
+                dropout -uq_dropout p after every hidden layer, predicted with
+                -uq_samples T stochastic passes;
+     hmc        Hamiltonian Monte Carlo over the weights (and nu, lambda in
+                inverse runs): log posterior = -sum_i r_i^2/(2 s_r^2)
+                - sum |u - g|^2/(2 s_b^2) - sum |u - u_obs|^2/(2 s_d^2)
+                - |theta|^2/(2 s_p^2), chains started from a short Adam
+                optimisation (NbHMC, -hmc_* options).
+   Predictions are Gaussian (mean, std) per point and output component. */
+typedef struct _p_NbPINNUQ *NbPINNUQ;
+
+PETSC_EXTERN PetscErrorCode NbPINNUQCreate(MPI_Comm, NbPINNUQ *);
+PETSC_EXTERN PetscErrorCode NbPINNUQSetProblem(NbPINNUQ, const NbPINNProblem *);
+/* Observations (inverse runs): the whole list, identical on every rank. */
+PETSC_EXTERN PetscErrorCode NbPINNUQSetObservations(NbPINNUQ, PetscInt64 N, const PetscReal x[], const PetscReal u[]);
+/* -uq ensemble|mcdropout|hmc, -uq_members, -uq_dropout, -uq_samples,
+   -uq_sigma_res, -uq_sigma_bc, -uq_sigma_data, -uq_prior_sigma,
+   -uq_hmc_pretrain; and all -pinn_ and -hmc_ options. */
+PETSC_EXTERN PetscErrorCode NbPINNUQSetFromOptions(NbPINNUQ);
+PETSC_EXTERN PetscErrorCode NbPINNUQGetType(NbPINNUQ, const char *type[]);
+/* Trains the members / the dropout network / runs the chains. */
+PETSC_EXTERN PetscErrorCode NbPINNUQRun(NbPINNUQ);
+/* mean and std (n x nout) at points offset..offset+n-1 of a global list of N
+   (x: n x (dim+1)); collective; independent of the rank layout. */
+PETSC_EXTERN PetscErrorCode NbPINNUQPredict(NbPINNUQ, PetscInt64 N, PetscInt64 offset, PetscInt n, const PetscReal x[], PetscReal mean[], PetscReal std[]);
+/* Samples of coefficient k (members, chain draws; none for mcdropout), on every rank (borrowed). */
+PETSC_EXTERN PetscErrorCode NbPINNUQGetCoefficientSamples(NbPINNUQ, PetscInt k, PetscInt *n, const PetscReal *s[]);
+PETSC_EXTERN PetscErrorCode NbPINNUQReport(NbPINNUQ, NbReport);
+PETSC_EXTERN PetscErrorCode NbPINNUQDestroy(NbPINNUQ *);
+
+/* nabla-burgers -method pinn -uq ...: reference, uncertain PINN, metrics
+   against the reference, u_mean/u_std/u_mean_err fields, calibration. */
+PETSC_EXTERN PetscErrorCode NbBurgersRunPINNUQ(NbBurgers, NbOutput, NbReport);
 
 #endif

@@ -1,6 +1,7 @@
 static const char help[] = "nabla-burgers: viscous Burgers in 1-D and 2-D, solved by PETSc and by neural methods.\n"
                            "  -method reference   the PETSc reference solver alone (default)\n"
                            "  -method pinn        a physics-informed network, next to the reference\n"
+                           "  -uq none|ensemble|mcdropout|hmc   uncertainty of the PINN (with -method pinn)\n"
                            "  -output NAME.h5     parallel HDF5 output with an XDMF sidecar for ParaView\n"
                            "  -burgers_view       describe the problem and the solver\n"
                            "Every -ts_, -snes_, -ksp_, -pc_, -da_ option applies to the reference solver.\n\n";
@@ -21,6 +22,20 @@ static PetscErrorCode MethodReference(NbBurgers b, NbOutput out, NbReport rep)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* A PINN, or with -uq ensemble|mcdropout|hmc an uncertain one. */
+static PetscErrorCode MethodPINN(NbBurgers b, NbOutput out, NbReport rep)
+{
+  char      uq[32] = "none";
+  PetscBool none;
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-uq", uq, sizeof(uq), NULL));
+  PetscCall(PetscStrcmp(uq, "none", &none));
+  if (none) PetscCall(NbBurgersRunPINN(b, out, rep));
+  else PetscCall(NbBurgersRunPINNUQ(b, out, rep));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode Run(void)
 {
   PetscFunctionList methods = NULL;
@@ -33,7 +48,7 @@ static PetscErrorCode Run(void)
 
   PetscFunctionBegin;
   PetscCall(PetscFunctionListAdd(&methods, "reference", MethodReference));
-  PetscCall(PetscFunctionListAdd(&methods, "pinn", NbBurgersRunPINN));
+  PetscCall(PetscFunctionListAdd(&methods, "pinn", MethodPINN));
 
   PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "nabla-burgers", "nabla");
   PetscCall(PetscOptionsFList("-method", "Solution method", "nabla-burgers", methods, method, method, sizeof(method), NULL));
