@@ -42,7 +42,9 @@ if dim == 1:
     fields = [("u (PETSc reference)", get("u")), ("u_pinn", get("u_pinn")), ("u_pinn - u", get("u_pinn_err"))]
     fig, axes = plt.subplots(1, 3, figsize=(13, 3.6))
     for ax, (title, a) in zip(axes, fields):
-        im = ax.pcolormesh(x, times, a, shading="nearest", cmap="RdBu_r" if "-" in title else "viridis")
+        lim = np.abs(a).max() if "-" in title else None  # errors: symmetric around 0
+        im = ax.pcolormesh(x, times, a, shading="nearest", cmap="RdBu_r" if lim else "viridis",
+                           vmin=-lim if lim else None, vmax=lim)
         ax.set_xlabel("x")
         ax.set_ylabel("t")
         ax.set_title(title)
@@ -54,7 +56,9 @@ else:
               ("u_pinn", f[f"/steps/{last}/u_pinn"][:]), ("u_pinn - u", f[f"/steps/{last}/u_pinn_err"][:])]
     fig, axes = plt.subplots(1, 3, figsize=(13, 3.8))
     for ax, (title, a) in zip(axes, fields):
-        im = ax.pcolormesh(x, y, a, shading="nearest", cmap="RdBu_r" if "-" in title else "viridis")
+        lim = np.abs(a).max() if "-" in title else None
+        im = ax.pcolormesh(x, y, a, shading="nearest", cmap="RdBu_r" if lim else "viridis",
+                           vmin=-lim if lim else None, vmax=lim)
         ax.set_aspect("equal")
         ax.set_xlabel("x")
         ax.set_ylabel("y")

@@ -1,0 +1,59 @@
+#!/usr/bin/python3
+"""Renders a nabla-burgers -method pinn -uq ... output to PNG: the
+calibration curve (observed vs nominal coverage of central intervals,
+against the PETSc reference) and the mean, std and error-of-the-mean fields
+(1-D: x-t images over the output frames; 2-D: u at the final time).
+
+usage: /usr/bin/python3 plot_uq.py burgers.h5 [prefix]
+writes prefix-calibration.png and prefix-uq-fields.png."""
+import sys
+
+import h5py
+import matplotlib
+import numpy as np
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+path = sys.argv[1]
+prefix = sys.argv[2] if len(sys.argv) > 2 else path[:-3]
+f = h5py.File(path, "r")
+if "/history/calibration_nominal" not in f:
+    sys.exit(f"{path} has no calibration table: was it written by nabla-burgers -method pinn -uq ...?")
+nom = f["/history/calibration_nominal"][:]
+obs = f["/history/calibration_observed"][:]
+method = f["/metadata"].attrs.get("result: UQ method", b"").decode() if isinstance(f["/metadata"].attrs.get("result: UQ method", b""), bytes) else ""
+fig, ax = plt.subplots(figsize=(4.5, 4.5))
+ax.plot([0, 1], [0, 1], "k--", lw=0.8, label="perfect calibration")
+ax.plot(nom, obs, "o-", label=method or "observed")
+ax.set_xlabel("nominal coverage of the central interval")
+ax.set_ylabel("observed coverage of the reference")
+ax.set_xlim(0, 1)
+ax.set_ylim(0, 1)
+ax.legend(loc="upper left")
+fig.tight_layout()
+fig.savefig(prefix + "-calibration.png", dpi=120)
+
+dim = int(f["/grid"].attrs["dim"])
+times = f["/time"][:]
+steps = sorted(f["/steps"].keys())
+names = [("mean", "u_mean"), ("std", "u_std"), ("mean - reference", "u_mean_err")]
+fig, axes = plt.subplots(1, 3, figsize=(13, 3.6))
+for ax, (title, name) in zip(axes, names):
+    if dim == 1:
+        a = np.array([f[f"/steps/{s}/{name}"][:] for s in steps])
+        X, Y, xl, yl = f["/grid/x"][:], times, "x", "t"
+    else:
+        a = f[f"/steps/{steps[-1]}/{name}"][:]
+        X, Y, xl, yl = f["/grid/x"][:], f["/grid/y"][:], "x", "y"
+        title += f", t = {times[-1]:g}"
+    lim = np.abs(a).max() if "reference" in title else None
+    im = ax.pcolormesh(X, Y, a, shading="nearest", cmap="RdBu_r" if lim else "viridis",
+                       vmin=-lim if lim else None, vmax=lim)
+    ax.set_xlabel(xl)
+    ax.set_ylabel(yl)
+    ax.set_title("u " + title)
+    fig.colorbar(im, ax=ax)
+fig.tight_layout()
+fig.savefig(prefix + "-uq-fields.png", dpi=120)
+print(f"wrote {prefix}-calibration.png and {prefix}-uq-fields.png")
