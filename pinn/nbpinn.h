@@ -82,11 +82,12 @@ typedef struct _p_NbPINN *NbPINN;
 typedef struct {
   const char *name;
   PetscInt    dim;    /* space dimension; network inputs are (x[, y], t) */
+  PetscBool   steady; /* no time: inputs are (x[, y]) and there is no initial condition */
   PetscInt    nout;   /* network outputs */
   const char *coords; /* input names, e.g. "x,t" */
   const char *derivs; /* jet derivatives the residual needs, e.g. "x,t,xx" */
   const char *outnames[4];
-  PetscReal   lo[4], hi[4]; /* the space-time box, time last */
+  PetscReal   lo[4], hi[4]; /* the space-time box, time last (space only when steady) */
   /* PDE coefficients (nu, lambda, ...), fixed in forward runs, trainable
      in inverse runs; positive ones are trained through their logarithm */
   PetscInt    ncoef;

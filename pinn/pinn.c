@@ -55,6 +55,9 @@ struct _p_NbPINN {
 
 static PetscLogEvent NB_PINNTrain, NB_PINNEvaluate;
 
+/* network inputs: space, then time unless the problem is steady */
+#define NIN(p) ((p)->prob.dim + ((p)->prob.steady ? 0 : 1))
+
 PetscErrorCode NbPINNCreate(MPI_Comm comm, NbPINN *pp)
 {
   NbPINN p;
@@ -231,7 +234,7 @@ PetscErrorCode NbPINNGetSeed(NbPINN p, PetscInt64 *seed)
 
 PetscErrorCode NbPINNSetData(NbPINN p, PetscInt n, const PetscReal x[], const PetscReal u[])
 {
-  PetscInt nin = p->prob.dim + 1, nout = p->prob.nout;
+  PetscInt nin = NIN(p), nout = p->prob.nout;
 
   PetscFunctionBegin;
   PetscCheck(p->hasprob && !p->setup, p->comm, PETSC_ERR_ARG_WRONGSTATE, "Set the data after the problem and before NbPINNSetUp()");
@@ -281,7 +284,7 @@ PetscErrorCode NbPINNSetDataGlobal(NbPINN p, PetscInt64 N, const PetscReal x[], 
 
   PetscFunctionBegin;
   PetscCall(NbPartition(p->comm, N, &off, &n));
-  PetscCall(NbPINNSetData(p, n, x + off * (p->prob.dim + 1), u + off * p->prob.nout));
+  PetscCall(NbPINNSetData(p, n, x + off * (NIN(p)), u + off * p->prob.nout));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -300,11 +303,12 @@ PetscErrorCode NbPINNSetOutput(NbPINN p, NbOutput out)
    the clean data, Raissi et al. 2019's convention). */
 static PetscErrorCode BuildBoundaryData(NbPINN p)
 {
-  PetscInt   dim = p->prob.dim, nin = dim + 1, nout = p->prob.nout;
+  PetscInt   dim = p->prob.dim, nin = NIN(p), nout = p->prob.nout;
+  PetscBool  steady = p->prob.steady;
   PetscReal *r, rms[2] = {0, 0}, *eps;
 
   PetscFunctionBegin;
-  p->NI = p->hard ? 0 : p->nbnd / 2;
+  p->NI = (p->hard || steady) ? 0 : p->nbnd / 2; /* steady: no initial condition */
   p->NB = p->hard ? 0 : p->nbnd - p->NI;
   PetscCall(NbPartition(p->comm, p->NI, &p->offI, &p->nI));
   PetscCall(NbPartition(p->comm, p->NB, &p->offB, &p->nB));
@@ -322,9 +326,9 @@ static PetscErrorCode BuildBoundaryData(NbPINN p)
     PetscReal *x = p->xB + i * nin;
     PetscInt   g = p->offB + i, face = g % (2 * dim);
     PetscCall(NbRNGUniform(p->rng, 12, g * nin, nin, r));
-    for (PetscInt d = 0; d <= dim; d++) x[d] = p->prob.lo[d] + (p->prob.hi[d] - p->prob.lo[d]) * r[d];
+    for (PetscInt d = 0; d < nin; d++) x[d] = p->prob.lo[d] + (p->prob.hi[d] - p->prob.lo[d]) * r[d];
     x[face / 2] = face % 2 ? p->prob.hi[face / 2] : p->prob.lo[face / 2];
-    PetscCall(p->prob.boundary(p->prob.ctx, x[dim], x, p->uB + i * nout));
+    PetscCall(p->prob.boundary(p->prob.ctx, steady ? 0 : x[dim], x, p->uB + i * nout));
     for (PetscInt c = 0; c < nout; c++) rms[0] += PetscSqr(p->uB[i * nout + c]);
   }
   rms[1] = (PetscReal)(p->nI + p->nB) * nout;
@@ -348,7 +352,7 @@ static PetscErrorCode BuildBoundaryData(NbPINN p)
    the MLP, and the hard constraint if any. X is a jet or a plain tensor. */
 static PetscErrorCode ApplyNetwork(NbPINN p, NbGraph g, NbTensor X, NbTensor *U)
 {
-  PetscInt  nin = p->prob.dim + 1;
+  PetscInt  nin = NIN(p);
   PetscReal D[16] = {0}, b[4];
   NbTensor  Dt, bt, Y, N;
 
@@ -392,7 +396,7 @@ static PetscErrorCode AddCoefficients(NbPINN p, NbGraph g, NbTensor coef[])
 
 static PetscErrorCode BuildModel(NbPINN p)
 {
-  PetscInt  nin = p->prob.dim + 1, nw = p->depth + 2, *widths;
+  PetscInt  nin = NIN(p), nw = p->depth + 2, *widths;
   PetscReal inv0[NB_PINN_MAXCOEF];
 
   PetscFunctionBegin;
@@ -429,7 +433,7 @@ static PetscErrorCode BuildModel(NbPINN p)
 
 static PetscErrorCode BuildGraphs(NbPINN p)
 {
-  PetscInt nin = p->prob.dim + 1, nout = p->prob.nout, maxloc, nres, nt = 0;
+  PetscInt nin = NIN(p), nout = p->prob.nout, maxloc, nres, nt = 0;
   NbTensor Xj, U, res[8], sq = NULL, terms[NTERMS];
   PetscReal w[NTERMS];
 
@@ -547,7 +551,7 @@ PetscErrorCode NbPINNSetUp(NbPINN p)
   if (p->setup) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCheck(p->hasprob, p->comm, PETSC_ERR_ARG_WRONGSTATE, "Call NbPINNSetProblem() before NbPINNSetUp()");
   PetscCheck(!p->hard || p->prob.hard, p->comm, PETSC_ERR_USER_INPUT, "-pinn_bc hard is not available for %s: use -pinn_bc soft", p->prob.name);
-  nin = p->prob.dim + 1;
+  nin = NIN(p);
   {
     PetscInt64 nD = p->nD;
     PetscCallMPI(MPI_Allreduce(&nD, &p->ND, 1, MPIU_INT64, MPI_SUM, p->comm));
@@ -754,7 +758,7 @@ PetscErrorCode NbPINNEvaluate(NbPINN p, PetscInt n, const PetscReal x[], PetscRe
 
 PetscErrorCode NbPINNEvaluateGlobal(NbPINN p, PetscInt64 N, PetscInt64 offset, PetscInt n, const PetscReal x[], PetscReal u[])
 {
-  PetscInt nin = p->prob.dim + 1, nout = p->prob.nout, cap = 4096;
+  PetscInt nin = NIN(p), nout = p->prob.nout, cap = 4096;
 
   PetscFunctionBegin;
   PetscCheck(p->setup, p->comm, PETSC_ERR_ARG_WRONGSTATE, "Call NbPINNSetUp() first");

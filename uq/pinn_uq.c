@@ -72,7 +72,7 @@ PetscErrorCode NbPINNUQSetProblem(NbPINNUQ uq, const NbPINNProblem *prob)
 
 PetscErrorCode NbPINNUQSetObservations(NbPINNUQ uq, PetscInt64 N, const PetscReal x[], const PetscReal u[])
 {
-  PetscInt nin = uq->prob.dim + 1, nout = uq->prob.nout;
+  PetscInt nin = uq->prob.dim + (uq->prob.steady ? 0 : 1), nout = uq->prob.nout;
 
   PetscFunctionBegin;
   PetscCheck(uq->hasprob, uq->comm, PETSC_ERR_ARG_WRONGSTATE, "Set the problem first");
@@ -280,7 +280,7 @@ static PetscErrorCode HMCMonitor(MPI_Comm comm, PetscInt n, const PetscReal th[]
     for (PetscInt k = 0; k < uq->prob.ncoef; k++) PetscCall(NbPINNGetCoefficient(uq->chainpinn, k, &q[k]));
   else {
     /* u at the centre of the space-time box and at its 3/4 point */
-    PetscInt  nin = uq->prob.dim + 1;
+    PetscInt  nin = uq->prob.dim + (uq->prob.steady ? 0 : 1);
     PetscReal x[8], u[8];
     for (PetscInt d = 0; d < nin; d++) {
       x[d]       = uq->prob.lo[d] + 0.5 * (uq->prob.hi[d] - uq->prob.lo[d]);
