@@ -28,7 +28,7 @@ struct _p_NbPINN {
   PetscInt      npoints, nbnd;
   PetscBool     hard, inverse;
   PetscReal     w[NTERMS], lr, noise;
-  PetscInt      adam_steps, lbfgs_steps, resample_every, monitor;
+  PetscInt      adam_steps, lbfgs_steps, lbfgs_rounds, resample_every, monitor;
   PetscInt64    seed, dataseed;
   PetscReal     dropout;
   /* objects */
@@ -84,6 +84,7 @@ PetscErrorCode NbPINNCreate(MPI_Comm comm, NbPINN *pp)
   p->lr             = 1e-3;
   p->adam_steps     = 10000;
   p->lbfgs_steps    = 10000;
+  p->lbfgs_rounds   = 1;
   p->resample_every = 1000;
   PetscCall(NbSamplerCreate(comm, &p->sampler));
   PetscCall(NbRNGCreate(comm, &p->rng));
@@ -123,6 +124,7 @@ PetscErrorCode NbPINNSetFromOptions(NbPINN p)
   PetscCall(PetscOptionsInt("-pinn_adam_steps", "Adam steps", "NbPINNSetFromOptions", p->adam_steps, &p->adam_steps, NULL));
   PetscCall(PetscOptionsReal("-pinn_lr", "Adam learning rate (schedules: -opt_schedule ...)", "NbPINNSetFromOptions", p->lr, &p->lr, NULL));
   PetscCall(PetscOptionsInt("-pinn_lbfgs_steps", "L-BFGS iterations after Adam (0: none; -tao_max_it overrides)", "NbPINNSetFromOptions", p->lbfgs_steps, &p->lbfgs_steps, NULL));
+  PetscCall(PetscOptionsInt("-pinn_lbfgs_rounds", "L-BFGS in this many chunks, each after a sampling round (adaptive samplers)", "NbPINNSetFromOptions", p->lbfgs_rounds, &p->lbfgs_rounds, NULL));
   PetscCall(PetscOptionsInt("-pinn_resample_every", "Adam steps between sampling rounds", "NbPINNSetFromOptions", p->resample_every, &p->resample_every, NULL));
   {
     PetscInt seed = (PetscInt)p->seed;
@@ -147,6 +149,7 @@ PetscErrorCode NbPINNSetFromOptions(NbPINN p)
   PetscCheck(p->lr > 0, p->comm, PETSC_ERR_USER_INPUT, "-pinn_lr %g must be positive", (double)p->lr);
   PetscCheck(p->noise >= 0, p->comm, PETSC_ERR_USER_INPUT, "-pinn_noise %g must be >= 0", (double)p->noise);
   PetscCheck(p->dropout >= 0 && p->dropout < 1, p->comm, PETSC_ERR_USER_INPUT, "-pinn_dropout %g must lie in [0, 1)", (double)p->dropout);
+  PetscCheck(p->lbfgs_rounds >= 1, p->comm, PETSC_ERR_USER_INPUT, "-pinn_lbfgs_rounds %d must be at least 1", (int)p->lbfgs_rounds);
   PetscCheck(p->resample_every >= 1, p->comm, PETSC_ERR_USER_INPUT, "-pinn_resample_every %d must be >= 1", (int)p->resample_every);
   for (PetscInt k = 0; k < NTERMS; k++) PetscCheck(p->w[k] >= 0, p->comm, PETSC_ERR_USER_INPUT, "-pinn_w_%s must be >= 0", k == 0 ? "res" : k == 1 ? "ic" : k == 2 ? "bc" : "data");
   PetscCall(NbSamplerSetNumPoints(p->sampler, p->npoints));
@@ -713,30 +716,33 @@ PetscErrorCode NbPINNTrain(NbPINN p)
   p->stats.adam_steps = p->adam_steps;
   p->nhistory         = p->adam_steps;
   /* then L-BFGS through TAO on the last point set */
-  if (p->lbfgs_steps > 0) {
+  /* then L-BFGS through TAO, in -pinn_lbfgs_rounds chunks with a sampling
+     round before each when there is more than one */
+  for (PetscInt round = 0; round < p->lbfgs_rounds && p->lbfgs_steps > 0; round++) {
     Tao              tao;
-    PetscInt         its, nh0, nh;
+    PetscInt         its, nh0, nh, chunk = (p->lbfgs_steps * (round + 1)) / p->lbfgs_rounds - (p->lbfgs_steps * round) / p->lbfgs_rounds;
     const PetscReal *h;
     double           ts = NbWallTime();
+    if (p->lbfgs_rounds > 1) PetscCall(NewRound(p));
     PetscCall(NbOptimizerGetHistory(p->opt, &nh0, NULL));
     PetscCall(NbOptimizerSetType(p->opt, "lbfgs"));
-    PetscCall(NbOptimizerSetMaxSteps(p->opt, p->lbfgs_steps));
+    PetscCall(NbOptimizerSetMaxSteps(p->opt, chunk));
     PetscCall(NbOptimizerGetTao(p->opt, &tao));
-    PetscCall(TaoSetMaximumIterations(tao, p->lbfgs_steps)); /* -tao_max_it overrides */
-    PetscCall(TaoSetMaximumFunctionEvaluations(tao, 4 * p->lbfgs_steps));
+    PetscCall(TaoSetMaximumIterations(tao, chunk)); /* -tao_max_it overrides */
+    PetscCall(TaoSetMaximumFunctionEvaluations(tao, 4 * chunk));
     PetscCall(NbOptimizerSetFromOptions(p->opt));
     PetscCall(NbOptimizerSolve(p->opt));
     PetscCall(NbOptimizerGetTao(p->opt, &tao));
     PetscCall(TaoGetIterationNumber(tao, &its));
-    p->stats.lbfgs_iterations = its;
+    p->stats.lbfgs_iterations += its;
     PetscCall(NbOptimizerGetHistory(p->opt, &nh, &h));
     PetscCall(PetscRealloc((p->nhistory + nh - nh0 + 1) * sizeof(PetscReal), &p->history));
     for (PetscInt k = nh0; k < nh; k++) p->history[p->nhistory++] = h[k];
     ts = (NbWallTime() - ts) / PetscMax(its, 1);
     PetscCall(NbGraphForward(p->g));
     PetscCall(ReadTerms(p));
-    PetscCall(CheckFinite(p, p->stats.loss, "L-BFGS iteration", its));
-    if (p->monitor) PetscCall(Monitor(p, "lbfgs", its, ts));
+    PetscCall(CheckFinite(p, p->stats.loss, "L-BFGS iteration", p->stats.lbfgs_iterations));
+    if (p->monitor) PetscCall(Monitor(p, "lbfgs", p->stats.lbfgs_iterations, ts));
   }
   PetscCall(NbGraphForward(p->g));
   PetscCall(ReadTerms(p));
