@@ -65,10 +65,17 @@ static PetscErrorCode PlanSet(NbGraph g, NbPointSet *S, PetscInt *poolsize)
         total += Round8(size);
         nbuf++;
       }
-      buf[b].busy    = PETSC_TRUE;
-      bufof[r]      = b;
-      v->gradoff    = buf[b].offset; /* resolved to a pointer by the caller */
-      S->zero[nz++] = v;
+      buf[b].busy = PETSC_TRUE;
+      bufof[r]    = b;
+      v->gradoff  = buf[b].offset; /* resolved to a pointer by the caller */
+      {
+        /* the first writer overwrites if it can and reads v once, directly */
+        NbNode   c    = S->list[t];
+        PetscInt uses = 0;
+        for (PetscInt j = 0; j < c->nin; j++) uses += c->in[j] == v;
+        if (c->op->ovw && c->in[0] == v && uses == 1) c->ovw0 = PETSC_TRUE;
+        else S->zero[nz++] = v;
+      }
     }
     if (bufof[t] >= 0) buf[bufof[t]].busy = PETSC_FALSE;
   }

@@ -39,9 +39,9 @@ static PetscErrorCode NoForward(NbNode v, const NbTile *t)
   PetscFunctionBegin;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
-const NbOp NbOp_Input    = {"input", InputForward, NULL, NB_PARTIAL_NONE};
-const NbOp NbOp_Param    = {"parameter", NoForward, NULL, NB_PARTIAL_NONE};
-const NbOp NbOp_Constant = {"constant", NoForward, NULL, NB_PARTIAL_NONE};
+const NbOp NbOp_Input    = {"input", InputForward, NULL, NB_PARTIAL_NONE, PETSC_FALSE};
+const NbOp NbOp_Param    = {"parameter", NoForward, NULL, NB_PARTIAL_NONE, PETSC_FALSE};
+const NbOp NbOp_Constant = {"constant", NoForward, NULL, NB_PARTIAL_NONE, PETSC_FALSE};
 
 /* ------------------------------------------------------------ construction */
 PetscErrorCode NbGraphCreate(MPI_Comm comm, NbGraph *graph)
@@ -54,7 +54,7 @@ PetscErrorCode NbGraphCreate(MPI_Comm comm, NbGraph *graph)
   g->comm = comm;
   PetscCallMPI(MPI_Comm_rank(comm, &g->rank));
   PetscCallMPI(MPI_Comm_size(comm, &g->size));
-  g->tile    = 256;
+  g->tile    = 64;
   g->dropout = PETSC_TRUE;
   *graph     = g;
   PetscFunctionReturn(PETSC_SUCCESS);

@@ -212,6 +212,84 @@ void NbJetUnaryBackward_Private(const NbJetSpec *J, PetscInt T, PetscInt n, cons
   }
 }
 
+/* ------------------------------------------------------------ tanh jets
+   The activation of every PINN layer, fused into one pass per direction:
+   y = tanh z with f' = 1 - y^2, f'' = -2 y f', f''' = -2 f' (1 - 3 y^2)
+   computed in registers from y, then the jet rules above. n is a multiple
+   of 8 for point tensors; a constant tensor's tail uses libm. With
+   overwrite, gz is written rather than accumulated (its first writer). */
+void NbJetTanhForward_Private(const NbJetSpec *J, PetscInt K, PetscInt T, PetscInt n, const PetscReal *z, PetscReal *y)
+{
+  const PetscInt m = K > 1 ? J->nfirst : 0, ns = K > 1 ? J->nsecond : 0;
+  PetscInt       l = 0;
+
+  for (; l + 8 <= n; l += 8) {
+    v8d y0 = VTanh(Ld(z + l)), F1, F2;
+    St(y + l, y0);
+    if (K == 1) continue;
+    F1 = 1 - y0 * y0;
+    F2 = -2 * y0 * F1;
+    for (PetscInt i = 1; i <= m; i++) St(y + i * T + l, F1 * Ld(z + i * T + l));
+    for (PetscInt s = 0; s < ns; s++) {
+      PetscInt c = 1 + m + s, p = 1 + J->pair[s][0], q = 1 + J->pair[s][1];
+      St(y + c * T + l, F2 * Ld(z + p * T + l) * Ld(z + q * T + l) + F1 * Ld(z + c * T + l));
+    }
+  }
+  for (; l < n; l++) {
+    PetscReal y0 = PetscTanhReal(z[l]), f1 = 1 - y0 * y0, f2 = -2 * y0 * f1;
+    y[l] = y0;
+    for (PetscInt i = 1; i <= m; i++) y[i * T + l] = f1 * z[i * T + l];
+    for (PetscInt s = 0; s < ns; s++) {
+      PetscInt c = 1 + m + s, p = 1 + J->pair[s][0], q = 1 + J->pair[s][1];
+      y[c * T + l] = f2 * z[p * T + l] * z[q * T + l] + f1 * z[c * T + l];
+    }
+  }
+}
+
+void NbJetTanhBackward_Private(const NbJetSpec *J, PetscInt K, PetscInt T, PetscInt n, const PetscReal *z, const PetscReal *y, const PetscReal *gy, PetscReal *gz, PetscBool overwrite)
+{
+  const PetscInt m = K > 1 ? J->nfirst : 0, ns = K > 1 ? J->nsecond : 0;
+  const v8d      keep = Splat(overwrite ? 0.0 : 1.0);
+  PetscInt       l = 0;
+
+  for (; l + 8 <= n; l += 8) {
+    v8d y0 = Ld(y + l), F1 = 1 - y0 * y0, G0 = Ld(gy + l) * F1, F2, F3;
+    if (K > 1) {
+      F2 = -2 * y0 * F1;
+      F3 = -2 * F1 * (1 - 3 * y0 * y0);
+      for (PetscInt i = 0; i < m; i++) {
+        v8d gyi = Ld(gy + (1 + i) * T + l), acc = gyi * F1;
+        G0 += gyi * F2 * Ld(z + (1 + i) * T + l);
+        for (PetscInt k = 0; k < J->ninc[i]; k++) acc += Ld(gy + (1 + m + J->inc[i][k][0]) * T + l) * F2 * Ld(z + (1 + J->inc[i][k][1]) * T + l);
+        St(gz + (1 + i) * T + l, keep * Ld(gz + (1 + i) * T + l) + acc);
+      }
+      for (PetscInt s = 0; s < ns; s++) {
+        PetscInt c = 1 + m + s, p = 1 + J->pair[s][0], q = 1 + J->pair[s][1];
+        v8d      gys = Ld(gy + c * T + l);
+        G0 += gys * (F3 * Ld(z + p * T + l) * Ld(z + q * T + l) + F2 * Ld(z + c * T + l));
+        St(gz + c * T + l, keep * Ld(gz + c * T + l) + gys * F1);
+      }
+    }
+    St(gz + l, keep * Ld(gz + l) + G0);
+  }
+  for (; l < n; l++) {
+    PetscReal y0 = y[l], f1 = 1 - y0 * y0, f2 = -2 * y0 * f1, f3 = -2 * f1 * (1 - 3 * y0 * y0), g0 = gy[l] * f1, kp = overwrite ? 0 : 1;
+    for (PetscInt i = 0; i < m; i++) {
+      PetscReal gyi = gy[(1 + i) * T + l], acc = gyi * f1;
+      g0 += gyi * f2 * z[(1 + i) * T + l];
+      for (PetscInt k = 0; k < J->ninc[i]; k++) acc += gy[(1 + m + J->inc[i][k][0]) * T + l] * f2 * z[(1 + J->inc[i][k][1]) * T + l];
+      gz[(1 + i) * T + l] = kp * gz[(1 + i) * T + l] + acc;
+    }
+    for (PetscInt s = 0; s < ns; s++) {
+      PetscInt  c = 1 + m + s, p = 1 + J->pair[s][0], q = 1 + J->pair[s][1];
+      PetscReal gys = gy[c * T + l];
+      g0 += gys * (f3 * z[p * T + l] * z[q * T + l] + f2 * z[c * T + l]);
+      gz[c * T + l] = kp * gz[c * T + l] + gys * f1;
+    }
+    gz[l] = kp * gz[l] + g0;
+  }
+}
+
 void NbJetMulForward_Private(const NbJetSpec *J, PetscInt T, PetscInt n, const PetscReal *a, const PetscReal *b, PetscReal *y)
 {
   for (PetscInt l = 0; l < n; l++) y[l] = a[l] * b[l];
@@ -279,7 +357,7 @@ static PetscErrorCode SeedBackward(NbNode y, const NbTile *t, const PetscBool ne
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static const NbOp OpSeed = {"jetseed", SeedForward, SeedBackward, NB_PARTIAL_NONE};
+static const NbOp OpSeed = {"jetseed", SeedForward, SeedBackward, NB_PARTIAL_NONE, PETSC_FALSE};
 
 PetscErrorCode NbTensorJetSeed(NbTensor x, const char coords[], const char derivs[], NbTensor *y)
 {
@@ -311,7 +389,7 @@ static PetscErrorCode ComponentForward(NbNode y, const NbTile *t)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static const NbOp OpComponent = {"jetcomp", ComponentForward, NULL, NB_PARTIAL_LINEAR};
+static const NbOp OpComponent = {"jetcomp", ComponentForward, NULL, NB_PARTIAL_LINEAR, PETSC_FALSE};
 
 PetscErrorCode NbTensorJetComponent(NbTensor x, const char deriv[], NbTensor *y)
 {

@@ -124,6 +124,8 @@ struct _n_NbOp {
      NB_PARTIAL_NONE: must not get any; NB_PARTIAL_LINEAR: linear in them
      (all inputs partial or none); NB_PARTIAL_FACTOR: one partial factor. */
   int partial;
+  /* the backward can write (rather than add to) input 0's gradient when it is its first writer */
+  PetscBool ovw;
 };
 enum { NB_PARTIAL_NONE, NB_PARTIAL_LINEAR, NB_PARTIAL_FACTOR };
 
@@ -159,6 +161,7 @@ struct _p_NbNode {
   PetscReal   *val, *grad;
   PetscInt     ld, T;      /* column stride; component stride */
   PetscBool    requires, contributes, needgrad, partial, reducer, isinput, isparam, isview, isoutput, derived;
+  PetscBool    ovw0;       /* backward writes input 0's gradient (first writer, no zeroing) */
   /* op arguments */
   PetscReal    alpha, beta;
   PetscInt     iarg[4];
@@ -217,6 +220,9 @@ PETSC_INTERN PetscErrorCode NbJetFindComponent_Private(const NbJetSpec *, const 
    f0 = f(z0), f1..f3 = its first three derivatives (f3 only in backward). */
 PETSC_INTERN void NbJetUnaryForward_Private(const NbJetSpec *, PetscInt T, PetscInt n, const PetscReal *z, PetscReal *y, const PetscReal *f1, const PetscReal *f2);
 PETSC_INTERN void NbJetUnaryBackward_Private(const NbJetSpec *, PetscInt T, PetscInt n, const PetscReal *z, const PetscReal *gy, PetscReal *gz, const PetscReal *f1, const PetscReal *f2, const PetscReal *f3);
+/* y = tanh(z) fused with its jet rules (K components of T lanes; overwrite: gz = rather than +=) */
+PETSC_INTERN void NbJetTanhForward_Private(const NbJetSpec *, PetscInt K, PetscInt T, PetscInt n, const PetscReal *z, PetscReal *y);
+PETSC_INTERN void NbJetTanhBackward_Private(const NbJetSpec *, PetscInt K, PetscInt T, PetscInt n, const PetscReal *z, const PetscReal *y, const PetscReal *gy, PetscReal *gz, PetscBool overwrite);
 /* product rule y = a b on all components of one column of two jets, and its reverse (ga, gb may be NULL) */
 PETSC_INTERN void NbJetMulForward_Private(const NbJetSpec *, PetscInt T, PetscInt n, const PetscReal *a, const PetscReal *b, PetscReal *y);
 PETSC_INTERN void NbJetMulBackward_Private(const NbJetSpec *, PetscInt T, PetscInt n, const PetscReal *a, const PetscReal *b, const PetscReal *gy, PetscReal *ga, PetscReal *gb);

@@ -151,6 +151,11 @@ static PetscErrorCode UnaryForward(NbNode y, const NbTile *t)
   PetscReal f1[NB_BLOCK], f2[NB_BLOCK];
 
   PetscFunctionBegin;
+  if (fn == NB_FN_TANH) {
+    for (PetscInt p = 0; p < y->cols; p++) NbJetTanhForward_Private(y->jet, y->K, y->T, nl, x->val + p * x->ld, y->val + p * y->ld);
+    PetscCall(PetscLogFlops((PetscLogDouble)y->cols * nl * y->K * 4));
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
   for (PetscInt p = 0; p < y->cols; p++) {
     const PetscReal *z = x->val + p * x->ld;
     PetscReal       *v = y->val + p * y->ld;
@@ -174,6 +179,13 @@ static PetscErrorCode UnaryBackward(NbNode y, const NbTile *t, const PetscBool n
   PetscReal f1[NB_BLOCK], f2[NB_BLOCK], f3[NB_BLOCK];
 
   PetscFunctionBegin;
+  if (fn == NB_FN_TANH) {
+    for (PetscInt p = 0; p < y->cols; p++) NbJetTanhBackward_Private(y->jet, y->K, y->T, nl, x->val + p * x->ld, y->val + p * y->ld, y->grad + p * y->ld, x->grad + p * x->ld, y->ovw0);
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
+  if (y->ovw0) /* first writer: start from zero */
+    for (PetscInt p = 0; p < y->cols; p++)
+      for (PetscInt c = 0; c < y->K; c++) PetscCall(PetscArrayzero(x->grad + p * x->ld + c * x->T, nl));
   for (PetscInt p = 0; p < y->cols; p++) {
     const PetscReal *z = x->val + p * x->ld, *v = y->val + p * y->ld, *gy = y->grad + p * y->ld;
     PetscReal       *gz = x->grad + p * x->ld;
@@ -192,19 +204,19 @@ static PetscErrorCode UnaryBackward(NbNode y, const NbTile *t, const PetscBool n
 }
 
 static const NbOp OpUnary[NB_FN_COUNT] = {
-  {"axpb", UnaryForward, UnaryBackward, NB_PARTIAL_LINEAR},
-  {"tanh", UnaryForward, UnaryBackward, NB_PARTIAL_NONE},
-  {"sin", UnaryForward, UnaryBackward, NB_PARTIAL_NONE},
-  {"cos", UnaryForward, UnaryBackward, NB_PARTIAL_NONE},
-  {"sigmoid", UnaryForward, UnaryBackward, NB_PARTIAL_NONE},
-  {"softplus", UnaryForward, UnaryBackward, NB_PARTIAL_NONE},
-  {"gelu", UnaryForward, UnaryBackward, NB_PARTIAL_NONE},
-  {"relu", UnaryForward, UnaryBackward, NB_PARTIAL_NONE},
-  {"exp", UnaryForward, UnaryBackward, NB_PARTIAL_NONE},
-  {"log", UnaryForward, UnaryBackward, NB_PARTIAL_NONE},
-  {"square", UnaryForward, UnaryBackward, NB_PARTIAL_NONE},
-  {"sqrt", UnaryForward, UnaryBackward, NB_PARTIAL_NONE},
-  {"reciprocal", UnaryForward, UnaryBackward, NB_PARTIAL_NONE},
+  {"axpb", UnaryForward, UnaryBackward, NB_PARTIAL_LINEAR, PETSC_TRUE},
+  {"tanh", UnaryForward, UnaryBackward, NB_PARTIAL_NONE, PETSC_TRUE},
+  {"sin", UnaryForward, UnaryBackward, NB_PARTIAL_NONE, PETSC_TRUE},
+  {"cos", UnaryForward, UnaryBackward, NB_PARTIAL_NONE, PETSC_TRUE},
+  {"sigmoid", UnaryForward, UnaryBackward, NB_PARTIAL_NONE, PETSC_TRUE},
+  {"softplus", UnaryForward, UnaryBackward, NB_PARTIAL_NONE, PETSC_TRUE},
+  {"gelu", UnaryForward, UnaryBackward, NB_PARTIAL_NONE, PETSC_TRUE},
+  {"relu", UnaryForward, UnaryBackward, NB_PARTIAL_NONE, PETSC_TRUE},
+  {"exp", UnaryForward, UnaryBackward, NB_PARTIAL_NONE, PETSC_TRUE},
+  {"log", UnaryForward, UnaryBackward, NB_PARTIAL_NONE, PETSC_TRUE},
+  {"square", UnaryForward, UnaryBackward, NB_PARTIAL_NONE, PETSC_TRUE},
+  {"sqrt", UnaryForward, UnaryBackward, NB_PARTIAL_NONE, PETSC_TRUE},
+  {"reciprocal", UnaryForward, UnaryBackward, NB_PARTIAL_NONE, PETSC_TRUE},
 };
 
 PetscErrorCode NbTensorUnary_Private(NbTensor x, PetscInt fn, PetscReal alpha, PetscReal beta, NbTensor *y)
@@ -385,10 +397,10 @@ static PetscErrorCode BinaryBackward(NbNode y, const NbTile *t, const PetscBool 
 }
 
 static const NbOp OpBinary[4] = {
-  {"add", BinaryForward, BinaryBackward, NB_PARTIAL_LINEAR},
-  {"sub", BinaryForward, BinaryBackward, NB_PARTIAL_LINEAR},
-  {"mul", BinaryForward, BinaryBackward, NB_PARTIAL_FACTOR},
-  {"div", BinaryForward, BinaryBackward, NB_PARTIAL_NONE},
+  {"add", BinaryForward, BinaryBackward, NB_PARTIAL_LINEAR, PETSC_FALSE},
+  {"sub", BinaryForward, BinaryBackward, NB_PARTIAL_LINEAR, PETSC_FALSE},
+  {"mul", BinaryForward, BinaryBackward, NB_PARTIAL_FACTOR, PETSC_FALSE},
+  {"div", BinaryForward, BinaryBackward, NB_PARTIAL_NONE, PETSC_FALSE},
 };
 
 static PetscErrorCode Binary(NbTensor a, NbTensor b, PetscInt op, NbTensor *y)

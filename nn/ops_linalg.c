@@ -44,10 +44,11 @@ static PetscErrorCode DenseBackward(NbNode y, const NbTile *t, const PetscBool n
   PetscInt n, nl = Lanes(y, t, &n), k = x->cols, m = y->cols;
 
   PetscFunctionBegin;
-  if (need[0]) {
-    if (Contiguous(x, y, t)) NbGemmFM(k, m, x->K * x->T, W->val, W->ld, 1, y->grad, y->ld, x->grad, x->ld, PETSC_TRUE);
+  if (need[0]) { /* the first writer of gX stores instead of adding (no zeroing pass) */
+    PetscBool add = (PetscBool)!y->ovw0;
+    if (Contiguous(x, y, t)) NbGemmFM(k, m, x->K * x->T, W->val, W->ld, 1, y->grad, y->ld, x->grad, x->ld, add);
     else
-      for (PetscInt c = 0; c < x->K; c++) NbGemmFM(k, m, nl, W->val, W->ld, 1, y->grad + c * y->T, y->ld, x->grad + c * x->T, x->ld, PETSC_TRUE);
+      for (PetscInt c = 0; c < x->K; c++) NbGemmFM(k, m, nl, W->val, W->ld, 1, y->grad + c * y->T, y->ld, x->grad + c * x->T, x->ld, add);
   }
   if (need[1]) {
     if (Contiguous(x, y, t)) NbGemmDotFM(k, m, x->K * x->T, x->val, x->ld, y->grad, y->ld, W->grad, 1, W->ld);
@@ -65,7 +66,7 @@ static PetscErrorCode DenseBackward(NbNode y, const NbTile *t, const PetscBool n
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static const NbOp OpDense = {"dense", DenseForward, DenseBackward, NB_PARTIAL_NONE};
+static const NbOp OpDense = {"dense", DenseForward, DenseBackward, NB_PARTIAL_NONE, PETSC_TRUE};
 
 PetscErrorCode NbTensorDense(NbTensor x, NbTensor W, NbTensor b, NbTensor *y)
 {

@@ -44,7 +44,7 @@ static PetscErrorCode DropoutBackward(NbNode y, const NbTile *t, const PetscBool
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static const NbOp OpDropout = {"dropout", DropoutForward, DropoutBackward, NB_PARTIAL_NONE};
+static const NbOp OpDropout = {"dropout", DropoutForward, DropoutBackward, NB_PARTIAL_NONE, PETSC_FALSE};
 
 PetscErrorCode NbTensorDropout(NbTensor x, PetscReal p, NbTensor *y)
 {
@@ -101,7 +101,7 @@ static PetscErrorCode SoftmaxBackward(NbNode y, const NbTile *t, const PetscBool
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static const NbOp OpSoftmax = {"softmax", SoftmaxForward, SoftmaxBackward, NB_PARTIAL_NONE};
+static const NbOp OpSoftmax = {"softmax", SoftmaxForward, SoftmaxBackward, NB_PARTIAL_NONE, PETSC_FALSE};
 
 PetscErrorCode NbTensorSoftmax(NbTensor x, NbTensor *y)
 {
@@ -159,7 +159,7 @@ static PetscErrorCode LayerNormBackward(NbNode y, const NbTile *t, const PetscBo
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static const NbOp OpLayerNorm = {"layernorm", LayerNormForward, LayerNormBackward, NB_PARTIAL_NONE};
+static const NbOp OpLayerNorm = {"layernorm", LayerNormForward, LayerNormBackward, NB_PARTIAL_NONE, PETSC_FALSE};
 
 PetscErrorCode NbTensorLayerNorm(NbTensor x, PetscReal eps, NbTensor *y)
 {
@@ -245,7 +245,7 @@ static PetscErrorCode AttentionBackward(NbNode y, const NbTile *t, const PetscBo
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static const NbOp OpAttention = {"attention", AttentionForward, AttentionBackward, NB_PARTIAL_NONE};
+static const NbOp OpAttention = {"attention", AttentionForward, AttentionBackward, NB_PARTIAL_NONE, PETSC_FALSE};
 
 PetscErrorCode NbTensorAttention(NbTensor q, NbTensor k, NbTensor v, PetscInt L, PetscInt H, NbTensor *y)
 {

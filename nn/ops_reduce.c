@@ -47,7 +47,7 @@ static PetscErrorCode SumBackward(NbNode y, const NbTile *t, const PetscBool nee
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static const NbOp OpSum = {"sum", SumForward, SumBackward, NB_PARTIAL_LINEAR};
+static const NbOp OpSum = {"sum", SumForward, SumBackward, NB_PARTIAL_LINEAR, PETSC_FALSE};
 
 static PetscErrorCode Reduce(NbTensor x, PetscInt mean, NbTensor *y)
 {
@@ -133,7 +133,7 @@ static PetscErrorCode LinCombBackward(NbNode y, const NbTile *t, const PetscBool
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static const NbOp OpLinComb = {"lincomb", LinCombForward, LinCombBackward, NB_PARTIAL_LINEAR};
+static const NbOp OpLinComb = {"lincomb", LinCombForward, LinCombBackward, NB_PARTIAL_LINEAR, PETSC_FALSE};
 
 PetscErrorCode NbTensorLinearCombination(PetscInt n, const NbTensor x[], const PetscReal w[], NbTensor *y)
 {
@@ -197,7 +197,7 @@ static PetscErrorCode ConcatBackward(NbNode y, const NbTile *t, const PetscBool 
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static const NbOp OpConcat = {"concat", ConcatForward, ConcatBackward, NB_PARTIAL_LINEAR};
+static const NbOp OpConcat = {"concat", ConcatForward, ConcatBackward, NB_PARTIAL_LINEAR, PETSC_FALSE};
 
 PetscErrorCode NbTensorConcat(PetscInt n, const NbTensor x[], NbTensor *y)
 {
@@ -231,7 +231,7 @@ static PetscErrorCode SliceForward(NbNode y, const NbTile *t)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static const NbOp OpSlice = {"slice", SliceForward, NULL, NB_PARTIAL_LINEAR};
+static const NbOp OpSlice = {"slice", SliceForward, NULL, NB_PARTIAL_LINEAR, PETSC_FALSE};
 
 PetscErrorCode NbTensorSlice(NbTensor x, PetscInt c0, PetscInt c1, NbTensor *y)
 {
