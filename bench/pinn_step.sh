@@ -24,7 +24,7 @@ field() { echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p" | head -1; }
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
 echo "== nabla PINN-step benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
-echo "machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores, $(uname -sr)"
+echo "machine: $(lscpu | sed -n "s/^Model name: *//p" | head -1), $(getconf _NPROCESSORS_ONLN) cores, $(uname -sr)"
 echo "         $(lscpu | grep -o 'avx512f' | head -1 | sed 's/avx512f/AVX-512/') L2 $(lscpu | sed -n 's/^L2 cache: *//p'), L3 $(lscpu | sed -n 's/^L3 cache: *//p')"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (the machine is shared: ratios are taken within each repeat)"
 echo "peer: PyTorch $($py -c 'import torch; print(torch.__version__)'), torch.set_num_threads(1), float64"

@@ -213,22 +213,43 @@ void NbJetUnaryBackward_Private(const NbJetSpec *J, PetscInt T, PetscInt n, cons
 }
 
 /* ------------------------------------------------------------ tanh jets
-   The activation of every PINN layer, fused into one pass per direction:
-   y = tanh z with f' = 1 - y^2, f'' = -2 y f', f''' = -2 f' (1 - 3 y^2)
-   computed in registers from y, then the jet rules above. n is a multiple
-   of 8 for point tensors; a constant tensor's tail uses libm. With
-   overwrite, gz is written rather than accumulated (its first writer). */
+   The activation of every PINN layer, fused: y = tanh z with f' = 1 - y^2,
+   f'' = -2 y f', f''' = -2 f' (1 - 3 y^2) computed from y, then the jet
+   rules above. Lanes go in blocks of 64 (8 vectors): per block one short
+   pass per component with its pointers fixed, so the loops over components
+   run once per block, not once per vector. n is a multiple of 8 for point
+   tensors; a constant tensor's tail uses libm. With overwrite, gz is written
+   rather than accumulated (its first writer). */
+#define NB_TB 8 /* vectors per block */
+
 void NbJetTanhForward_Private(const NbJetSpec *J, PetscInt K, PetscInt T, PetscInt n, const PetscReal *z, PetscReal *y)
 {
   const PetscInt m = K > 1 ? J->nfirst : 0, ns = K > 1 ? J->nsecond : 0;
   PetscInt       l = 0;
 
+  for (; l + 8 * NB_TB <= n; l += 8 * NB_TB) {
+    v8d F1[NB_TB], F2[NB_TB];
+    for (int v = 0; v < NB_TB; v++) {
+      v8d y0 = VTanh(Ld(z + l + 8 * v));
+      St(y + l + 8 * v, y0);
+      F1[v] = 1 - y0 * y0;
+      F2[v] = -2 * y0 * F1[v];
+    }
+    for (PetscInt i = 1; i <= m; i++) {
+      const PetscReal *zi = z + i * T + l;
+      PetscReal       *yi = y + i * T + l;
+      for (int v = 0; v < NB_TB; v++) St(yi + 8 * v, F1[v] * Ld(zi + 8 * v));
+    }
+    for (PetscInt s = 0; s < ns; s++) {
+      PetscInt         c = 1 + m + s;
+      const PetscReal *zp = z + (1 + J->pair[s][0]) * T + l, *zq = z + (1 + J->pair[s][1]) * T + l, *zs = z + c * T + l;
+      PetscReal       *ys = y + c * T + l;
+      for (int v = 0; v < NB_TB; v++) St(ys + 8 * v, F2[v] * Ld(zp + 8 * v) * Ld(zq + 8 * v) + F1[v] * Ld(zs + 8 * v));
+    }
+  }
   for (; l + 8 <= n; l += 8) {
-    v8d y0 = VTanh(Ld(z + l)), F1, F2;
+    v8d y0 = VTanh(Ld(z + l)), F1 = 1 - y0 * y0, F2 = -2 * y0 * F1;
     St(y + l, y0);
-    if (K == 1) continue;
-    F1 = 1 - y0 * y0;
-    F2 = -2 * y0 * F1;
     for (PetscInt i = 1; i <= m; i++) St(y + i * T + l, F1 * Ld(z + i * T + l));
     for (PetscInt s = 0; s < ns; s++) {
       PetscInt c = 1 + m + s, p = 1 + J->pair[s][0], q = 1 + J->pair[s][1];
@@ -246,32 +267,54 @@ void NbJetTanhForward_Private(const NbJetSpec *J, PetscInt K, PetscInt T, PetscI
   }
 }
 
+/* one block of nv vectors (nv <= NB_TB) */
+static inline __attribute__((always_inline)) void TanhBackwardBlock(const int nv, const NbJetSpec *J, PetscInt m, PetscInt ns, PetscInt T, const PetscReal *z, const PetscReal *y, const PetscReal *gy, PetscReal *gz, v8d keep)
+{
+  v8d F1[NB_TB], F2[NB_TB], F3[NB_TB], G0[NB_TB];
+
+  for (int v = 0; v < nv; v++) {
+    v8d y0 = Ld(y + 8 * v);
+    F1[v]  = 1 - y0 * y0;
+    G0[v]  = Ld(gy + 8 * v) * F1[v];
+    F2[v]  = -2 * y0 * F1[v];
+    F3[v]  = -2 * F1[v] * (1 - 3 * y0 * y0);
+  }
+  for (PetscInt i = 0; i < m; i++) {
+    const PetscReal *zi = z + (1 + i) * T, *gyi = gy + (1 + i) * T;
+    PetscReal       *gzi = gz + (1 + i) * T;
+    v8d              acc[NB_TB];
+    for (int v = 0; v < nv; v++) {
+      v8d g = Ld(gyi + 8 * v);
+      G0[v] += g * F2[v] * Ld(zi + 8 * v);
+      acc[v] = g * F1[v];
+    }
+    for (PetscInt k = 0; k < J->ninc[i]; k++) {
+      const PetscReal *gys = gy + (1 + m + J->inc[i][k][0]) * T, *zo = z + (1 + J->inc[i][k][1]) * T;
+      for (int v = 0; v < nv; v++) acc[v] += Ld(gys + 8 * v) * F2[v] * Ld(zo + 8 * v);
+    }
+    for (int v = 0; v < nv; v++) St(gzi + 8 * v, keep * Ld(gzi + 8 * v) + acc[v]);
+  }
+  for (PetscInt s = 0; s < ns; s++) {
+    PetscInt         c = 1 + m + s;
+    const PetscReal *zp = z + (1 + J->pair[s][0]) * T, *zq = z + (1 + J->pair[s][1]) * T, *zs = z + c * T, *gys = gy + c * T;
+    PetscReal       *gzs = gz + c * T;
+    for (int v = 0; v < nv; v++) {
+      v8d g = Ld(gys + 8 * v);
+      G0[v] += g * (F3[v] * Ld(zp + 8 * v) * Ld(zq + 8 * v) + F2[v] * Ld(zs + 8 * v));
+      St(gzs + 8 * v, keep * Ld(gzs + 8 * v) + g * F1[v]);
+    }
+  }
+  for (int v = 0; v < nv; v++) St(gz + 8 * v, keep * Ld(gz + 8 * v) + G0[v]);
+}
+
 void NbJetTanhBackward_Private(const NbJetSpec *J, PetscInt K, PetscInt T, PetscInt n, const PetscReal *z, const PetscReal *y, const PetscReal *gy, PetscReal *gz, PetscBool overwrite)
 {
   const PetscInt m = K > 1 ? J->nfirst : 0, ns = K > 1 ? J->nsecond : 0;
   const v8d      keep = Splat(overwrite ? 0.0 : 1.0);
   PetscInt       l = 0;
 
-  for (; l + 8 <= n; l += 8) {
-    v8d y0 = Ld(y + l), F1 = 1 - y0 * y0, G0 = Ld(gy + l) * F1, F2, F3;
-    if (K > 1) {
-      F2 = -2 * y0 * F1;
-      F3 = -2 * F1 * (1 - 3 * y0 * y0);
-      for (PetscInt i = 0; i < m; i++) {
-        v8d gyi = Ld(gy + (1 + i) * T + l), acc = gyi * F1;
-        G0 += gyi * F2 * Ld(z + (1 + i) * T + l);
-        for (PetscInt k = 0; k < J->ninc[i]; k++) acc += Ld(gy + (1 + m + J->inc[i][k][0]) * T + l) * F2 * Ld(z + (1 + J->inc[i][k][1]) * T + l);
-        St(gz + (1 + i) * T + l, keep * Ld(gz + (1 + i) * T + l) + acc);
-      }
-      for (PetscInt s = 0; s < ns; s++) {
-        PetscInt c = 1 + m + s, p = 1 + J->pair[s][0], q = 1 + J->pair[s][1];
-        v8d      gys = Ld(gy + c * T + l);
-        G0 += gys * (F3 * Ld(z + p * T + l) * Ld(z + q * T + l) + F2 * Ld(z + c * T + l));
-        St(gz + c * T + l, keep * Ld(gz + c * T + l) + gys * F1);
-      }
-    }
-    St(gz + l, keep * Ld(gz + l) + G0);
-  }
+  for (; l + 8 * NB_TB <= n; l += 8 * NB_TB) TanhBackwardBlock(NB_TB, J, m, ns, T, z + l, y + l, gy + l, gz + l, keep);
+  for (; l + 8 <= n; l += 8) TanhBackwardBlock(1, J, m, ns, T, z + l, y + l, gy + l, gz + l, keep);
   for (; l < n; l++) {
     PetscReal y0 = y[l], f1 = 1 - y0 * y0, f2 = -2 * y0 * f1, f3 = -2 * f1 * (1 - 3 * y0 * y0), g0 = gy[l] * f1, kp = overwrite ? 0 : 1;
     for (PetscInt i = 0; i < m; i++) {
