@@ -436,7 +436,7 @@ PetscErrorCode NbGraphView(NbGraph g, PetscViewer viewer)
       PetscCall(PetscSNPrintf(buf, sizeof(buf), "%s%" PetscInt_FMT, j ? "," : "", v->in[j]->id));
       PetscCall(PetscStrlcat(ins, buf, sizeof(ins)));
     }
-    PetscCall(PetscViewerASCIIPrintf(viewer, "%3" PetscInt_FMT " %-12s %-8s %s%-16s %6" PetscInt_FMT " x %-4" PetscInt_FMT " jet %-2" PetscInt_FMT " (%s)%s%s\n", v->id, v->op->name, KindName(v->kind), v->kind == NB_KIND_POINT ? "set " : "", v->name, v->kind == NB_KIND_POINT ? g->sets[v->set].cap : v->rows, v->cols, v->K, ins,
+    PetscCall(PetscViewerASCIIPrintf(viewer, "%3" PetscInt_FMT " %-11s %-8s %-12s %-14s %6" PetscInt_FMT " x %-4" PetscInt_FMT " jet %-2" PetscInt_FMT " in (%s)%s%s\n", v->id, v->op->name, KindName(v->kind), v->kind == NB_KIND_POINT ? g->sets[v->set].name : "", v->name, v->kind == NB_KIND_POINT ? g->sets[v->set].cap : v->rows, v->cols, v->K, ins,
                                      v->needgrad ? " grad" : "", v == g->loss ? " LOSS" : ""));
   }
   PetscCall(PetscViewerASCIIPopTab(viewer));

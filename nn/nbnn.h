@@ -316,7 +316,7 @@ PETSC_EXTERN PetscErrorCode NbOptimizerCreate(NbModel, NbOptimizer *);
 PETSC_EXTERN PetscErrorCode NbOptimizerSetType(NbOptimizer, const char type[]);
 PETSC_EXTERN PetscErrorCode NbOptimizerGetType(NbOptimizer, const char *type[]);
 PETSC_EXTERN PetscErrorCode NbOptimizerSetOptionsPrefix(NbOptimizer, const char[]);
-/* -opt_type, -opt_max_steps, -opt_loss_tol, -opt_monitor, and the type's
+/* -opt_type, -opt_max_steps, -opt_loss_tol, -opt_monitor, -opt_view, and the type's
    own: -opt_lr, -opt_beta1, -opt_beta2, -opt_epsilon, -opt_weight_decay,
    -opt_schedule, -opt_lr_decay, -opt_lr_decay_steps, -opt_lr_min,
    -opt_warmup_steps, -opt_clip_norm (adam); -tao_* (lbfgs). */

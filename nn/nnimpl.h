@@ -160,7 +160,7 @@ struct _p_NbNode {
   const NbJetSpec *jet;
   PetscReal   *val, *grad;
   PetscInt     ld, T;      /* column stride; component stride */
-  PetscBool    requires, contributes, needgrad, partial, reducer, isinput, isparam, isview, isoutput, derived;
+  PetscBool    requires, contributes, needgrad, partial, reducer, isinput, isparam, isview, isoutput;
   PetscBool    ovw0;       /* backward writes input 0's gradient (first writer, no zeroing) */
   /* op arguments */
   PetscReal    alpha, beta;
@@ -283,7 +283,7 @@ struct _p_NbOptimizer {
   void          *prectx;
   PetscInt       step, maxsteps;
   PetscReal      losstol;
-  PetscBool      monitor, setup;
+  PetscBool      monitor, setup, view;
   PetscInt       monitorevery;
   PetscInt       nhist, maxhist;
   PetscReal     *hist;

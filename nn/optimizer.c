@@ -108,6 +108,7 @@ PetscErrorCode NbOptimizerSetFromOptions(NbOptimizer o)
   PetscCall(PetscOptionsReal("-opt_loss_tol", "Stop when the loss falls below this (adam family)", "NbOptimizerSolve", o->losstol, &o->losstol, NULL));
   PetscCall(PetscOptionsBool("-opt_monitor", "Print the loss every step", "NbOptimizerSolve", o->monitor, &o->monitor, NULL));
   PetscCall(PetscOptionsInt("-opt_monitor_interval", "Print every this many steps", "NbOptimizerSolve", o->monitorevery, &o->monitorevery, NULL));
+  PetscCall(PetscOptionsBool("-opt_view", "Describe the optimizer at set-up", "NbOptimizerView", o->view, &o->view, NULL));
   if (o->ops.setfromoptions) PetscCall((*o->ops.setfromoptions)(o, PetscOptionsObject));
   PetscOptionsEnd();
   PetscCheck(o->maxsteps >= 0, o->comm, PETSC_ERR_USER_INPUT, "-opt_max_steps %" PetscInt_FMT " must be >= 0", o->maxsteps);
@@ -125,6 +126,7 @@ PetscErrorCode NbOptimizerSetUp(NbOptimizer o)
   if (o->graph) PetscCall(NbGraphSetUp(o->graph));
   if (o->ops.setup) PetscCall((*o->ops.setup)(o));
   o->setup = PETSC_TRUE;
+  if (o->view) PetscCall(NbOptimizerView(o, NULL));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -254,6 +256,10 @@ PetscErrorCode NbOptimizerSolve(NbOptimizer o)
 {
   PetscFunctionBegin;
   PetscCall(NbOptimizerSetUp(o));
+  if (!o->ops.solve && o->nhist + o->maxsteps > o->maxhist) { /* no allocation inside the loop */
+    o->maxhist = o->nhist + o->maxsteps;
+    PetscCall(PetscRealloc(o->maxhist * sizeof(PetscReal), &o->hist));
+  }
   if (o->ops.solve) PetscCall((*o->ops.solve)(o));
   else
     for (PetscInt k = 0; k < o->maxsteps; k++) {
