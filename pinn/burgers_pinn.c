@@ -347,6 +347,18 @@ PetscErrorCode NbBurgersRunPINN(NbBurgers b, NbOutput out, NbReport rep)
   PetscBool        inverse, view = PETSC_FALSE;
 
   PetscFunctionBegin;
+  { /* -pinn_dd xpinn|cpinn|fbpinn: the domain-decomposed PINN (pinn/dd_burgers.c) */
+    char      ddtype[32] = "none";
+    PetscBool none;
+    PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "Burgers PINN run", "NbBurgersRunPINN");
+    PetscCall(PetscOptionsString("-pinn_dd", "Domain decomposition: none, xpinn, cpinn, fbpinn", "NbBurgersRunDDPINN", ddtype, ddtype, sizeof(ddtype), NULL));
+    PetscOptionsEnd();
+    PetscCall(PetscStrcmp(ddtype, "none", &none));
+    if (!none) {
+      PetscCall(NbBurgersRunDDPINN(b, out, rep));
+      PetscFunctionReturn(PETSC_SUCCESS);
+    }
+  }
   PetscCall(NbBurgersSolveReference(b));
   PetscCall(NbBurgersGetFrames(b, &nf, &tf, &U));
   PetscCall(NbBurgersGetDimension(b, &dim));

@@ -177,4 +177,95 @@ PETSC_EXTERN PetscErrorCode NbBurgersPINNProblem(NbBurgers, NbPINNProblem *);
    reported side by side. */
 PETSC_EXTERN PetscErrorCode NbBurgersRunPINN(NbBurgers, NbOutput, NbReport);
 
+/* ==========================================================================
+   Domain-decomposed PINNs (issue 7; code in pinn/dd*.c, described in
+   pinn/README-dd.md). This section is owned by the dd work.
+
+   NbDDPINN: one network per cell of a tensor partition of the space-time
+   box (-pinn_dd_parts px[,py],pt), the same NbPINNProblem (residual written
+   once), one NbSampler per subdomain, cells dealt to ranks in contiguous
+   blocks (one per rank when the counts match, several otherwise). Variants
+   in a registry (-pinn_dd):
+     xpinn   Jagtap & Karniadakis (2020): interface terms for the average
+             solution and the continuity of the residual
+     cpinn   Jagtap, Kharazmi & Karniadakis (2020): average solution and
+             continuity of the normal flux (needs NbDDPINNSetFlux)
+     fbpinn  Moseley, Markham & Nissen-Meyer (2023): overlapping supports,
+             u = sum of window x network, windows a partition of unity, no
+             interface terms
+   Neighbours exchange network parameters and gradient contributions point
+   to point (MPI_Neighbor_alltoallv) every evaluation; the loss and the
+   gradient of shared coefficients are one MPI_Allreduce of a few numbers.
+   ========================================================================== */
+typedef struct _p_NbDDPINN *NbDDPINN;
+
+/* The normal flux of a conservation law u_t + div f(u) = 0 across a face
+   normal to space axis `axis` (cPINN): nout columns from the output jet U
+   and the coefficients. (Across a face normal to time the flux is u.) */
+typedef PetscErrorCode (*NbDDPINNFluxFn)(void *ctx, NbTensor U, const NbTensor coef[], PetscInt axis, NbTensor *F);
+
+typedef struct {
+  PetscInt  adam_steps, lbfgs_iterations, rounds;
+  PetscInt  nsub, nlocal;   /* subdomains in all, on this rank */
+  PetscReal wall, loss, loss_res, loss_ic, loss_bc, loss_data, loss_if;
+  PetscReal step_time;      /* mean wall seconds per Adam step */
+  PetscReal comm_time;      /* of which in neighbour exchanges and the loss allreduce */
+} NbDDPINNStats;
+
+PETSC_EXTERN PetscErrorCode NbDDPINNRegister(const char name[], PetscErrorCode (*create)(NbDDPINN));
+PETSC_EXTERN PetscErrorCode NbDDPINNCreate(MPI_Comm, NbDDPINN *);
+PETSC_EXTERN PetscErrorCode NbDDPINNSetType(NbDDPINN, const char type[]);
+PETSC_EXTERN PetscErrorCode NbDDPINNGetType(NbDDPINN, const char *type[]);
+PETSC_EXTERN PetscErrorCode NbDDPINNSetProblem(NbDDPINN, const NbPINNProblem *);
+PETSC_EXTERN PetscErrorCode NbDDPINNSetFlux(NbDDPINN, NbDDPINNFluxFn, void *ctx);
+/* -pinn_dd xpinn|cpinn|fbpinn, -pinn_dd_parts px[,py],pt, -pinn_dd_points
+   (per subdomain; default -pinn_points / subdomains), -pinn_dd_width and
+   -pinn_dd_depth (one value, or one per subdomain; default -pinn_width,
+   -pinn_depth), -pinn_dd_interface_points, -pinn_dd_w_avg,
+   -pinn_dd_w_ifres, -pinn_dd_w_flux, -pinn_dd_overlap, -pinn_dd_view; and
+   NbPINN's -pinn_* options, which mean the same here */
+PETSC_EXTERN PetscErrorCode NbDDPINNSetFromOptions(NbDDPINN);
+PETSC_EXTERN PetscErrorCode NbDDPINNGetInverse(NbDDPINN, PetscBool *);
+PETSC_EXTERN PetscErrorCode NbDDPINNGetNoise(NbDDPINN, PetscReal *);
+PETSC_EXTERN PetscErrorCode NbDDPINNGetSeed(NbDDPINN, PetscInt64 *);
+/* Observations: this rank's n points x (n x (dim+1)), values u (n x nout),
+   anywhere in the box; SetUp sends each to the rank of its subdomain. */
+PETSC_EXTERN PetscErrorCode NbDDPINNSetData(NbDDPINN, PetscInt n, const PetscReal x[], const PetscReal u[]);
+PETSC_EXTERN PetscErrorCode NbDDPINNSetErrorMonitor(NbDDPINN, PetscErrorCode (*)(NbDDPINN, PetscReal *, void *), void *ctx);
+/* Collocation points of every round (with a subdomain field) go to out. */
+PETSC_EXTERN PetscErrorCode NbDDPINNSetOutput(NbDDPINN, NbOutput);
+PETSC_EXTERN PetscErrorCode NbDDPINNSetUp(NbDDPINN);
+PETSC_EXTERN PetscErrorCode NbDDPINNTrain(NbDDPINN);
+/* One evaluation of the total loss and of its gradient (what every training
+   step does); collective. The gradient is read per subdomain below. */
+PETSC_EXTERN PetscErrorCode NbDDPINNComputeLossGradient(NbDDPINN, PetscReal *loss);
+/* A local subdomain's parameters (borrowed, writable between evaluations)
+   and the gradient of the total loss with respect to them. */
+PETSC_EXTERN PetscErrorCode NbDDPINNGetSubdomainArrays(NbDDPINN, PetscInt sub, PetscInt *n, PetscReal **params, const PetscReal **grad);
+PETSC_EXTERN PetscErrorCode NbDDPINNGetNumSubdomains(NbDDPINN, PetscInt *nsub, PetscInt *nlocal);
+PETSC_EXTERN PetscErrorCode NbDDPINNGetSubdomainRank(NbDDPINN, PetscInt sub, PetscMPIInt *rank);
+/* The subdomain owning each of n points (no communication). */
+PETSC_EXTERN PetscErrorCode NbDDPINNGetSubdomain(NbDDPINN, PetscInt n, const PetscReal x[], PetscInt sub[]);
+/* u (n x nout) at this rank's n points x (n x (dim+1)), anywhere in the
+   box: the owner's network (xpinn, cpinn) or the sum of the windowed
+   networks (fbpinn). Collective (points travel to their owners). */
+PETSC_EXTERN PetscErrorCode NbDDPINNEvaluate(NbDDPINN, PetscInt n, const PetscReal x[], PetscReal u[]);
+/* fbpinn: every subdomain's window at n points, w (n x nsub), and its
+   first derivatives dw (n x nsub x (dim+1), may be NULL); local. */
+PETSC_EXTERN PetscErrorCode NbDDPINNEvaluateWindows(NbDDPINN, PetscInt n, const PetscReal x[], PetscReal w[], PetscReal dw[]);
+PETSC_EXTERN PetscErrorCode NbDDPINNGetCoefficient(NbDDPINN, PetscInt k, PetscReal *);
+PETSC_EXTERN PetscErrorCode NbDDPINNGetStats(NbDDPINN, NbDDPINNStats *);
+PETSC_EXTERN PetscErrorCode NbDDPINNGetLossHistory(NbDDPINN, PetscInt *n, const PetscReal *loss[]);
+PETSC_EXTERN PetscErrorCode NbDDPINNWriteHistory(NbDDPINN, NbOutput);
+PETSC_EXTERN PetscErrorCode NbDDPINNReport(NbDDPINN, NbReport);
+PETSC_EXTERN PetscErrorCode NbDDPINNView(NbDDPINN, PetscViewer);
+PETSC_EXTERN PetscErrorCode NbDDPINNDestroy(NbDDPINN *);
+
+/* Burgers' flux lambda u^2/2 - nu u_x (1-D) for cPINN (ctx: the NbBurgers). */
+PETSC_EXTERN PetscErrorCode NbBurgersPINNFlux(void *ctx, NbTensor U, const NbTensor coef[], PetscInt axis, NbTensor *F);
+/* nabla-burgers -method pinn -pinn_dd <type>: like NbBurgersRunPINN, with
+   a domain-decomposed PINN; adds the field "subdomain" to every frame. */
+PETSC_EXTERN PetscErrorCode NbBurgersRunDDPINN(NbBurgers, NbOutput, NbReport);
+/* ======================================================= end of the dd section */
+
 #endif

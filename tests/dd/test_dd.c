@@ -1,0 +1,363 @@
+/* Domain-decomposed PINNs (pinn/dd*.c), each mode asserting numbers against
+   an independent reference:
+   -test_mode ranks: the loss and the gradient of every subdomain's network
+     on all ranks equal those computed with all subdomains on one rank
+     (PETSC_COMM_SELF, every rank alone), and so do -test_steps Adam steps
+     and -test_lbfgs L-BFGS iterations;
+   -test_mode gradient: the assembled gradient of every subdomain matches
+     central finite differences of the total loss (so interface and overlap
+     terms reach both sides: their gradients travel back to the neighbour);
+   -test_mode windows: FBPINN's windows sum to one everywhere with
+     derivatives summing to zero, are >= 0, vanish outside their supports,
+     and their jets match finite differences of their values;
+   -test_mode accuracy: the trained solution against the PETSc reference on
+     its grid (and, -pinn_inverse, the identified nu and lambda). */
+#include "nabla.h"
+#include "nbpinn.h"
+
+static PetscErrorCode Build(MPI_Comm comm, NbBurgers b, NbDDPINN *dd)
+{
+  NbPINNProblem prob;
+  PetscInt      dim;
+
+  PetscFunctionBegin;
+  PetscCall(NbDDPINNCreate(comm, dd));
+  PetscCall(NbBurgersPINNProblem(b, &prob));
+  PetscCall(NbDDPINNSetProblem(*dd, &prob));
+  PetscCall(NbBurgersGetDimension(b, &dim));
+  if (dim == 1) PetscCall(NbDDPINNSetFlux(*dd, NbBurgersPINNFlux, b));
+  PetscCall(NbDDPINNSetFromOptions(*dd));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Observations: every node of every frame after t = 0 (clean), this
+   rank's DMDA block (the same set as tests/pinn's inverse test). */
+static PetscErrorCode AllObservations(NbBurgers b, NbDDPINN dd)
+{
+  PetscInt         nf, n, m = 0;
+  const PetscReal *tf;
+  Vec             *U;
+  DM               da;
+  DMDALocalInfo    info;
+  PetscReal        lo[1], hi[1], *x, *u;
+
+  PetscFunctionBegin;
+  PetscCall(NbBurgersGetFrames(b, &nf, &tf, &U));
+  PetscCall(NbBurgersGetDomain(b, lo, hi));
+  PetscCall(NbBurgersGetDM(b, &da));
+  PetscCall(DMDAGetLocalInfo(da, &info));
+  n = info.xm * (nf - 1);
+  PetscCall(PetscMalloc2(2 * n, &x, n, &u));
+  for (PetscInt k = 1; k < nf; k++) {
+    const PetscScalar *a;
+    PetscCall(VecGetArrayRead(U[k], &a));
+    for (PetscInt i = 0; i < info.xm; i++, m++) {
+      x[2 * m]     = lo[0] + (info.xs + i) * (hi[0] - lo[0]) / (info.mx - 1);
+      x[2 * m + 1] = tf[k];
+      u[m]         = a[i];
+    }
+    PetscCall(VecRestoreArrayRead(U[k], &a));
+  }
+  PetscCall(NbDDPINNSetData(dd, n, x, u));
+  PetscCall(PetscFree2(x, u));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* relative L2 error against the reference on its grid, all frames */
+static PetscErrorCode DDError(NbBurgers b, NbDDPINN dd, PetscReal *err)
+{
+  PetscInt         nf;
+  const PetscReal *tf;
+  Vec             *U;
+  DM               da;
+  DMDALocalInfo    info;
+  PetscReal        lo[1], hi[1], acc[2] = {0, 0};
+
+  PetscFunctionBegin;
+  PetscCall(NbBurgersGetFrames(b, &nf, &tf, &U));
+  PetscCall(NbBurgersGetDomain(b, lo, hi));
+  PetscCall(NbBurgersGetDM(b, &da));
+  PetscCall(DMDAGetLocalInfo(da, &info));
+  for (PetscInt k = 0; k < nf; k++) {
+    PetscInt           n = info.xm;
+    PetscReal         *x, *u;
+    const PetscScalar *a;
+    PetscCall(PetscMalloc2(2 * n + 1, &x, n + 1, &u));
+    for (PetscInt i = 0; i < n; i++) {
+      x[2 * i]     = lo[0] + (info.xs + i) * (hi[0] - lo[0]) / (info.mx - 1);
+      x[2 * i + 1] = tf[k];
+    }
+    PetscCall(NbDDPINNEvaluate(dd, n, x, u));
+    PetscCall(VecGetArrayRead(U[k], &a));
+    for (PetscInt i = 0; i < n; i++) {
+      acc[0] += PetscSqr(u[i] - a[i]);
+      acc[1] += PetscSqr(a[i]);
+    }
+    PetscCall(VecRestoreArrayRead(U[k], &a));
+    PetscCall(PetscFree2(x, u));
+  }
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, acc, 2, MPIU_REAL, MPIU_SUM, PETSC_COMM_WORLD));
+  *err = PetscSqrtReal(acc[0] / acc[1]);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* ranks: all subdomains on one rank (each rank builds that alone on
+   PETSC_COMM_SELF) against the distributed run. The gradient blocks are
+   computed by the same graphs on the same points, and contributions are
+   summed in the same order, whatever the placement; only the loss and the
+   shared coefficients' gradient are summed over ranks in another order.
+   So they must agree to a few ulps: 1e-12 relative (a missing, doubled or
+   misrouted interface contribution is O(1)). Adam steps compound round-off
+   slowly: 1e-10 over the history. TAO's dot products reduce over ranks in
+   another order and L-BFGS's line search amplifies that: 1e-7 after a few
+   iterations, still far below any real disagreement. */
+static PetscErrorCode TestRanks(NbBurgers b)
+{
+  NbDDPINN   dw, ds;
+  PetscReal  lw, ls, maxg = 0, scale = 0, hmax = 0, lb[2];
+  PetscInt   nsub, steps = 10, lbfgs = 0;
+  PetscMPIInt size;
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsGetInt(NULL, NULL, "-test_steps", &steps, NULL));
+  PetscCall(PetscOptionsGetInt(NULL, NULL, "-test_lbfgs", &lbfgs, NULL));
+  PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
+  PetscCall(Build(PETSC_COMM_WORLD, b, &dw));
+  PetscCall(Build(PETSC_COMM_SELF, b, &ds));
+  PetscCall(NbDDPINNSetUp(dw));
+  PetscCall(NbDDPINNSetUp(ds));
+  PetscCall(NbDDPINNComputeLossGradient(dw, &lw));
+  PetscCall(NbDDPINNComputeLossGradient(ds, &ls));
+  PetscCall(NbDDPINNGetNumSubdomains(dw, &nsub, NULL));
+  for (PetscInt id = 0; id < nsub; id++) {
+    PetscMPIInt      r, me;
+    PetscInt         n;
+    const PetscReal *gw, *gs;
+    PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &me));
+    PetscCall(NbDDPINNGetSubdomainArrays(ds, id, &n, NULL, &gs));
+    for (PetscInt i = 0; i < n; i++) scale = PetscMax(scale, PetscAbsReal(gs[i]));
+    PetscCall(NbDDPINNGetSubdomainRank(dw, id, &r));
+    if (r != me) continue;
+    PetscCall(NbDDPINNGetSubdomainArrays(dw, id, &n, NULL, &gw));
+    for (PetscInt i = 0; i < n; i++) maxg = PetscMax(maxg, PetscAbsReal(gw[i] - gs[i]));
+  }
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &maxg, 1, MPIU_REAL, MPIU_MAX, PETSC_COMM_WORLD));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%d subdomains on %d ranks vs all on one rank: loss %.15e vs %.15e (rel. diff %.2e), largest gradient difference %.2e relative to the largest entry %.3e\n", (int)nsub, (int)size, (double)lw, (double)ls, (double)(PetscAbsReal(lw - ls) / ls), (double)(maxg / scale), (double)scale));
+  PetscCheck(PetscAbsReal(lw - ls) <= 1e-12 * ls, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "losses differ");
+  PetscCheck(maxg <= 1e-12 * scale, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "gradients differ");
+  if (steps > 0) {
+    PetscInt         nw, ns;
+    const PetscReal *hw, *hs;
+    PetscCall(NbDDPINNTrain(dw));
+    PetscCall(NbDDPINNTrain(ds));
+    PetscCall(NbDDPINNGetLossHistory(dw, &nw, &hw));
+    PetscCall(NbDDPINNGetLossHistory(ds, &ns, &hs));
+    PetscCheck(nw >= steps && ns >= steps, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "short histories");
+    for (PetscInt k = 0; k < steps; k++) hmax = PetscMax(hmax, PetscAbsReal(hw[k] - hs[k]) / hs[k]);
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "Adam loss history over %d steps: first %.10e, last %.10e; largest relative difference %.2e\n", (int)steps, (double)hw[0], (double)hw[steps - 1], (double)hmax));
+    PetscCheck(hmax <= 1e-10, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "Adam histories differ");
+    if (lbfgs > 0) {
+      NbDDPINNStats sw, ss;
+      PetscCall(NbDDPINNGetStats(dw, &sw));
+      PetscCall(NbDDPINNGetStats(ds, &ss));
+      lb[0] = sw.loss;
+      lb[1] = ss.loss;
+      PetscCall(PetscPrintf(PETSC_COMM_WORLD, "after %d L-BFGS iterations: loss %.12e vs %.12e (rel. diff %.2e)\n", (int)sw.lbfgs_iterations, (double)lb[0], (double)lb[1], (double)(PetscAbsReal(lb[0] - lb[1]) / lb[1])));
+      PetscCheck(PetscAbsReal(lb[0] - lb[1]) <= 1e-7 * lb[1], PETSC_COMM_WORLD, PETSC_ERR_PLIB, "L-BFGS results differ");
+    }
+  }
+  PetscCall(NbDDPINNDestroy(&dw));
+  PetscCall(NbDDPINNDestroy(&ds));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* gradient: central differences of the total loss, step h = 1e-6 (1 + |p|).
+   Truncation error h^2 |f'''| / 6 and round-off eps |f| / h are both below
+   1e-7 of the gradient scale here; tolerance 1e-5 of the subdomain's
+   largest gradient entry (a missing interface or overlap contribution,
+   or a doubled one, is a relative error of order one). Every subdomain must
+   also carry a gradient of that scale: with only interface terms weighted
+   (-pinn_w_res 0 ...), this checks that they reach both sides. */
+static PetscErrorCode TestGradient(NbBurgers b)
+{
+  NbDDPINN    dd;
+  PetscInt    nsub, nprobe = 6;
+  PetscMPIInt me;
+  PetscReal   l0, worst = 0;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &me));
+  PetscCall(Build(PETSC_COMM_WORLD, b, &dd));
+  PetscCall(NbDDPINNSetUp(dd));
+  PetscCall(NbDDPINNGetNumSubdomains(dd, &nsub, NULL));
+  PetscCall(NbDDPINNComputeLossGradient(dd, &l0));
+  for (PetscInt id = 0; id < nsub; id++) {
+    PetscMPIInt r;
+    PetscInt    n = 0;
+    PetscReal  *p = NULL, *g = NULL, gscale = 0, err = 0;
+    PetscCall(NbDDPINNGetSubdomainRank(dd, id, &r));
+    if (r == me) {
+      const PetscReal *gg;
+      PetscCall(NbDDPINNGetSubdomainArrays(dd, id, &n, &p, &gg));
+      PetscCall(PetscMalloc1(n, &g));
+      PetscCall(PetscArraycpy(g, gg, n));
+      for (PetscInt i = 0; i < n; i++) gscale = PetscMax(gscale, PetscAbsReal(g[i]));
+    }
+    PetscCallMPI(MPI_Bcast(&n, 1, MPIU_INT, r, PETSC_COMM_WORLD));
+    PetscCallMPI(MPI_Bcast(&gscale, 1, MPIU_REAL, r, PETSC_COMM_WORLD));
+    for (PetscInt k = 0; k < nprobe; k++) {
+      PetscInt  i = (k * 7919 + 13) % n;
+      PetscReal lp, lm, h = 0, save = 0, fd;
+      if (r == me) {
+        h    = 1e-6 * (1 + PetscAbsReal(p[i]));
+        save = p[i];
+        p[i] = save + h;
+      }
+      PetscCall(NbDDPINNComputeLossGradient(dd, &lp));
+      if (r == me) p[i] = save - h;
+      PetscCall(NbDDPINNComputeLossGradient(dd, &lm));
+      if (r == me) {
+        p[i] = save;
+        fd   = (lp - lm) / (2 * h);
+        err  = PetscMax(err, PetscAbsReal(fd - g[i]));
+      }
+    }
+    PetscCallMPI(MPI_Bcast(&err, 1, MPIU_REAL, r, PETSC_COMM_WORLD));
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "subdomain %d (rank %d): largest gradient entry %.3e, finite-difference mismatch %.2e over %d probes\n", (int)id, (int)r, (double)gscale, (double)err, (int)nprobe));
+    worst = PetscMax(worst, err / gscale);
+    PetscCheck(gscale > 1e-3 * PetscAbsReal(l0), PETSC_COMM_WORLD, PETSC_ERR_PLIB, "subdomain %d gets no gradient (largest entry %g, loss %g)", (int)id, (double)gscale, (double)l0);
+    PetscCall(PetscFree(g));
+  }
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "largest finite-difference mismatch relative to the subdomain's gradient scale: %.2e (tolerance 1e-5)\n", (double)worst));
+  PetscCheck(worst <= 1e-5, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "gradient does not match finite differences");
+  PetscCall(NbDDPINNDestroy(&dd));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* windows: points uniform in the box (stream 5), on a grid through the
+   band edges, and on the faces. Sums of values: (1 - s) + s type sums of
+   at most 2 nonzero terms per axis, 4 ulps of 1 suffice; derivative sums
+   cancel term by term (the same step is computed for both neighbours), so
+   they vanish to 1e-12 of the derivative scale 1/overlap. Jets against
+   central differences of the values with h = 1e-6 (window C^2, error
+   ~h^2 |w'''| ~ 1e-12 / d^3, and eps / h ~ 1e-10): 1e-6 of 1/d. */
+static PetscErrorCode TestWindows(NbBurgers b)
+{
+  NbDDPINN  dd;
+  PetscInt  nsub, nin = 2, ng = 101, nr = 2000, n;
+  PetscReal lo[2], hi[2], T, *x, *w, *dw, *wp, *wm, maxsum = 0, maxd = 0, minw = 0, maxfd = 0, overlap = 0.25, dscale;
+  NbRNG     rng;
+
+  PetscFunctionBegin;
+  PetscCall(Build(PETSC_COMM_SELF, b, &dd));
+  PetscCall(NbDDPINNSetUp(dd));
+  PetscCall(NbDDPINNGetNumSubdomains(dd, &nsub, NULL));
+  PetscCall(PetscOptionsGetReal(NULL, NULL, "-pinn_dd_overlap", &overlap, NULL));
+  PetscCall(NbBurgersGetDomain(b, lo, hi));
+  PetscCall(NbBurgersGetFinalTime(b, &T));
+  lo[1] = 0;
+  hi[1] = T;
+  n     = nr + ng * ng;
+  PetscCall(PetscMalloc3(n * nin, &x, n * nsub, &w, n * nsub * nin, &dw));
+  PetscCall(PetscMalloc2(n * nsub, &wp, n * nsub, &wm));
+  PetscCall(NbRNGCreate(PETSC_COMM_SELF, &rng));
+  PetscCall(NbRNGSampleBox(rng, 5, 0, nr, nin, lo, hi, x));
+  for (PetscInt i = 0; i < ng; i++)
+    for (PetscInt j = 0; j < ng; j++) {
+      x[(nr + i * ng + j) * nin]     = lo[0] + (hi[0] - lo[0]) * i / (ng - 1);
+      x[(nr + i * ng + j) * nin + 1] = lo[1] + (hi[1] - lo[1]) * j / (ng - 1);
+    }
+  PetscCall(NbDDPINNEvaluateWindows(dd, n, x, w, dw));
+  for (PetscInt i = 0; i < n; i++) {
+    PetscReal s = 0, ds[2] = {0, 0};
+    for (PetscInt j = 0; j < nsub; j++) {
+      s += w[i * nsub + j];
+      minw = PetscMin(minw, w[i * nsub + j]);
+      for (PetscInt a = 0; a < nin; a++) ds[a] += dw[(i * nsub + j) * nin + a];
+    }
+    maxsum = PetscMax(maxsum, PetscAbsReal(s - 1));
+    maxd   = PetscMax(maxd, PetscMax(PetscAbsReal(ds[0]), PetscAbsReal(ds[1])));
+  }
+  /* jets against differences of the values, along each axis */
+  dscale = 0;
+  for (PetscInt a = 0; a < nin; a++) {
+    PetscReal h = 1e-6;
+    for (PetscInt i = 0; i < n; i++) x[i * nin + a] += h;
+    PetscCall(NbDDPINNEvaluateWindows(dd, n, x, wp, NULL));
+    for (PetscInt i = 0; i < n; i++) x[i * nin + a] -= 2 * h;
+    PetscCall(NbDDPINNEvaluateWindows(dd, n, x, wm, NULL));
+    for (PetscInt i = 0; i < n; i++) x[i * nin + a] += h;
+    for (PetscInt k = 0; k < n * nsub; k++) {
+      maxfd  = PetscMax(maxfd, PetscAbsReal((wp[k] - wm[k]) / (2 * h) - dw[k * nin + a]));
+      dscale = PetscMax(dscale, PetscAbsReal(dw[k * nin + a]));
+    }
+  }
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%d windows at %d points: max |sum w - 1| %.2e, max |sum dw| %.2e (derivative scale %.3g), min w %.2e, max |dw - finite difference| %.2e\n", (int)nsub, (int)n, (double)maxsum, (double)maxd, (double)dscale, (double)minw, (double)maxfd));
+  PetscCheck(maxsum <= 4 * PETSC_MACHINE_EPSILON, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "windows do not sum to one");
+  PetscCheck(maxd <= 1e-12 * dscale, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "window derivatives do not sum to zero");
+  PetscCheck(minw >= 0, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "negative window");
+  PetscCheck(maxfd <= 1e-6 * dscale, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "window derivatives disagree with finite differences");
+  PetscCheck(dscale > 0, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "no window varies: is the domain partitioned?");
+  PetscCall(PetscFree3(x, w, dw));
+  PetscCall(PetscFree2(wp, wm));
+  PetscCall(NbRNGDestroy(&rng));
+  PetscCall(NbDDPINNDestroy(&dd));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode TestAccuracy(NbBurgers b)
+{
+  NbDDPINN  dd;
+  PetscReal tol = 1, ctol = 1, err;
+  PetscBool inverse;
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsGetReal(NULL, NULL, "-test_tol", &tol, NULL));
+  PetscCall(PetscOptionsGetReal(NULL, NULL, "-test_coef_tol", &ctol, NULL));
+  PetscCall(Build(PETSC_COMM_WORLD, b, &dd));
+  PetscCall(NbDDPINNGetInverse(dd, &inverse));
+  if (inverse) PetscCall(AllObservations(b, dd));
+  PetscCall(NbDDPINNTrain(dd));
+  PetscCall(DDError(b, dd, &err));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "domain-decomposed PINN: relative L2 error against the PETSc reference, all frames: %.4e (tolerance %.1e)\n", (double)err, (double)tol));
+  PetscCheck(err <= tol, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "error %g above %g", (double)err, (double)tol);
+  if (inverse) {
+    PetscReal nu, lam, nutrue;
+    PetscCall(NbDDPINNGetCoefficient(dd, 0, &nu));
+    PetscCall(NbDDPINNGetCoefficient(dd, 1, &lam));
+    PetscCall(NbBurgersGetViscosity(b, &nutrue));
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "identified nu %.6g (true %.6g, rel. error %.2e), lambda %.6f (true 1)\n", (double)nu, (double)nutrue, (double)(PetscAbsReal(nu - nutrue) / nutrue), (double)lam));
+    PetscCheck(PetscAbsReal(nu - nutrue) / nutrue <= ctol && PetscAbsReal(lam - 1) <= ctol, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "coefficients off by more than %g", (double)ctol);
+  }
+  PetscCall(NbDDPINNDestroy(&dd));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode Run(void)
+{
+  char      mode[32] = "accuracy";
+  NbBurgers b;
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-test_mode", mode, sizeof(mode), NULL));
+  PetscCall(NbBurgersCreate(PETSC_COMM_WORLD, &b));
+  PetscCall(NbBurgersSetFromOptions(b));
+  PetscCall(NbBurgersSetUp(b));
+  if (!strcmp(mode, "ranks")) PetscCall(TestRanks(b));
+  else if (!strcmp(mode, "gradient")) PetscCall(TestGradient(b));
+  else if (!strcmp(mode, "windows")) PetscCall(TestWindows(b));
+  else {
+    PetscCall(NbBurgersSolveReference(b));
+    PetscCall(TestAccuracy(b));
+  }
+  PetscCall(NbBurgersDestroy(&b));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+int main(int argc, char **argv)
+{
+  PetscCall(NbInitialize(&argc, &argv, NULL, NULL));
+  PetscCall(Run());
+  PetscCall(NbFinalize());
+  return 0;
+}
