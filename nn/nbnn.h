@@ -33,16 +33,28 @@
      NbOptimizerSolve(opt);          // -opt_max_steps, -opt_lr, ...; then
      NbOptimizerSetType(opt, "lbfgs"); NbOptimizerSolve(opt);  // every -tao_ option
 
+   Inverse problems: NbModelAddScalar(m, "nu", 0.05, NULL) and, in the graph,
+   NbGraphAddParameter(g, m, "nu", &nu); NbTensorMul(nu, uxx, &t) (bounds:
+   NbModelSetParameterBounds, honoured by adam and -tao_type blmvm).
    New points each step: NbOptimizerSetPreStep() with a function that calls
    NbGraphSetInput() (no recompilation; up to the capacity given at
    NbGraphAddInput). Evaluate anywhere: NbGraphMarkOutput() then
    NbGraphEvaluate(), or build a second graph on the same model. Several
-   independent models (ensembles, flows) are several NbModel objects.
+   independent models (ensembles, flows) are several NbModel objects; a graph
+   may read several. Checkpoints: NbCheckpointSave/Load(model, optimizer, file).
 
    Data parallel: create model and graph on a communicator, give each rank its
    share of the points (NbPartition, NbRNGSampleBox); means divide by the
    global count and the gradient is summed with one MPI_Allreduce, so 1 and 4
-   ranks follow the same trajectory to round-off.
+   ranks follow the same trajectory to round-off. The loss must then be a
+   weighted sum of reductions over points (checked at NbGraphSetUp).
+
+   Execution: points run in tiles (-graph_tile, default 64) forward and
+   backward at once, when the loss is linear in its reductions over points
+   (any weighted sum of means); otherwise each point set runs as one tile.
+   A point tensor cannot depend on a reduction over points (pass such values
+   in with NbGraphAddConstant). Softmax, layer norm and attention take plain
+   tensors, not jets.
 
    Shapes: a point tensor has one row per point of an input set (rows vary at
    run time up to the capacity); a constant tensor (parameters, and what is
