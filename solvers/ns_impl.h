@@ -146,6 +146,9 @@ PETSC_INTERN PetscErrorCode NbNSMaxVelocity(NbNavierStokes, Vec U, PetscReal *um
 /* ns_projection.c and ns_newton.c: the two reference solvers */
 PETSC_INTERN PetscErrorCode NbNSSolveProjection(NbNavierStokes);
 PETSC_INTERN PetscErrorCode NbNSSolveNewton(NbNavierStokes);
+/* ns_multigrid.c: the hierarchy for -pc_type mg on the pressure Poisson */
+PETSC_INTERN PetscErrorCode NbNSPressureMultigrid(NbNavierStokes, KSP);
+PETSC_INTERN PetscErrorCode NbNSPressureMultigridLevels(NbNavierStokes, PetscInt *);
 
 /* ns_ghia.c */
 PETSC_INTERN PetscErrorCode NbNSGhiaTable(PetscReal re, PetscBool *found, const PetscReal **y, const PetscReal **u, const PetscReal **x, const PetscReal **v, PetscInt *n);

@@ -13,8 +13,11 @@
    exactly the solutions of F(U) = 0 (phi = 0 there), so marching to a
    steady state converges to the same discrete solution as Newton.
    Two symmetric positive definite solves per step: the velocity system
-   (prefix -ns_velocity_, default CG + GAMG) and the pressure Poisson
-   (no prefix: -ksp_type, -pc_type gamg|hypre|..., default CG + GAMG).
+   (prefix -ns_velocity_, default CG + Jacobi, or + GAMG when the
+   viscous term makes it ill-conditioned) and the pressure Poisson
+   (no prefix: -ksp_type, -pc_type mg|gamg|hypre|..., default CG with the
+   geometric multigrid of ns_multigrid.c, or GAMG on grids that do not
+   halve twice).
    Matrices are constant (fixed dt): preconditioners are set up once. */
 #include "ns_impl.h"
 
@@ -109,7 +112,7 @@ static PetscErrorCode ProjectionStep(NbNavierStokes ns, NbNSProj *P, PetscReal t
   T = (NbNSTerms){.div = -1.0 / dt, .pin = PETSC_TRUE};
   PetscCall(NbNSApply(ns, t, P->Us, &T, P->Fo));
   PetscCall(ToSub(ns->scatP, P->Fo, P->rp));
-  PetscCall(VecZeroEntries(P->xp));
+  if (first) PetscCall(VecZeroEntries(P->xp)); /* later: the last increment, phi^n ~ phi^{n+1} */
   PetscCall(KSPSolve(P->kspp, P->rp, P->xp));
   PetscCall(KSPGetIterationNumber(P->kspp, &its));
   ns->count.linear_its += its;
@@ -187,7 +190,14 @@ static PetscErrorCode ProjectionSetUp(NbNavierStokes ns, NbNSProj *P)
   PetscCall(KSPSetOperators(P->kspu, P->H, P->H));
   PetscCall(KSPSetType(P->kspu, KSPCG));
   PetscCall(KSPGetPC(P->kspu, &pc));
-  PetscCall(PCSetType(pc, PCGAMG));
+  {
+    /* condition number of shift I - (nu/2) L0: 1 + nu dt (2/hx^2 + 2/hy^2) / (1 + a dt/2);
+       Jacobi-CG needs ~sqrt(kappa) iterations: cheapest while kappa is small
+       (the usual advective time steps at moderate Re), algebraic multigrid
+       beyond */
+    PetscReal kappa = 1 + ns->nu * ns->dt * (2 / (ns->hx * ns->hx) + 2 / (ns->hy * ns->hy)) / (1 + 0.5 * ns->drag * ns->dt);
+    PetscCall(PCSetType(pc, kappa < 100 ? PCJACOBI : PCGAMG));
+  }
   PetscCall(KSPSetTolerances(P->kspu, 1e-10, 1e-50, PETSC_DEFAULT, 1000));
   PetscCall(KSPSetInitialGuessNonzero(P->kspu, PETSC_TRUE));
   PetscCall(KSPSetFromOptions(P->kspu));
@@ -196,9 +206,16 @@ static PetscErrorCode ProjectionSetUp(NbNavierStokes ns, NbNSProj *P)
   PetscCall(KSPSetOperators(P->kspp, P->P, P->P));
   PetscCall(KSPSetType(P->kspp, KSPCG));
   PetscCall(KSPGetPC(P->kspp, &pc));
-  PetscCall(PCSetType(pc, PCGAMG));
+  {
+    /* geometric multigrid when the grid halves at least twice, else GAMG */
+    PetscInt levels;
+    PetscCall(NbNSPressureMultigridLevels(ns, &levels));
+    PetscCall(PCSetType(pc, levels >= 3 ? PCMG : PCGAMG));
+  }
   PetscCall(KSPSetTolerances(P->kspp, 1e-10, 1e-50, PETSC_DEFAULT, 1000));
+  PetscCall(KSPSetInitialGuessNonzero(P->kspp, PETSC_TRUE));
   PetscCall(KSPSetFromOptions(P->kspp));
+  PetscCall(NbNSPressureMultigrid(ns, P->kspp));
   PetscCall(KSPSetUp(P->kspu));
   PetscCall(KSPSetUp(P->kspp));
 

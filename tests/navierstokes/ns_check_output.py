@@ -8,8 +8,9 @@ do not come from nabla:
     centre; the vertex curl v_x - u_y averaged over the four corners;
     pressure with zero mean), computed here with numpy, to the solver's
     discretisation error: velocity and vorticity 1e-2, pressure 3e-2 of the
-    largest value (measured at 48 x 32, t = 1: relative L2 errors 2.4e-3
-    and 7.4e-3; a field shifted by one cell would be off by ~0.13);
+    largest value (measured at 48 x 32: relative L2 errors 2.6e-3 and
+    9.6e-3 at t = 1, largest deviations 4.0e-3 and 1.24e-2; a field shifted
+    by one cell would be off by ~0.13);
   - the run's results are in /metadata.
 With --paraview (run under pvpython): ParaView's XDMF readers open the .xmf
 sidecar, place the data on [h/2, 2 pi - h/2] in x (ParaView's X axis) and y,
