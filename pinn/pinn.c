@@ -596,7 +596,13 @@ static PetscErrorCode Monitor(NbPINN p, const char *phase, PetscInt step, PetscR
 {
   PetscFunctionBegin;
   PetscCall(ReadTerms(p));
-  PetscCall(PetscPrintf(p->comm, "  %s %6d  %6.1f ms/step  loss %.4e  [", phase, (int)step, (double)(1e3 * steptime), (double)p->stats.loss));
+  {
+    const char *type;
+    PetscReal   lr = 0;
+    PetscCall(NbOptimizerGetType(p->opt, &type));
+    if (!strcmp(type, "adam") || !strcmp(type, "adamw")) PetscCall(NbOptimizerGetLearningRate(p->opt, step, &lr));
+    PetscCall(PetscPrintf(p->comm, "  %s %6d  %6.1f ms/step  lr %-8.2g loss %.4e  [", phase, (int)step, (double)(1e3 * steptime), (double)lr, (double)p->stats.loss));
+  }
   for (PetscInt k = 0; k < NTERMS; k++)
     if (p->term[k]) PetscCall(PetscPrintf(p->comm, " %s %.3e", term_name[k], (double)(k == 0 ? p->stats.loss_res : k == 1 ? p->stats.loss_ic : k == 2 ? p->stats.loss_bc : p->stats.loss_data)));
   PetscCall(PetscPrintf(p->comm, " ]"));
