@@ -22,14 +22,20 @@ static inline PetscReal Hsum(v8d v)
 
 /* ------------------------------------------------------------------ GEMM
    Micro-kernel: MR output features x NV vectors of 8 lanes. Per p it loads
-   NV vectors of X and MR broadcasts of A for MR*NV FMAs (4x4: 8 loads per 16
-   FMAs, within Zen 4's and Skylake's load bandwidth). */
-#define NB_MR 4
-#define NB_NV 4
+   NV vectors of X and MR broadcasts of A for MR*NV FMAs (6x4: 10 loads per 24
+   FMAs; 24 accumulators, 4 X vectors and a broadcast fill the 32 registers).
+   Remainders of m use 4-, 2- and 1-row blocks. */
+#ifndef NB_MR
+  #define NB_MR 6
+#endif
+#ifndef NB_NV
+  #define NB_NV 4
+#endif
+#define NB_MRMAX 8
 
 static inline __attribute__((always_inline)) void Micro(const int MR, const int NV, PetscInt k, const PetscReal *A, PetscInt sap, PetscInt saj, const PetscReal *X, PetscInt ldx, PetscReal *Y, PetscInt ldy, PetscBool add)
 {
-  v8d c[NB_MR][NB_NV];
+  v8d c[NB_MRMAX][NB_NV];
 
   for (int r = 0; r < MR; r++)
     for (int v = 0; v < NV; v++) c[r][v] = add ? Ld(Y + r * ldy + 8 * v) : Splat(0);
@@ -54,6 +60,8 @@ static inline __attribute__((always_inline)) void Panel(const int NV, PetscInt m
 {
   PetscInt j = 0;
   for (; j + NB_MR <= m; j += NB_MR) Micro(NB_MR, NV, k, A + j * saj, sap, saj, X, ldx, Y + j * ldy, ldy, add);
+  if (NB_MR > 4 && j + 4 <= m) Micro(4, NV, k, A + j * saj, sap, saj, X, ldx, Y + j * ldy, ldy, add), j += 4;
+  if (NB_MR > 2 && j + 2 <= m) Micro(2, NV, k, A + j * saj, sap, saj, X, ldx, Y + j * ldy, ldy, add), j += 2;
   for (; j < m; j++) Micro(1, NV, k, A + j * saj, sap, saj, X, ldx, Y + j * ldy, ldy, add);
 }
 
