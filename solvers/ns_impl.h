@@ -126,6 +126,7 @@ PETSC_INTERN PetscReal NbNSHashUniform(PetscInt seed, PetscInt64 index);
 
 /* ns_operator.c */
 PETSC_INTERN PetscErrorCode NbNSApply(NbNavierStokes, PetscReal t, Vec U, const NbNSTerms *, Vec F);
+PETSC_INTERN PetscErrorCode NbNSCreateFieldMatrix(DM, Mat *);
 PETSC_INTERN PetscErrorCode NbNSAssemble(NbNavierStokes, PetscReal t, Vec U, NbNSMatType, PetscReal shift, PetscReal c, Mat J);
 typedef enum {
   NB_NS_FILL_INITIAL, /* the initial state, walls at t */

@@ -180,9 +180,9 @@ static PetscErrorCode ProjectionSetUp(NbNavierStokes ns, NbNSProj *P)
   PC pc;
 
   PetscFunctionBegin;
-  PetscCall(DMCreateMatrix(ns->dmU, &P->H));
+  PetscCall(NbNSCreateFieldMatrix(ns->dmU, &P->H));
   PetscCall(NbNSAssemble(ns, 0, NULL, NB_NS_MAT_HELMHOLTZ, 1.0 / ns->dt + 0.5 * ns->drag, 0.5, P->H));
-  PetscCall(DMCreateMatrix(ns->dmP, &P->P));
+  PetscCall(NbNSCreateFieldMatrix(ns->dmP, &P->P));
   PetscCall(NbNSAssemble(ns, 0, NULL, NB_NS_MAT_POISSON, 0, 0, P->P));
 
   PetscCall(KSPCreate(ns->comm, &P->kspu));
