@@ -114,8 +114,24 @@ static inline __attribute__((always_inline)) void DotMicro(const int MP, const i
     for (int a = 0; a < MP; a++)
       for (int b = 0; b < MJ; b++) c[a][b] += xv[a] * dv[b];
   }
-  for (int a = 0; a < MP; a++)
-    for (int b = 0; b < MJ; b++) G[a * sgp + b * sgj] += Hsum(c[a][b]);
+  if (MP == 4 && sgp == 1) {
+    /* per column b: the four sums of c[0..3][b] at once (3 shuffle-add
+       rounds instead of four horizontal sums); G(p..p+3, b) is contiguous */
+    for (int b = 0; b < MJ; b++) {
+      v8d s01 = __builtin_shuffle(c[0][b], c[1][b], (v8l){0, 1, 2, 3, 8, 9, 10, 11}) + __builtin_shuffle(c[0][b], c[1][b], (v8l){4, 5, 6, 7, 12, 13, 14, 15});
+      v8d s23 = __builtin_shuffle(c[2][b], c[3][b], (v8l){0, 1, 2, 3, 8, 9, 10, 11}) + __builtin_shuffle(c[2][b], c[3][b], (v8l){4, 5, 6, 7, 12, 13, 14, 15});
+      v8d t   = __builtin_shuffle(s01, s23, (v8l){0, 1, 8, 9, 4, 5, 12, 13}) + __builtin_shuffle(s01, s23, (v8l){2, 3, 10, 11, 6, 7, 14, 15});
+      v8d u   = __builtin_shuffle(t, (v8l){0, 4, 2, 6, 1, 5, 3, 7});
+      PetscReal *g = G + b * sgj;
+      /* t = [a0+a2, a1+a3, c.., c.., b.., b.., d.., d..] -> u = [A, B, C, D | A', B', C', D'] */
+      g[0] += u[0] + u[4];
+      g[1] += u[1] + u[5];
+      g[2] += u[2] + u[6];
+      g[3] += u[3] + u[7];
+    }
+  } else
+    for (int a = 0; a < MP; a++)
+      for (int b = 0; b < MJ; b++) G[a * sgp + b * sgj] += Hsum(c[a][b]);
 }
 
 void NbGemmDotFM(PetscInt k, PetscInt m, PetscInt nl, const PetscReal *X, PetscInt ldx, const PetscReal *D, PetscInt ldd, PetscReal *G, PetscInt sgp, PetscInt sgj)
