@@ -283,7 +283,7 @@ struct _p_NbOptimizer {
   void          *prectx;
   PetscInt       step, maxsteps;
   PetscReal      losstol;
-  PetscBool      monitor, setup, view;
+  PetscBool      monitor, setup, view, fromoptions;
   PetscInt       monitorevery;
   PetscInt       nhist, maxhist;
   PetscReal     *hist;

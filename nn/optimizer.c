@@ -113,6 +113,7 @@ PetscErrorCode NbOptimizerSetFromOptions(NbOptimizer o)
   PetscOptionsEnd();
   PetscCheck(o->maxsteps >= 0, o->comm, PETSC_ERR_USER_INPUT, "-opt_max_steps %" PetscInt_FMT " must be >= 0", o->maxsteps);
   PetscCheck(o->monitorevery > 0, o->comm, PETSC_ERR_USER_INPUT, "-opt_monitor_interval %" PetscInt_FMT " must be positive", o->monitorevery);
+  o->fromoptions = PETSC_TRUE;
   if (o->ops.postoptions) PetscCall((*o->ops.postoptions)(o));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

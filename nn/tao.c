@@ -14,6 +14,7 @@ typedef struct {
   Tao        tao;
   Vec        x, xl, xu;
   PetscReal *save;
+  PetscBool  fromoptions;
 } NbLBFGS;
 
 /* At TAO's solution Vec (the model's own buffer on rank 0) nothing is copied;
@@ -98,6 +99,17 @@ static PetscErrorCode PrepareTao(NbOptimizer o)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+static PetscErrorCode LBFGSPostOptions(NbOptimizer o)
+{
+  NbLBFGS *t = (NbLBFGS *)o->data;
+
+  PetscFunctionBegin;
+  PetscCall(PrepareTao(o));
+  PetscCall(TaoSetFromOptions(t->tao));
+  t->fromoptions = PETSC_TRUE;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode LBFGSSetUp(NbOptimizer o)
 {
   NbLBFGS    *t = (NbLBFGS *)o->data;
@@ -107,6 +119,8 @@ static PetscErrorCode LBFGSSetUp(NbOptimizer o)
 
   PetscFunctionBegin;
   PetscCall(PrepareTao(o));
+  /* switched to lbfgs after NbOptimizerSetFromOptions: the -tao_ options still apply */
+  if (o->fromoptions && !t->fromoptions) PetscCall(LBFGSPostOptions(o));
   PetscCallMPI(MPI_Comm_rank(o->comm, &rank));
   nloc = rank == 0 ? m->ntrain : 0;
   PetscCall(VecDestroy(&t->x));
@@ -159,16 +173,6 @@ static PetscErrorCode LBFGSSolve(NbOptimizer o)
 
   PetscFunctionBegin;
   PetscCall(NbOptimizerStep(o, &loss));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-static PetscErrorCode LBFGSPostOptions(NbOptimizer o)
-{
-  NbLBFGS *t = (NbLBFGS *)o->data;
-
-  PetscFunctionBegin;
-  PetscCall(PrepareTao(o));
-  PetscCall(TaoSetFromOptions(t->tao));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

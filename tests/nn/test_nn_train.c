@@ -18,7 +18,8 @@
    5. TAO L-BFGS (TAOLMVM) fits a 1-6-1 tanh student to data from a 1-3-1
       teacher, a problem whose minimum is 0; asserts loss <= 1e-10. With
       -expect_its n it asserts that -fit_tao_max_it n reached TAO (the
-      optimizer's prefix is "fit_"). */
+      optimizer's prefix is "fit_"); with -switch, also when the options were
+      read before the type was switched from adam to lbfgs. */
 #include "nabla.h"
 
 static PetscErrorCode Check(PetscBool ok, const char *what, PetscReal got, PetscReal tol)
@@ -203,7 +204,7 @@ static PetscErrorCode AdamFit(void)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode LBFGSFit(PetscInt expect_its)
+static PetscErrorCode LBFGSFit(PetscInt expect_its, PetscBool sw)
 {
   NbModel     teacher, student;
   NbLayer     tnet, snet;
@@ -245,14 +246,19 @@ static PetscErrorCode LBFGSFit(PetscInt expect_its)
   PetscCall(NbGraphSetInput(gs, Ys, N, y));
   PetscCall(NbOptimizerCreate(student, &opt));
   PetscCall(NbOptimizerSetGraph(opt, gs));
-  PetscCall(NbOptimizerSetType(opt, "lbfgs"));
   PetscCall(NbOptimizerSetOptionsPrefix(opt, "fit_"));
+  /* -switch: options read while the type was adam still reach TAO after a switch to lbfgs */
+  if (sw) {
+    PetscCall(NbOptimizerSetType(opt, "adam"));
+    PetscCall(NbOptimizerSetFromOptions(opt));
+  }
+  PetscCall(NbOptimizerSetType(opt, "lbfgs"));
   PetscCall(NbOptimizerGetTao(opt, &tao));
   /* defaults for this test; the command line (-fit_tao_*) overrides them */
   PetscCall(TaoSetTolerances(tao, 1e-9, 0, 0));
   PetscCall(TaoSetMaximumIterations(tao, 5000));
   PetscCall(TaoSetMaximumFunctionEvaluations(tao, 20000));
-  PetscCall(NbOptimizerSetFromOptions(opt));
+  if (!sw) PetscCall(NbOptimizerSetFromOptions(opt));
   PetscCall(NbOptimizerSolve(opt));
   PetscCall(TaoGetSolutionStatus(tao, &its, &L, NULL, NULL, NULL, NULL));
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "lbfgs: %" PetscInt_FMT " TAO iterations\n", its));
@@ -271,18 +277,19 @@ static PetscErrorCode LBFGSFit(PetscInt expect_its)
 int main(int argc, char **argv)
 {
   PetscInt  expect_its = 0;
-  PetscBool only_lbfgs = PETSC_FALSE;
+  PetscBool only_lbfgs = PETSC_FALSE, sw = PETSC_FALSE;
 
   PetscCall(NbInitialize(&argc, &argv, NULL, "Optimizers against closed forms; Adam and TAO L-BFGS fits"));
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-expect_its", &expect_its, NULL));
   PetscCall(PetscOptionsGetBool(NULL, NULL, "-only_lbfgs", &only_lbfgs, NULL));
+  PetscCall(PetscOptionsGetBool(NULL, NULL, "-switch", &sw, NULL));
   if (!only_lbfgs) {
     PetscCall(AdamClosedForm("adam"));
     PetscCall(AdamClosedForm("adamw"));
     PetscCall(Schedules());
     PetscCall(AdamFit());
   }
-  PetscCall(LBFGSFit(expect_its));
+  PetscCall(LBFGSFit(expect_its, sw));
   PetscCall(NbFinalize());
   return 0;
 }
