@@ -19,6 +19,9 @@ py=/usr/bin/python3
 $py -c "import torch" 2>/dev/null || { echo "pinn_step.sh: $py has no torch (apt-get install python3-torch)" >&2; exit 1; }
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1 OMPI_MCA_btl_vader_single_copy_mechanism=none
+# a rank that waits in MPI_Allreduce yields its core instead of spinning (on a
+# machine shared with other jobs spinning steals time from the other rank)
+export OMPI_MCA_mpi_yield_when_idle=1
 
 field() { echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p" | head -1; }
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
@@ -42,10 +45,10 @@ for case in "default 20 8 10000 30" "wide 64 4 20000 8"; do
     o2=$(mpiexec -n 2 "$bench" $args)
     s1=$(field s_per_step "$o1"); c1=$(field cpu_s_per_step "$o1"); g1=$(field gflops "$o1")
     st=$(field s_per_step "$ot"); ct=$(field cpu_s_per_step "$ot")
-    s2=$(field s_per_step "$o2")
+    s2=$(field s_per_step "$o2"); c2=$(field cpu_s_per_step "$o2")
     q=$(awk -v a="$st" -v b="$s1" 'BEGIN {printf "%.2f", a / b}')
     p=$(awk -v a="$s1" -v b="$s2" 'BEGIN {printf "%.2f", a / b}')
-    echo "  repeat $r: nabla 1 rank $s1 s/step (cpu $c1, $g1 GFLOP/s) | torch $st s/step (cpu $ct) | torch/nabla $q | nabla 2 ranks $s2 s/step, speed-up $p"
+    echo "  repeat $r: nabla 1 rank $s1 s/step (cpu $c1, $g1 GFLOP/s) | torch $st s/step (cpu $ct) | torch/nabla $q | nabla 2 ranks $s2 s/step (cpu per rank $c2), speed-up $p"
     r1="$r1 $s1"; rt="$rt $st"; ratio="$ratio $q"; r2="$r2 $s2"; sp="$sp $p"; gf="$gf $g1"
     [ "$r" = 1 ] && core=$(field core "$o1") && flop=$(field matmul_gflop_per_step "$o1")
   done
@@ -58,3 +61,4 @@ for case in "default 20 8 10000 30" "wide 64 4 20000 8"; do
 done
 echo "-- cblas_dgemm on this machine (OpenBLAS, one thread)"
 mpiexec -n 1 "$bench" -bench_steps 1 -bench_warmup 0 -bench_dgemm | grep cblas_dgemm
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
