@@ -224,7 +224,9 @@ PETSC_EXTERN PetscErrorCode NbGraphForward(NbGraph);
    summed over the graph's communicator with one MPI_Allreduce per model. */
 PETSC_EXTERN PetscErrorCode NbGraphComputeLossGradient(NbGraph, PetscReal *loss);
 /* Values of a marked point tensor (this rank's n points, row-major n x cols)
-   or of a constant/global tensor (rows x cols); v may be NULL to query n. */
+   or of a constant/global tensor (rows x cols; a reduction over distributed
+   points holds this rank's part: NbGraphGetScalar sums it); v may be NULL
+   to query n. Not collective. */
 PETSC_EXTERN PetscErrorCode NbGraphGetValues(NbGraph, NbTensor, PetscInt *n, PetscReal v[]);
 /* A 1 x 1 tensor after a forward pass; summed over ranks if it is a
    reduction over distributed points (collective then). */
