@@ -187,6 +187,9 @@ static PetscErrorCode ProjectionSetUp(NbNavierStokes ns, NbNSProj *P)
 
   PetscCall(KSPCreate(ns->comm, &P->kspu));
   PetscCall(KSPSetOptionsPrefix(P->kspu, "ns_velocity_"));
+  /* the DM gives -ns_velocity_pc_type mg DMStag's own face interpolation */
+  PetscCall(KSPSetDM(P->kspu, ns->dmU));
+  PetscCall(KSPSetDMActive(P->kspu, PETSC_FALSE));
   PetscCall(KSPSetOperators(P->kspu, P->H, P->H));
   PetscCall(KSPSetType(P->kspu, KSPCG));
   PetscCall(KSPGetPC(P->kspu, &pc));
