@@ -4,6 +4,9 @@
 #define NNSIMD_H
 #include <stdint.h>
 #include <string.h>
+#ifdef __AVX512F__
+  #include <immintrin.h>
+#endif
 
 typedef double  v8d __attribute__((vector_size(64)));
 typedef int64_t v8l __attribute__((vector_size(64)));
@@ -53,11 +56,24 @@ static inline void ExpReduce(v8d x, v8d *q, v8d *s)
   *s     = (v8d)((ki + 1023) << 52);
 }
 
-static inline v8d Clamp(v8d x, double lo, double hi)
+/* max/min: one instruction each with AVX-512 (compare-and-blend otherwise) */
+static inline v8d VMax(v8d a, double b)
 {
-  x = Sel(x < lo, Splat(lo), x);
-  return Sel(x > hi, Splat(hi), x);
+#ifdef __AVX512F__
+  return (v8d)_mm512_max_pd((__m512d)a, _mm512_set1_pd(b));
+#else
+  return Sel(a < Splat(b), Splat(b), a);
+#endif
 }
+static inline v8d VMin(v8d a, double b)
+{
+#ifdef __AVX512F__
+  return (v8d)_mm512_min_pd((__m512d)a, _mm512_set1_pd(b));
+#else
+  return Sel(a > Splat(b), Splat(b), a);
+#endif
+}
+static inline v8d Clamp(v8d x, double lo, double hi) { return VMin(VMax(x, lo), hi); }
 
 static inline v8d VExp(v8d x)
 {
@@ -72,7 +88,7 @@ static inline v8d VTanh(v8d x)
   v8l sign = (v8l)x & (v8l)Splat(-0.0);
   v8d a    = (v8d)((v8l)x & ~(v8l)Splat(-0.0));
   v8d q, s, u, t;
-  ExpReduce(Clamp(-2 * a, -40.0, 0.0), &q, &s);
+  ExpReduce(VMax(-2 * a, -40.0), &q, &s); /* -2|x| <= 0 already */
   u = s * q + (s - 1);
   t = -u / (2 + u);
   return (v8d)((v8l)t | sign);
