@@ -21,28 +21,28 @@ static inline void St(double *p, v8d v) { memcpy(p, &v, sizeof(v)); }
 static inline v8d  Splat(double a) { return (v8d){a, a, a, a, a, a, a, a}; }
 static inline v8d  Sel(v8l m, v8d a, v8d b) { return (v8d)(((v8l)a & m) | ((v8l)b & ~m)); }
 /* ---------------------------------------------------------- vector math
-   exp and expm1 by Cody-Waite reduction x = k ln2 + r, |r| <= ln2/2, and the
-   Taylor polynomial of e^r - 1 to degree 13 (truncation < 5e-18 relative).
+   exp and expm1 by Cody-Waite reduction x = k ln2 + r, |r| <= ln2/2, and a
+   degree-11 polynomial for e^r - 1 (relative error 4e-17).
    expm1 = 2^k q + (2^k - 1) has no cancellation when k = 0, which keeps tanh
    accurate near 0 (Tang 1992 uses the same split). */
 static const double kLn2Hi = 0x1.62e42fee00000p-1, kLn2Lo = 0x1.a39ef35793c76p-33, kLog2e = 0x1.71547652b82fep0, kShift = 0x1.8p52;
 
 static inline v8d ExpM1Poly(v8d r)
 {
-  v8d q = Splat(1.0 / 6227020800.0);
-  q     = q * r + 1.0 / 479001600.0;
-  q     = q * r + 1.0 / 39916800.0;
-  q     = q * r + 1.0 / 3628800.0;
-  q     = q * r + 1.0 / 362880.0;
-  q     = q * r + 1.0 / 40320.0;
-  q     = q * r + 1.0 / 5040.0;
-  q     = q * r + 1.0 / 720.0;
-  q     = q * r + 1.0 / 120.0;
-  q     = q * r + 1.0 / 24.0;
-  q     = q * r + 1.0 / 6.0;
-  q     = q * r + 0.5;
-  q     = q * r + 1.0;
-  return q * r;
+  /* e^r - 1 = r + r^2 g(r), g of degree 9 interpolating (e^r - 1 - r)/r^2 at
+     the Chebyshev points of [-ln2/2, ln2/2] (computed with mpmath at 50
+     digits): relative error 4.1e-17 over the interval */
+  v8d g = Splat(2.5100375832561234e-08);
+  g     = g * r + 2.7620075879983367e-07;
+  g     = g * r + 2.7557268480310024e-06;
+  g     = g * r + 2.4801521322368692e-05;
+  g     = g * r + 1.9841269863040545e-04;
+  g     = g * r + 1.3888888917196719e-03;
+  g     = g * r + 8.3333333333300650e-03;
+  g     = g * r + 4.1666666666624164e-02;
+  g     = g * r + 1.6666666666666669e-01;
+  g     = g * r + 5.0000000000000010e-01;
+  return r + (r * r) * g;
 }
 
 /* x clamped to [-708, 709] by the callers; returns q and 2^k with e^x = 2^k (1 + q) */

@@ -15,7 +15,7 @@
       each rounding ~1e-16).
    5. Vectorised tanh, exp, sigmoid against libm over [-30, 30] and near 0:
       relative error <= 1e-15 (about 5 ulp: the polynomial is accurate to
-      5e-18; the reconstruction adds a few roundings). */
+      4e-17; the reduction and reconstruction add a few roundings). */
 #include "nabla.h"
 
 static PetscErrorCode Report(const char *what, PetscReal err, PetscReal tol)
