@@ -6,7 +6,9 @@
       sequence drawn in pieces (exact); 1e6 uniforms have mean 1/2 and
       variance 1/12, 1e6 normals mean 0 and variance 1, within 5 standard
       errors (a wrong mapping of bits to numbers is off by far more).
-   3. NbPartition: the ranks' blocks tile [0, N) in order (exact).
+   3. NbPartition: the ranks' blocks tile [0, N) in order (exact); a mean
+      over points given rank by rank to NbGraphSetInput equals the global
+      mean (1e-14: a sum of 1e6 integers < 2^53 in a few partial sums).
    4. Dense products through the graph (feature-major kernels, 203 points in
       tiles of 64, k = 37, m = 29: every remainder path) against naive loops,
       for the value, a jet (its derivative components are exact rows of W),
@@ -95,6 +97,28 @@ static PetscErrorCode Partition(void)
     PetscCall(PetscFree(all));
   }
   PetscCall(Report("NbPartition blocks tile [0, N) in rank order: errors", (PetscReal)bad, 0));
+  {
+    /* NbGraphSetInput finds the global count itself: the mean of x_i = i over
+       N = 1000003 points split over the ranks is (N - 1)/2, exact in double */
+    NbGraph    g;
+    NbTensor   X, m;
+    PetscInt64 off;
+    PetscInt   n;
+    PetscReal *x, mean;
+    PetscCall(NbPartition(PETSC_COMM_WORLD, N[2], &off, &n));
+    PetscCall(NbGraphCreate(PETSC_COMM_WORLD, &g));
+    PetscCall(NbGraphAddInput(g, "x", n, 1, &X));
+    PetscCall(NbTensorMean(X, &m));
+    PetscCall(NbGraphSetUp(g));
+    PetscCall(PetscMalloc1(n, &x));
+    for (PetscInt i = 0; i < n; i++) x[i] = (PetscReal)(off + i);
+    PetscCall(NbGraphSetInput(g, X, n, x));
+    PetscCall(NbGraphForward(g));
+    PetscCall(NbGraphGetScalar(g, m, &mean));
+    PetscCall(Report("mean over points split by NbGraphSetInput vs (N-1)/2 (rel)", PetscAbsReal(mean - (N[2] - 1) / 2.0) / ((N[2] - 1) / 2.0), 1e-14));
+    PetscCall(PetscFree(x));
+    PetscCall(NbGraphDestroy(&g));
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
