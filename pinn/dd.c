@@ -720,6 +720,24 @@ PetscErrorCode NbDDPINNGetSubdomainArrays(NbDDPINN dd, PetscInt sub, PetscInt *n
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode NbDDPINNGetSharedArrays(NbDDPINN dd, PetscInt *n, PetscReal **params, const PetscReal **grad)
+{
+  PetscReal *p, *g;
+  PetscInt   ntrain;
+
+  PetscFunctionBegin;
+  PetscCheck(dd->setup, dd->comm, PETSC_ERR_ARG_WRONGSTATE, "Call NbDDPINNSetUp() first");
+  PetscCall(NbModelGetNumParameters(dd->model, &ntrain));
+  PetscCall(NbModelGetParameterArray(dd->model, &p));
+  PetscCall(NbModelGetGradientArray(dd->model, &g));
+  if (n) *n = ntrain - dd->coefoff;
+  if (params) *params = p + dd->coefoff;
+  if (grad) *grad = g + dd->coefoff;
+  PetscCall(NbModelRestoreGradientArray(dd->model, &g));
+  PetscCall(NbModelRestoreParameterArray(dd->model, &p));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode NbDDPINNGetCoefficient(NbDDPINN dd, PetscInt k, PetscReal *c)
 {
   char name[64];

@@ -44,7 +44,7 @@ static PetscErrorCode SetFromOptions_FBPINN(NbDDPINN dd, PetscOptionItems *Petsc
 {
   PetscFunctionBegin;
   PetscOptionsHeadBegin(PetscOptionsObject, "FBPINN");
-  PetscCall(PetscOptionsReal("-pinn_dd_overlap", "Band half-width of the windows as a fraction of the cell width (0, 0.5]", "NbDDPINNSetFromOptions", dd->overlap, &dd->overlap, NULL));
+  PetscCall(PetscOptionsReal("-pinn_dd_overlap", "Band half-width of the windows as a fraction of the cell width, 0 < overlap <= 0.5", "NbDDPINNSetFromOptions", dd->overlap, &dd->overlap, NULL));
   PetscOptionsHeadEnd();
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -59,7 +59,7 @@ static PetscErrorCode Geometry_FBPINN(NbDDPINN dd)
   for (PetscInt a = 0; a < nin; a++) any = (PetscBool)(any || dd->parts[a] > 1);
   if (any) {
     PetscReal need = (PetscReal)DD_MIN_BAND_POINTS / dd->ppsub;
-    PetscCheck(dd->overlap > 0 && dd->overlap <= 0.5, dd->comm, PETSC_ERR_USER_INPUT, "-pinn_dd_overlap %g is outside (0, 0.5]: FBPINN's windows rise across a band of half-width overlap x cell width around each interior face, and the bands of a cell's two faces must not meet", (double)dd->overlap);
+    PetscCheck(dd->overlap > 0 && dd->overlap <= 0.5, dd->comm, PETSC_ERR_USER_INPUT, "-pinn_dd_overlap %g must satisfy 0 < overlap <= 0.5: FBPINN's windows rise across a band of half-width overlap x cell width around each interior face, and the bands of a cell's two faces must not meet", (double)dd->overlap);
     PetscCheck(dd->overlap >= need, dd->comm, PETSC_ERR_USER_INPUT, "-pinn_dd_overlap %g is too small for FBPINN's windows: the band where a window rises (half-width %g of a cell) holds about %.1f of a subdomain's %d collocation points, too few to resolve the windows' derivatives (~1/overlap^2 in the residual); use -pinn_dd_overlap %.3g or more (%d points per half band), or more points (-pinn_dd_points)", (double)dd->overlap, (double)dd->overlap, (double)(dd->overlap * dd->ppsub), (int)dd->ppsub, (double)need, DD_MIN_BAND_POINTS);
   }
   for (PetscInt a = 0; a < nin; a++) f->delta[a] = dd->parts[a] > 1 ? dd->overlap * (dd->prob.hi[a] - dd->prob.lo[a]) / dd->parts[a] : 0;

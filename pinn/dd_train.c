@@ -228,5 +228,13 @@ PetscErrorCode NbDDPINNReport(NbDDPINN dd, NbReport rep)
     PetscCall(NbReportAddReal(rep, "PINN communication share of a step", "%.3f", st[1]));
   }
   PetscCall(NbReportAddReal(rep, "PINN final loss", "%.3e", dd->stats.loss));
+  {
+    PetscReal v[DD_NTERMS] = {dd->stats.loss_res, dd->stats.loss_ic, dd->stats.loss_bc, dd->stats.loss_data, dd->stats.loss_if};
+    for (PetscInt k = 0; k < DD_NTERMS; k++) {
+      char key[64];
+      PetscCall(PetscSNPrintf(key, sizeof(key), "PINN final %s term", term_name[k]));
+      PetscCall(NbReportAddReal(rep, key, "%.12e", v[k]));
+    }
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }

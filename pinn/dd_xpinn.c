@@ -20,11 +20,23 @@
    both terms with both networks live; means divide by the number of
    interface points over all interfaces (-pinn_dd_interface_points each).
    Weights: -pinn_dd_w_avg (W_I), -pinn_dd_w_ifres (W_IF), -pinn_dd_w_flux
-   (W_F); the residual, initial and boundary terms keep NbPINN's -pinn_w_*. */
+   (W_F); the residual, initial and boundary terms keep NbPINN's -pinn_w_*.
+
+   Well-posedness. Across a face normal to a space axis of a second-order
+   PDE, continuity of u alone leaves the two subproblems undetermined (any
+   shared trace g(t) gives two solutions), and residual continuity adds
+   nothing once both residuals vanish: XPINN as published can converge to
+   a wrong solution there (measured: 25% error with the cut at x = 0 of
+   viscous Burgers, against 1% with the cut in t; README-dd.md). cPINN's
+   flux term closes the system. -pinn_dd_w_dn W_D (default 0, the paper's
+   XPINN) adds the "additional interface condition" the XPINN paper allows,
+   continuity of the normal derivative, W_D (1/N_I) sum |d_n u_q - d_n u_q+|^2
+   per subdomain. */
 #include "ddimpl.h"
 
 typedef struct {
   PetscBool flux; /* cpinn */
+  PetscReal wdn;  /* xpinn: normal-derivative continuity */
 } DDXPINN;
 
 static PetscErrorCode SetFromOptions_XPINN(NbDDPINN dd, PetscOptionItems *PetscOptionsObject)
@@ -36,10 +48,13 @@ static PetscErrorCode SetFromOptions_XPINN(NbDDPINN dd, PetscOptionItems *PetscO
   PetscCall(PetscOptionsInt("-pinn_dd_interface_points", "Points on every interface", "NbDDPINNSetFromOptions", dd->nifpoints, &dd->nifpoints, NULL));
   PetscCall(PetscOptionsReal("-pinn_dd_w_avg", "Weight W_I of the average-solution interface term", "NbDDPINNSetFromOptions", dd->wavg, &dd->wavg, NULL));
   if (x->flux) PetscCall(PetscOptionsReal("-pinn_dd_w_flux", "Weight W_F of the normal-flux continuity term", "NbDDPINNSetFromOptions", dd->wflux, &dd->wflux, NULL));
-  else PetscCall(PetscOptionsReal("-pinn_dd_w_ifres", "Weight W_IF of the residual-continuity term", "NbDDPINNSetFromOptions", dd->wifres, &dd->wifres, NULL));
+  else {
+    PetscCall(PetscOptionsReal("-pinn_dd_w_ifres", "Weight W_IF of the residual-continuity term", "NbDDPINNSetFromOptions", dd->wifres, &dd->wifres, NULL));
+    PetscCall(PetscOptionsReal("-pinn_dd_w_dn", "Weight W_D of continuity of the normal derivative (0: XPINN as published)", "NbDDPINNSetFromOptions", x->wdn, &x->wdn, NULL));
+  }
   PetscOptionsHeadEnd();
   PetscCheck(dd->nifpoints >= 1, dd->comm, PETSC_ERR_USER_INPUT, "-pinn_dd_interface_points %d must be at least 1", (int)dd->nifpoints);
-  PetscCheck(dd->wavg >= 0 && dd->wflux >= 0 && dd->wifres >= 0, dd->comm, PETSC_ERR_USER_INPUT, "The interface weights -pinn_dd_w_* must be >= 0");
+  PetscCheck(dd->wavg >= 0 && dd->wflux >= 0 && dd->wifres >= 0 && x->wdn >= 0, dd->comm, PETSC_ERR_USER_INPUT, "The interface weights -pinn_dd_w_* must be >= 0");
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -212,6 +227,16 @@ static PetscErrorCode InterfaceTerm_XPINN(NbDDPINN dd, NbDDSub *sb, NbGraph g, c
         else tc = e;
       }
       PetscCall(NbTensorScale(tc, 2 * dd->wifres, &tc));
+      if (x->wdn > 0) {
+        char     dn[2] = {dd->prob.coords[2 * S->axis], 0}; /* coordinate names are "x,t" style */
+        NbTensor gq, gp, e;
+        PetscCall(NbTensorJetComponent(Uq, dn, &gq));
+        PetscCall(NbTensorJetComponent(Up, dn, &gp));
+        PetscCall(NbTensorSub(gq, gp, &d));
+        PetscCall(NbTensorMeanSquare(d, &e));
+        PetscCall(NbTensorScale(e, 2 * x->wdn * nout, &e));
+        PetscCall(NbTensorAdd(tc, e, &tc));
+      }
     }
     PetscCall(NbTensorAdd(t, tc, &t));
     if (*term) PetscCall(NbTensorAdd(*term, t, term));
@@ -225,7 +250,9 @@ static PetscErrorCode View_XPINN(NbDDPINN dd, PetscViewer v)
   DDXPINN *x = (DDXPINN *)dd->data;
 
   PetscFunctionBegin;
-  PetscCall(PetscViewerASCIIPrintf(v, "%s: %d points per interface, W_I %g, %s %g\n", x->flux ? "cPINN (average solution + normal flux)" : "XPINN (average solution + residual continuity)", (int)dd->nifpoints, (double)dd->wavg, x->flux ? "W_F" : "W_IF", (double)(x->flux ? dd->wflux : dd->wifres)));
+  PetscCall(PetscViewerASCIIPrintf(v, "%s: %d points per interface, W_I %g, %s %g", x->flux ? "cPINN (average solution + normal flux)" : "XPINN (average solution + residual continuity)", (int)dd->nifpoints, (double)dd->wavg, x->flux ? "W_F" : "W_IF", (double)(x->flux ? dd->wflux : dd->wifres)));
+  if (x->wdn > 0) PetscCall(PetscViewerASCIIPrintf(v, ", W_D %g (normal derivative)", (double)x->wdn));
+  PetscCall(PetscViewerASCIIPrintf(v, "\n"));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

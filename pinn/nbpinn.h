@@ -242,6 +242,9 @@ PETSC_EXTERN PetscErrorCode NbDDPINNComputeLossGradient(NbDDPINN, PetscReal *los
 /* A local subdomain's parameters (borrowed, writable between evaluations)
    and the gradient of the total loss with respect to them. */
 PETSC_EXTERN PetscErrorCode NbDDPINNGetSubdomainArrays(NbDDPINN, PetscInt sub, PetscInt *n, PetscReal **params, const PetscReal **grad);
+/* The shared coefficients (inverse problems: log nu, lambda; NbPINN's
+   parametrisation), the same on every rank, and their gradient. */
+PETSC_EXTERN PetscErrorCode NbDDPINNGetSharedArrays(NbDDPINN, PetscInt *n, PetscReal **params, const PetscReal **grad);
 PETSC_EXTERN PetscErrorCode NbDDPINNGetNumSubdomains(NbDDPINN, PetscInt *nsub, PetscInt *nlocal);
 PETSC_EXTERN PetscErrorCode NbDDPINNGetSubdomainRank(NbDDPINN, PetscInt sub, PetscMPIInt *rank);
 /* The subdomain owning each of n points (no communication). */

@@ -10,6 +10,9 @@
    -test_mode windows: FBPINN's windows sum to one everywhere with
      derivatives summing to zero, are >= 0, vanish outside their supports,
      and their jets match finite differences of their values;
+   -test_mode single: one subdomain reproduces NbPINN (the single-network
+     PINN of pinn/pinn.c) step by step: same initial network, same points,
+     same loss, so the same Adam loss history;
    -test_mode accuracy: the trained solution against the PETSc reference on
      its grid (and, -pinn_inverse, the identified nu and lambda). */
 #include "nabla.h"
@@ -60,6 +63,42 @@ static PetscErrorCode AllObservations(NbBurgers b, NbDDPINN dd)
   }
   PetscCall(NbDDPINNSetData(dd, n, x, u));
   PetscCall(PetscFree2(x, u));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The same observations, all of them on every rank (for PETSC_COMM_SELF). */
+static PetscErrorCode AllObservationsGlobal(NbBurgers b, PetscInt *n, PetscReal **x, PetscReal **u)
+{
+  PetscInt         nf, mx, m = 0;
+  const PetscReal *tf;
+  Vec             *U;
+  DM               da;
+  PetscReal        lo[1], hi[1];
+
+  PetscFunctionBegin;
+  PetscCall(NbBurgersGetFrames(b, &nf, &tf, &U));
+  PetscCall(NbBurgersGetDomain(b, lo, hi));
+  PetscCall(NbBurgersGetDM(b, &da));
+  PetscCall(DMDAGetInfo(da, NULL, &mx, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL));
+  *n = mx * (nf - 1);
+  PetscCall(PetscMalloc2(2 * *n, x, *n, u));
+  for (PetscInt k = 1; k < nf; k++) {
+    Vec                all;
+    VecScatter         sc;
+    const PetscScalar *a;
+    PetscCall(VecScatterCreateToAll(U[k], &sc, &all)); /* 1-D DMDA: global = natural order */
+    PetscCall(VecScatterBegin(sc, U[k], all, INSERT_VALUES, SCATTER_FORWARD));
+    PetscCall(VecScatterEnd(sc, U[k], all, INSERT_VALUES, SCATTER_FORWARD));
+    PetscCall(VecGetArrayRead(all, &a));
+    for (PetscInt i = 0; i < mx; i++, m++) {
+      (*x)[2 * m]     = lo[0] + i * (hi[0] - lo[0]) / (mx - 1);
+      (*x)[2 * m + 1] = tf[k];
+      (*u)[m]         = a[i];
+    }
+    PetscCall(VecRestoreArrayRead(all, &a));
+    PetscCall(VecScatterDestroy(&sc));
+    PetscCall(VecDestroy(&all));
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -124,6 +163,20 @@ static PetscErrorCode TestRanks(NbBurgers b)
   PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
   PetscCall(Build(PETSC_COMM_WORLD, b, &dw));
   PetscCall(Build(PETSC_COMM_SELF, b, &ds));
+  {
+    PetscBool inverse;
+    PetscCall(NbDDPINNGetInverse(dw, &inverse));
+    if (inverse) { /* the same observations, routed to their subdomains */
+      PetscInt   n = 0;
+      PetscReal *x = NULL, *u = NULL;
+      PetscCall(NbBurgersSolveReference(b));
+      PetscCall(AllObservations(b, dw));
+      /* ds gets every rank's share: all of them on each rank */
+      PetscCall(AllObservationsGlobal(b, &n, &x, &u));
+      PetscCall(NbDDPINNSetData(ds, n, x, u));
+      PetscCall(PetscFree2(x, u));
+    }
+  }
   PetscCall(NbDDPINNSetUp(dw));
   PetscCall(NbDDPINNSetUp(ds));
   PetscCall(NbDDPINNComputeLossGradient(dw, &lw));
@@ -188,9 +241,42 @@ static PetscErrorCode TestGradient(NbBurgers b)
   PetscFunctionBegin;
   PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &me));
   PetscCall(Build(PETSC_COMM_WORLD, b, &dd));
+  {
+    PetscBool inverse;
+    PetscCall(NbDDPINNGetInverse(dd, &inverse));
+    if (inverse) {
+      PetscCall(NbBurgersSolveReference(b));
+      PetscCall(AllObservations(b, dd));
+    }
+  }
   PetscCall(NbDDPINNSetUp(dd));
   PetscCall(NbDDPINNGetNumSubdomains(dd, &nsub, NULL));
   PetscCall(NbDDPINNComputeLossGradient(dd, &l0));
+  {
+    /* the shared coefficients: every subdomain's terms depend on them, and
+       their gradient is summed over all ranks; perturbed on every rank */
+    PetscInt         nc;
+    PetscReal       *pc, *gc, err = 0, gscale = 0;
+    const PetscReal *g0;
+    PetscCall(NbDDPINNGetSharedArrays(dd, &nc, &pc, &g0));
+    PetscCall(PetscMalloc1(nc + 1, &gc));
+    PetscCall(PetscArraycpy(gc, g0, nc));
+    for (PetscInt i = 0; i < nc; i++) {
+      PetscReal lp, lm, h = 1e-6 * (1 + PetscAbsReal(pc[i])), save = pc[i];
+      pc[i] = save + h;
+      PetscCall(NbDDPINNComputeLossGradient(dd, &lp));
+      pc[i] = save - h;
+      PetscCall(NbDDPINNComputeLossGradient(dd, &lm));
+      pc[i]  = save;
+      err    = PetscMax(err, PetscAbsReal((lp - lm) / (2 * h) - gc[i]));
+      gscale = PetscMax(gscale, PetscAbsReal(gc[i]));
+    }
+    if (nc) {
+      PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%d shared coefficients: largest gradient entry %.3e, finite-difference mismatch %.2e\n", (int)nc, (double)gscale, (double)err));
+      worst = PetscMax(worst, err / gscale);
+    }
+    PetscCall(PetscFree(gc));
+  }
   for (PetscInt id = 0; id < nsub; id++) {
     PetscMPIInt r;
     PetscInt    n = 0;
@@ -305,6 +391,40 @@ static PetscErrorCode TestWindows(NbBurgers b)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* single: a one-subdomain decomposition is NbPINN computed by other code
+   (per-subdomain graphs, the rank model, the dd objective): the histories
+   must agree to round-off, 1e-12 relative (measured: identical). */
+static PetscErrorCode TestSingle(NbBurgers b)
+{
+  NbDDPINN         dd;
+  NbPINN           p;
+  NbPINNProblem    prob;
+  PetscInt         nd, np, nsub;
+  const PetscReal *hd, *hp;
+  PetscReal        maxrel = 0;
+
+  PetscFunctionBegin;
+  PetscCall(Build(PETSC_COMM_WORLD, b, &dd));
+  PetscCall(NbDDPINNSetUp(dd));
+  PetscCall(NbDDPINNGetNumSubdomains(dd, &nsub, NULL));
+  PetscCheck(nsub == 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-test_mode single needs -pinn_dd_parts 1,1");
+  PetscCall(NbDDPINNTrain(dd));
+  PetscCall(NbPINNCreate(PETSC_COMM_WORLD, &p));
+  PetscCall(NbBurgersPINNProblem(b, &prob));
+  PetscCall(NbPINNSetProblem(p, &prob));
+  PetscCall(NbPINNSetFromOptions(p));
+  PetscCall(NbPINNTrain(p));
+  PetscCall(NbDDPINNGetLossHistory(dd, &nd, &hd));
+  PetscCall(NbPINNGetLossHistory(p, &np, &hp));
+  PetscCheck(nd == np && nd > 0, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "histories of %d and %d entries", (int)nd, (int)np);
+  for (PetscInt k = 0; k < nd; k++) maxrel = PetscMax(maxrel, PetscAbsReal(hd[k] - hp[k]) / hp[k]);
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "one subdomain vs NbPINN over %d steps: first %.10e, last %.10e vs %.10e; largest relative difference %.2e\n", (int)nd, (double)hd[0], (double)hd[nd - 1], (double)hp[np - 1], (double)maxrel));
+  PetscCheck(maxrel <= 1e-12, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "histories differ");
+  PetscCall(NbPINNDestroy(&p));
+  PetscCall(NbDDPINNDestroy(&dd));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode TestAccuracy(NbBurgers b)
 {
   NbDDPINN  dd;
@@ -346,6 +466,7 @@ static PetscErrorCode Run(void)
   if (!strcmp(mode, "ranks")) PetscCall(TestRanks(b));
   else if (!strcmp(mode, "gradient")) PetscCall(TestGradient(b));
   else if (!strcmp(mode, "windows")) PetscCall(TestWindows(b));
+  else if (!strcmp(mode, "single")) PetscCall(TestSingle(b));
   else {
     PetscCall(NbBurgersSolveReference(b));
     PetscCall(TestAccuracy(b));
