@@ -38,7 +38,7 @@ for case in "default 20 8 10000 30" "wide 64 4 20000 8"; do
   name=$1 w=$2 d=$3 n=$4 steps=$5
   args="-bench_width $w -bench_depth $d -bench_points $n -bench_steps $steps"
   echo "-- case $name: input (x,t), $d hidden layers of $w tanh units, $n collocation + 100 boundary points"
-  r1=""; rt=""; ratio=""; r2=""; sp=""; gf=""
+  r1=""; rt=""; ratio=""; r2=""; sp=""; gf=""; cq=""; cs=""
   for r in $(seq "$reps"); do
     o1=$(mpiexec -n 1 "$bench" $args)
     ot=$($py "$root/bench/pinn_step_torch.py" --width "$w" --depth "$d" --points "$n" --steps "$(( steps < 10 ? steps : 10 ))")
@@ -48,15 +48,19 @@ for case in "default 20 8 10000 30" "wide 64 4 20000 8"; do
     s2=$(field s_per_step "$o2"); c2=$(field cpu_s_per_step "$o2")
     q=$(awk -v a="$st" -v b="$s1" 'BEGIN {printf "%.2f", a / b}')
     p=$(awk -v a="$s1" -v b="$s2" 'BEGIN {printf "%.2f", a / b}')
+    cr=$(awk -v a="$ct" -v b="$c1" 'BEGIN {printf "%.2f", a / b}')
+    cp=$(awk -v a="$c1" -v b="$c2" 'BEGIN {printf "%.2f", a / b}')
     echo "  repeat $r: nabla 1 rank $s1 s/step (cpu $c1, $g1 GFLOP/s) | torch $st s/step (cpu $ct) | torch/nabla $q | nabla 2 ranks $s2 s/step (cpu per rank $c2), speed-up $p"
-    r1="$r1 $s1"; rt="$rt $st"; ratio="$ratio $q"; r2="$r2 $s2"; sp="$sp $p"; gf="$gf $g1"
+    r1="$r1 $s1"; rt="$rt $st"; ratio="$ratio $q"; r2="$r2 $s2"; sp="$sp $p"; gf="$gf $g1"; cq="$cq $cr"; cs="$cs $cp"
     [ "$r" = 1 ] && core=$(field core "$o1") && flop=$(field matmul_gflop_per_step "$o1")
   done
   m1=$(echo $r1 | tr ' ' '\n' | median); mt=$(echo $rt | tr ' ' '\n' | median)
   mq=$(echo $ratio | tr ' ' '\n' | median); m2=$(echo $r2 | tr ' ' '\n' | median)
   mp=$(echo $sp | tr ' ' '\n' | median); mg=$(echo $gf | tr ' ' '\n' | median)
+  mcq=$(echo $cq | tr ' ' '\n' | median); mcs=$(echo $cs | tr ' ' '\n' | median)
   echo "  median of $reps: nabla s_per_step=$m1 | torch s_per_step=$mt | torch/nabla=$mq (target >= 5) | nabla 2 ranks s_per_step=$m2, speed-up $mp (target >= 1.8)"
-  echo "  nabla: $flop GFLOP of matrix products per step, $mg GFLOP/s achieved; OpenBLAS core $core (nabla's own kernels do the products)"
+  echo "  in CPU seconds (what each process actually ran, whatever else shared the cores): torch/nabla=$mcq, 2-rank speed-up (1-rank CPU / per-rank CPU) $mcs"
+  echo "  nabla: $flop GFLOP of matrix products per step, $mg GFLOP/s achieved (wall clock); OpenBLAS core $core (nabla's own kernels do the products)"
   echo
 done
 echo "-- cblas_dgemm on this machine (OpenBLAS, one thread)"
