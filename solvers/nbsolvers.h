@@ -7,6 +7,7 @@
 #include <petscts.h>
 #include <petscdmda.h>
 #include "nbio.h"
+#include "nbnavierstokes.h"
 
 /* ------------------------------------------------------------------------
    Viscous Burgers, method of lines on a DMDA, PETSc TS.
