@@ -377,7 +377,7 @@ PetscErrorCode NbGraphComputeLossGradient(NbGraph g, PetscReal *loss)
   PetscFunctionBegin;
   PetscCall(StartPass(g));
   PetscCheck(g->loss, g->comm, PETSC_ERR_ARG_WRONGSTATE, "The graph has no loss: call NbGraphSetLoss() before NbGraphSetUp()");
-  PetscCall(PetscLogEventBegin(NB_GraphBackward, 0, 0, 0, 0));
+  PetscCall(PetscLogEventBegin(NB_GraphGradient, 0, 0, 0, 0));
   for (PetscInt m = 0; m < g->nmodels; m++) PetscCall(PetscArrayzero(g->models[m]->grad, g->models[m]->ntrain + 1));
   for (PetscInt i = 0; i < g->nconst; i++) {
     NbNode v = g->constlist[i];
@@ -420,7 +420,7 @@ PetscErrorCode NbGraphComputeLossGradient(NbGraph g, PetscReal *loss)
     }
   }
   PetscCall(BackwardFixed(g, g->nconst, g->constlist, PETSC_FALSE));
-  PetscCall(PetscLogEventEnd(NB_GraphBackward, 0, 0, 0, 0));
+  PetscCall(PetscLogEventEnd(NB_GraphGradient, 0, 0, 0, 0));
 
   lossval = g->loss->val[0];
   if (g->size > 1 && g->loss->partial) {

@@ -8,7 +8,7 @@
    set with its reductions, then the global nodes after the reductions. */
 #include "nnimpl.h"
 
-PetscLogEvent NB_GraphForward, NB_GraphBackward, NB_GraphAllreduce, NB_OptStep, NB_TaoObjGrad, NB_Checkpoint;
+PetscLogEvent NB_GraphForward, NB_GraphGradient, NB_GraphAllreduce, NB_OptStep, NB_TaoObjGrad, NB_Checkpoint;
 
 PetscErrorCode NbNNRegisterEvents_Private(void)
 {
@@ -19,7 +19,7 @@ PetscErrorCode NbNNRegisterEvents_Private(void)
   done = PETSC_TRUE;
   if (!NB_CLASSID) PetscCall(PetscClassIdRegister("nabla", &NB_CLASSID));
   PetscCall(PetscLogEventRegister("NbGraphForward", NB_CLASSID, &NB_GraphForward));
-  PetscCall(PetscLogEventRegister("NbGraphBackward", NB_CLASSID, &NB_GraphBackward));
+  PetscCall(PetscLogEventRegister("NbGraphGradient", NB_CLASSID, &NB_GraphGradient));
   PetscCall(PetscLogEventRegister("NbGraphAllreduce", NB_CLASSID, &NB_GraphAllreduce));
   PetscCall(PetscLogEventRegister("NbOptimizerStep", NB_CLASSID, &NB_OptStep));
   PetscCall(PetscLogEventRegister("NbTaoObjGrad", NB_CLASSID, &NB_TaoObjGrad));

@@ -299,7 +299,7 @@ PETSC_INTERN PetscErrorCode NbOptimizerCreate_LBFGS(NbOptimizer);
 PETSC_INTERN PetscErrorCode NbOptimizerEvaluate_Private(NbOptimizer, PetscReal *loss);
 PETSC_INTERN PetscErrorCode NbOptimizerPushHistory_Private(NbOptimizer, PetscReal);
 
-PETSC_INTERN PetscLogEvent NB_GraphForward, NB_GraphBackward, NB_GraphAllreduce, NB_OptStep, NB_TaoObjGrad, NB_Checkpoint;
+PETSC_INTERN PetscLogEvent NB_GraphForward, NB_GraphGradient, NB_GraphAllreduce, NB_OptStep, NB_TaoObjGrad, NB_Checkpoint;
 PETSC_INTERN PetscErrorCode NbNNRegisterEvents_Private(void);
 
 #endif
