@@ -63,7 +63,7 @@ PetscErrorCode NbNavierStokesSetFromOptions(NbNavierStokes ns)
   ns->drag   = ns->c.drag;
   ns->steady = ns->c.steady;
   ns->tfinal = ns->c.tfinal;
-  PetscOptionsBegin(ns->comm, NULL, "Navier-Stokes reference problem", "NbNavierStokes");
+  PetscOptionsBegin(ns->comm, NULL, "Navier-Stokes parameters and solvers", "NbNavierStokes");
   PetscCall(PetscOptionsReal("-ns_re", "Reynolds number Re > 0; the viscosity is nu = 1/Re (unit length and velocity scales)", "NbNavierStokesSetFromOptions", ns->re, &ns->re, NULL));
   PetscCall(PetscOptionsReal("-ns_drag", "Linear drag coefficient a >= 0 (momentum sink -a u)", "NbNavierStokesSetFromOptions", ns->drag, &ns->drag, NULL));
   PetscCall(PetscOptionsBool("-ns_steady", "Solve for the steady state (default: the case's)", "NbNavierStokesSetFromOptions", ns->steady, &ns->steady, NULL));
