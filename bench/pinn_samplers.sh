@@ -24,7 +24,7 @@ for s in $samplers; do
   mpiexec -n "$ranks" "$build/nabla-burgers" -method pinn -pinn_sampler "$s" -pinn_adam_steps "$adam" \
     -pinn_lbfgs_steps "$lbfgs" -output "$tmp/$s.h5" "$@" > "$tmp/$s.log" 2>&1 || { echo "$s: FAILED"; tail -5 "$tmp/$s.log"; continue; }
   get() { grep "$1" "$tmp/$s.log" | awk '{print $NF}'; }
-  printf '%-8s %12s %12s %12s %10s %s\n' "$s" "$(get 'error vs reference, all frames')" "$(get 'error vs exact, all frames')" \
-    "$(get 'max abs. error vs reference')" "$(get 'training wall time')" "$(grep 'PINN training steps' "$tmp/$s.log" | sed 's/.*steps *//')"
+  printf '%-8s %12s %12s %12s %10s %s\n' "$s" "$(get 'PINN rel. L2 error vs reference, all frames')" "$(get 'PINN rel. L2 error vs exact, all frames')" \
+    "$(get 'PINN max abs. error vs reference')" "$(get 'PINN training wall time')" "$(grep 'PINN training steps' "$tmp/$s.log" | sed 's/.*steps *//')"
 done
 rm -rf "$tmp"
