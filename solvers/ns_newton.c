@@ -80,7 +80,9 @@ PetscErrorCode NbNSSolveNewton(NbNavierStokes ns)
   }
   ns->stats.wall_setup = NbWallTime() - t0;
 
-  PetscCall(NbNSFillState(ns, 0, NB_NS_FILL_INITIAL, U));
+  /* from rest (wall data only): a transient initial state (Kolmogorov's
+     random field) is no better a guess for a steady state, and worse for Newton */
+  PetscCall(NbNSFillState(ns, 0, NB_NS_FILL_WALL, U));
   re      = target > ns->re_start ? ns->re_start : target;
   re_done = 0;
   while (PETSC_TRUE) {
