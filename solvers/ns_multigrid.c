@@ -3,9 +3,9 @@
    face and per element, not for the pressure's cells alone, so the
    hierarchy is built here: coarse DMStags with half the cells (the same
    process grid, half the local sizes), the cell-centred bilinear
-   interpolation of Wesseling (1992, "An Introduction to Multigrid Methods",
-   sec. 5.3: weights 9/16, 3/16, 3/16, 1/16 from the four nearest coarse
-   centres; constant extrapolation at walls, the Neumann condition), and
+   interpolation (Wesseling 1992, "An Introduction to Multigrid Methods":
+   weights 9/16, 3/16, 3/16, 1/16 from the four nearest coarse centres;
+   constant extrapolation at walls, the Neumann condition), and
    Galerkin coarse operators R A P. Every other -pc_mg_* and -mg_levels_*
    option applies as usual. */
 #include "ns_impl.h"

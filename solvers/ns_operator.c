@@ -9,7 +9,7 @@
    2 g - u_1 (second order globally: the O(1) truncation error sits on one
    layer of cells).
    Advection in divergence form with linear interpolation, the "Div." scheme
-   of Morinishi, Lund, Vasilyev & Moin (1998, eq. 33): at u(i,j)
+   of Morinishi, Lund, Vasilyev & Moin (1998, J. Comput. Phys. 143): at u(i,j)
      [(u_{i+1/2,j})^2 - (u_{i-1/2,j})^2]/hx + [(uv)_{i,j+1/2} - (uv)_{i,j-1/2}]/hy
    with cell averages u_{i+1/2,j} and vertex averages of u and v; it
    conserves momentum, and kinetic energy when D u = 0. */

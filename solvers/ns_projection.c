@@ -1,13 +1,13 @@
 /* Time integration by a second-order incremental pressure-correction
-   (projection) method, Brown, Cortez & Minion (2001, J. Comput. Phys. 168,
-   method "II"), in the form of Kim & Moin (1985): advection by
+   (projection) method, Brown, Cortez & Minion (2001, J. Comput. Phys. 168),
+   in the form of Kim & Moin (1985): advection by
    Adams-Bashforth 2, viscosity and drag by Crank-Nicolson:
 
      (u* - u^n) / dt + 3/2 N(u^n) - 1/2 N(u^{n-1}) = -G p^{n-1/2}
                      + nu/2 L(u* + u^n) - a/2 (u* + u^n) + f^{n+1/2},  u* = g^{n+1} on walls
      -D G phi = -D u* / dt                    (pressure Poisson, Neumann on walls)
      u^{n+1} = u* - dt G phi
-     p^{n+1/2} = p^{n-1/2} + (1 + a dt/2) phi - (nu dt/2) D G phi   (BCM 2001, eq. 12)
+     p^{n+1/2} = p^{n-1/2} + (1 + a dt/2) phi - (nu dt/2) D G phi   (Brown et al. 2001)
 
    Velocity second order in time; the steady states of the scheme are
    exactly the solutions of F(U) = 0 (phi = 0 there), so marching to a
