@@ -601,6 +601,7 @@ PetscErrorCode NbNavierStokesReport(NbNavierStokes ns, NbReport rep)
     PetscCall(NbReportAddReal(rep, "time reached", "%.6g", ns->stats.t));
     PetscCall(NbReportAddReal(rep, "max CFL number", "%.3f", ns->stats.cfl_max));
     PetscCall(NbReportAddReal(rep, "time per step [s]", "%.4g", ns->stats.time_per_step));
+    PetscCall(NbReportAddReal(rep, "CPU time per step, slowest rank [s]", "%.4g", ns->stats.cpu_per_step));
   }
   PetscCall(NbReportAddInt(rep, "Krylov iterations", ns->stats.linear_its));
   PetscCall(NbReportAddReal(rep, "solver set-up [s]", "%.3f", ns->stats.wall_setup));

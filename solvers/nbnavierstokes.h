@@ -30,6 +30,7 @@ typedef struct {
   PetscReal wall;           /* seconds in the solve, set-up included */
   PetscReal wall_setup;     /* seconds of solver set-up (matrices, preconditioners) */
   PetscReal time_per_step;  /* seconds per time step after set-up (projection) */
+  PetscReal cpu_per_step;   /* CPU seconds per time step, slowest rank (insensitive to a shared machine's load) */
   PetscReal residual;       /* ||F(U)||_inf of the last frame (the steady residual) */
   PetscReal div_max;        /* largest |div u| (cell flux imbalance / area) over the frames */
   PetscReal cfl_max;        /* largest advective CFL number dt (|u|/hx + |v|/hy) */

@@ -20,6 +20,7 @@
    halve twice).
    Matrices are constant (fixed dt): preconditioners are set up once. */
 #include "ns_impl.h"
+#include <time.h>
 
 typedef struct {
   Mat H, P;
@@ -267,6 +268,7 @@ PetscErrorCode NbNSSolveProjection(NbNavierStokes ns)
 {
   NbNSProj  P;
   double    t0 = NbWallTime(), t1;
+  clock_t   c1;
   PetscReal t  = 0;
   PetscInt  step = 0, total, every;
   PetscBool march = ns->steady;
@@ -279,6 +281,7 @@ PetscErrorCode NbNSSolveProjection(NbNavierStokes ns)
   ns->stats.dt         = ns->dt;
   ns->stats.wall_setup = NbWallTime() - t0;
   t1                   = NbWallTime();
+  c1                   = clock();
   if (!march) {
     total = (PetscInt)PetscFloorReal(ns->tfinal / ns->dt + 0.5);
     every = total / (ns->nframes - 1);
@@ -315,6 +318,10 @@ PetscErrorCode NbNSSolveProjection(NbNavierStokes ns)
   ns->stats.steps         = step;
   ns->stats.t             = t;
   ns->stats.time_per_step = step > 0 ? (NbWallTime() - t1) / step : 0;
+  {
+    PetscReal cpu = step > 0 ? (PetscReal)(clock() - c1) / CLOCKS_PER_SEC / step : 0;
+    PetscCall(MPIU_Allreduce(&cpu, &ns->stats.cpu_per_step, 1, MPIU_REAL, MPIU_MAX, ns->comm));
+  }
   PetscCall(ProjectionDestroy(&P));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
