@@ -56,11 +56,14 @@ static inline void ExpReduce(v8d x, v8d *q, v8d *s)
   *s     = (v8d)((ki + 1023) << 52);
 }
 
-/* max/min: one instruction each with AVX-512 (compare-and-blend otherwise) */
+/* max/min: one instruction each with AVX-512 (compare-and-blend otherwise).
+   vmaxpd/vminpd return their second operand when either is NaN: a goes
+   second so that a NaN propagates (a diverged network must not turn into
+   tanh = +-1). */
 static inline v8d VMax(v8d a, double b)
 {
 #ifdef __AVX512F__
-  return (v8d)_mm512_max_pd((__m512d)a, _mm512_set1_pd(b));
+  return (v8d)_mm512_max_pd(_mm512_set1_pd(b), (__m512d)a);
 #else
   return Sel(a < Splat(b), Splat(b), a);
 #endif
@@ -68,18 +71,26 @@ static inline v8d VMax(v8d a, double b)
 static inline v8d VMin(v8d a, double b)
 {
 #ifdef __AVX512F__
-  return (v8d)_mm512_min_pd((__m512d)a, _mm512_set1_pd(b));
+  return (v8d)_mm512_min_pd(_mm512_set1_pd(b), (__m512d)a);
 #else
   return Sel(a > Splat(b), Splat(b), a);
 #endif
 }
 static inline v8d Clamp(v8d x, double lo, double hi) { return VMin(VMax(x, lo), hi); }
 
+/* 2^k is built as 2^(k-1) * 2 so that k = 1024 (x up to log(DBL_MAX)) does
+   not overflow the exponent field; below -708 the result is 0 (the true
+   value is subnormal, < 3e-308), above log(DBL_MAX) it is +inf; NaN stays NaN */
 static inline v8d VExp(v8d x)
 {
-  v8d q, s;
-  ExpReduce(Clamp(x, -708.0, 709.0), &q, &s);
-  return s * q + s;
+  v8d c = Clamp(x, -708.0, 709.782712893384), t = c * kLog2e + kShift, kf = t - kShift, r, q, s, y;
+  v8l ki = (v8l)t - (v8l)Splat(kShift);
+  r      = (c - kf * kLn2Hi) - kf * kLn2Lo;
+  q      = ExpM1Poly(r);
+  s      = (v8d)((ki + 1022) << 52);
+  y      = (s * q + s) * 2;
+  y      = Sel(x < Splat(-708.0), Splat(0.0), y);
+  return Sel(x > Splat(709.782712893384), Splat(__builtin_inf()), y);
 }
 
 /* tanh|x| = -u/(2 + u), u = expm1(-2|x|); |x| > 20 gives 1 in double */

@@ -15,10 +15,12 @@
       and the weight gradients of a linear loss (closed form X^T w and
       X^T (w W2^T)): relative error <= 1e-13 (sums of 37 to 203 products,
       each rounding ~1e-16).
-   5. Vectorised tanh, exp, sigmoid against libm over [-30, 30] and near 0:
+   5. Vectorised tanh, exp, sigmoid against libm over [-30, 30], near 0 and
+      at the ends of exp's range (+-700, 709.78):
       relative error <= 1e-15 (about 5 ulp: the polynomial is accurate to
       4e-17; the reduction and reconstruction add a few roundings). */
 #include "nabla.h"
+#include <math.h>
 
 static PetscErrorCode Report(const char *what, PetscReal err, PetscReal tol)
 {
@@ -272,7 +274,7 @@ static PetscReal Sigmoid(PetscReal z) { return 1 / (1 + PetscExpReal(-z)); }
 
 static PetscErrorCode VectorMath(void)
 {
-  const PetscInt n = 24001;
+  const PetscInt n = 24007;
   NbGraph        g;
   NbTensor       X, y[3];
   PetscReal     *x, *v;
@@ -282,7 +284,11 @@ static PetscErrorCode VectorMath(void)
   PetscFunctionBegin;
   PetscCall(PetscMalloc2(n, &x, n, &v));
   for (PetscInt i = 0; i < 20001; i++) x[i] = -30 + 60.0 * i / 20000;
-  for (PetscInt i = 20001; i < n; i++) x[i] = PetscPowReal(10.0, -1 - 15.0 * (i - 20001) / 3999) * (i % 2 ? -1 : 1);
+  for (PetscInt i = 20001; i < 24001; i++) x[i] = PetscPowReal(10.0, -1 - 15.0 * (i - 20001) / 3999) * (i % 2 ? -1 : 1);
+  {
+    const PetscReal big[6] = {700, -700, 709.5, -707.5, 709.78, -650}; /* the range ends of exp */
+    for (int i = 0; i < 6; i++) x[24001 + i] = big[i];
+  }
   PetscCall(NbGraphCreate(PETSC_COMM_SELF, &g));
   PetscCall(NbGraphAddInput(g, "x", n, 1, &X));
   PetscCall(NbTensorTanh(X, &y[0]));
@@ -300,11 +306,32 @@ static PetscErrorCode VectorMath(void)
       PetscReal r = ref[k](x[i]);
       e           = PetscMax(e, PetscAbsReal(v[i] - r) / PetscAbsReal(r));
     }
-    PetscCall(PetscSNPrintf(what, sizeof(what), "vectorised %s vs libm on [-30,30] and near 0 (max rel)", names[k]));
+    PetscCall(PetscSNPrintf(what, sizeof(what), "vectorised %s vs libm, [-30,30], near 0, to +-709 (max rel)", names[k]));
     PetscCall(Report(what, e, 1e-15));
   }
   PetscCall(NbGraphDestroy(&g));
   PetscCall(PetscFree2(x, v));
+  /* special values: NaN stays NaN (a diverged network is not hidden), and
+     the limits at +-infinity */
+  {
+    NbGraph   h;
+    NbTensor  Xs, ys[3];
+    PetscReal xs[3] = {NAN, INFINITY, -INFINITY}, out[3][3], bad = 0;
+    PetscCall(NbGraphCreate(PETSC_COMM_SELF, &h));
+    PetscCall(NbGraphAddInput(h, "x", 3, 1, &Xs));
+    PetscCall(NbTensorTanh(Xs, &ys[0]));
+    PetscCall(NbTensorExp(Xs, &ys[1]));
+    PetscCall(NbTensorSigmoid(Xs, &ys[2]));
+    for (int k = 0; k < 3; k++) PetscCall(NbGraphMarkOutput(h, ys[k]));
+    PetscCall(NbGraphSetUp(h));
+    PetscCall(NbGraphSetInput(h, Xs, 3, xs));
+    PetscCall(NbGraphForward(h));
+    for (int k = 0; k < 3; k++) PetscCall(NbGraphGetValues(h, ys[k], NULL, out[k]));
+    for (int k = 0; k < 3; k++) bad += !PetscIsNanReal(out[k][0]);
+    bad += out[0][1] != 1 || out[0][2] != -1 || out[2][1] != 1 || out[2][2] != 0 || out[1][2] != 0 || !(out[1][1] > 1e300);
+    PetscCall(Report("tanh/exp/sigmoid of NaN and +-inf: wrong values", bad, 0));
+    PetscCall(NbGraphDestroy(&h));
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
