@@ -1,0 +1,134 @@
+#!/bin/sh
+# Domain-decomposed Burgers PINNs (issue 7): scaling and accuracy.
+#   bench/pinn_dd.sh [build-dir] > bench/results/pinn_dd.txt
+#
+# 1. Time per Adam step and the share of it spent in communication
+#    (neighbour exchanges and the loss allreduce, waiting included) with
+#    S = 1, 2, 4 subdomains along x on S ranks, for every variant:
+#      weak:   BENCH_PPS points per subdomain (default 2000)
+#      strong: BENCH_TOTAL points in all (default 4000)
+#    4 x 20 tanh per subdomain, BENCH_STEPS Adam steps (default 300), no
+#    L-BFGS. Every configuration runs BENCH_REPEAT times (default 5),
+#    interleaved; the machine is shared, so the table gives the best
+#    (least disturbed) time per step and the median. Efficiency: weak
+#    t(1)/t(S), strong t(1)/(S t(S)), from the best times. S = 4 runs 4 ranks
+#    on however many cores there are (nproc is printed).
+# 2. Final error against the PETSc reference (all frames) at equal total
+#    parameters, nu = 0.01/pi, t in [0, 1] (Raissi et al. 2019's case):
+#    one network 4 x 20 (1341 parameters) against 2 x 4 x 14 (1374),
+#    4 x 4 x 9 (1228) and, where the cuts miss the shock at x = 0,
+#    3 x 4 x 11 (1323), BENCH_POINTS points in all (default 4000),
+#    BENCH_ADAM Adam steps (default 5000) then <= BENCH_LBFGS L-BFGS
+#    iterations (default 5000), seed 0; the target is an error no worse
+#    than 2x the single network's. 3. The same at nu = 0.05 (smooth).
+# BENCH_PARTS="timing accuracy" selects the parts, BENCH_VARIANTS the variants.
+set -eu
+build=${1:-build}
+pps=${BENCH_PPS:-2000}
+total=${BENCH_TOTAL:-4000}
+steps=${BENCH_STEPS:-300}
+repeat=${BENCH_REPEAT:-5}
+points=${BENCH_POINTS:-4000}
+adam=${BENCH_ADAM:-5000}
+lbfgs=${BENCH_LBFGS:-5000}
+variants=${BENCH_VARIANTS:-"xpinn cpinn fbpinn"}
+parts=${BENCH_PARTS:-"timing accuracy"}
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1 OPENBLAS_NUM_THREADS=1
+exe="$build/nabla-burgers"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+echo "# bench/pinn_dd.sh: domain-decomposed Burgers PINNs (nabla-burgers -method pinn -pinn_dd ...)"
+echo "# $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(uname -sr)"
+echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (the machine is shared with other jobs)"
+"$exe" -method reference -da_grid_x 17 -ts_max_time 0.01 -output "$tmp/v.h5" > /dev/null 2>&1
+echo "# libraries: $(/usr/bin/python3 -c "import h5py; print(h5py.File('$tmp/v.h5')['metadata'].attrs['versions'].decode())" 2>/dev/null || echo unknown)"
+
+get() { grep "$1" "$2" | awk '{print $NF}'; }
+
+# run <label> <ranks> <options...>: one line of results into $tmp/<label>.<k>
+run() {
+  label=$1; n=$2; shift 2
+  mpiexec -n "$n" "$exe" -method pinn -output "$tmp/o.h5" "$@" > "$tmp/log" 2>&1 || { echo "# $label: FAILED"; tail -5 "$tmp/log"; return 0; }
+  echo "$(get 'per Adam step' "$tmp/log") $(get 'communication share' "$tmp/log") $(get 'error vs reference, all frames' "$tmp/log") $(get 'training wall time' "$tmp/log")" >> "$tmp/$label"
+}
+
+# best and median of column 1 over the repeats; comm share of the best
+summary() {
+  sort -g "$tmp/$1" | awk '{t[NR]=$1; c[NR]=$2} END {m=(NR%2)?t[(NR+1)/2]:(t[NR/2]+t[NR/2+1])/2; printf "%9.3f %9.3f %7.3f", t[1], m, c[1]}'
+}
+best() { sort -g "$tmp/$1" | head -1 | awk '{print $1}'; }
+
+case " $parts " in *" timing "*)
+echo
+echo "## 1. time per Adam step [ms] (best and median of $repeat), communication share, efficiency"
+echo "##    4 x 20 tanh per subdomain, subdomains along x, $steps Adam steps"
+for mode in weak strong; do
+  for k in $(seq "$repeat"); do
+    for t in $variants; do
+      for s in 1 2 4; do
+        if [ $mode = weak ]; then pts=$pps; else pts=$((total / s)); fi
+        run "$mode.$t.$s" "$s" -pinn_dd "$t" -pinn_dd_parts "$s,1" -pinn_dd_points "$pts" -pinn_width 20 -pinn_depth 4 \
+          -pinn_adam_steps "$steps" -pinn_lbfgs_steps 0 -da_grid_x 257
+      done
+    done
+  done
+done
+printf '%-7s %-7s %4s %6s %9s %9s %7s %10s\n' scaling variant subs points best_ms median_ms comm efficiency
+for mode in weak strong; do
+  for t in $variants; do
+    t1=$(best "$mode.$t.1")
+    for s in 1 2 4; do
+      if [ $mode = weak ]; then pts=$pps; else pts=$((total / s)); fi
+      ts=$(best "$mode.$t.$s")
+      eff=$(awk -v a="$t1" -v b="$ts" -v s="$s" -v m=$mode 'BEGIN {printf "%.3f", m=="weak" ? a/b : a/(s*b)}')
+      printf '%-7s %-7s %4d %6d %s %10s\n' "$mode" "$t" "$s" "$pts" "$(summary "$mode.$t.$s")" "$eff"
+    done
+  done
+done
+
+esac
+
+# accuracy_table <tag> <title> <options for every run...>
+accuracy_table() {
+  tag=$1; title=$2; shift 2
+  echo
+  echo "## $title"
+  printf '%-28s %4s %6s %12s %10s %10s\n' method subs params err_vs_ref train_s ratio
+  rm -f "$tmp"/acc.*
+  acc() {
+    label=$1; s=$2; w=$3; shift 3
+    run "acc.$label" "$s" -pinn_dd_points $((points / s)) -pinn_width "$w" -pinn_depth 4 -pinn_adam_steps "$adam" -pinn_lbfgs_steps "$lbfgs" -da_grid_x 257 "$@"
+  }
+  acc single 1 20 -pinn_dd fbpinn -pinn_dd_parts 1,1 "$@"
+  acc cpinn.2 2 14 -pinn_dd cpinn -pinn_dd_parts 2,1 "$@"
+  acc cpinn.4 4 9 -pinn_dd cpinn -pinn_dd_parts 4,1 "$@"
+  acc fbpinn.2 2 14 -pinn_dd fbpinn -pinn_dd_parts 2,1 "$@"
+  acc fbpinn.4 4 9 -pinn_dd fbpinn -pinn_dd_parts 4,1 "$@"
+  acc xpinn.2 2 14 -pinn_dd xpinn -pinn_dd_parts 2,1 "$@"
+  acc xpinn_dn.2 2 14 -pinn_dd xpinn -pinn_dd_parts 2,1 -pinn_dd_w_dn 0.01 -pinn_dd_w_ifres 0.01 "$@"
+  acc xpinn_t.2 2 14 -pinn_dd xpinn -pinn_dd_parts 1,2 "$@"
+  acc fbpinn_t.2 2 14 -pinn_dd fbpinn -pinn_dd_parts 1,2 "$@"
+  acc cpinn.3 3 11 -pinn_dd cpinn -pinn_dd_parts 3,1 "$@"
+  acc fbpinn.3 3 11 -pinn_dd fbpinn -pinn_dd_parts 3,1 "$@"
+  e1=$(awk '{print $3}' "$tmp/acc.single")
+  for spec in "single 1 1341" "cpinn.2 2 1374" "cpinn.4 4 1228" "fbpinn.2 2 1374" "fbpinn.4 4 1228" "xpinn.2 2 1374" "xpinn_dn.2 2 1374" "xpinn_t.2 2 1374" "fbpinn_t.2 2 1374" "cpinn.3 3 1323" "fbpinn.3 3 1323"; do
+    set -- $spec
+    [ -f "$tmp/acc.$1" ] || continue
+    e=$(awk '{print $3}' "$tmp/acc.$1"); w=$(awk '{print $4}' "$tmp/acc.$1")
+    case $1 in
+      single) name="one network (parts 1,1)";;
+      xpinn_dn.2) name="xpinn + W_D, W_IF 0.01";;
+      xpinn_t.2) name="xpinn, cut in t";;
+      fbpinn_t.2) name="fbpinn, cut in t";;
+      *) name=$1;;
+    esac
+    printf '%-28s %4d %6d %12s %10s %10s\n' "$name" "$2" "$3" "$e" "$w" "$(awk -v a="$e" -v b="$e1" 'BEGIN {printf "%.2f", a/b}')"
+  done
+}
+
+case " $parts " in *" accuracy "*)
+accuracy_table shock "2. final error against the PETSc reference at equal total parameters, nu = 0.01/pi (shock at x = 0 from t ~ 0.3); $points points in all, $adam Adam + <= $lbfgs L-BFGS; subdomains along x unless noted"
+accuracy_table smooth "3. the same at nu = 0.05 (smooth)" -burgers_nu 0.05
+esac
+echo "# load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
