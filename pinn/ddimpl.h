@@ -170,8 +170,12 @@ struct _p_NbDDPINN {
 /* dd.c */
 PETSC_INTERN PetscErrorCode NbDDCellOfPoint_Private(NbDDPINN, const PetscReal x[], PetscInt *cell);
 PETSC_INTERN PetscErrorCode NbDDCellFromIndex_Private(NbDDPINN, const PetscInt idx[], PetscInt *cell);
+/* dd_points.c */
 PETSC_INTERN PetscErrorCode NbDDSetAlloc_Private(NbDDPINN, NbDDSet *, PetscInt cap);
 PETSC_INTERN PetscErrorCode NbDDSetFree_Private(NbDDSet *);
+PETSC_INTERN PetscErrorCode NbDDBuildSamplers_Private(NbDDPINN);
+PETSC_INTERN PetscErrorCode NbDDBuildBoundaryData_Private(NbDDPINN);
+PETSC_INTERN PetscErrorCode NbDDRouteData_Private(NbDDPINN);
 /* dd_graph.c */
 PETSC_INTERN PetscErrorCode NbDDNetwork_Private(NbDDPINN, NbDDSub *, NbGraph, PetscInt cell, NbTensor X, NbTensor *N);
 PETSC_INTERN PetscErrorCode NbDDCoefficients_Private(NbDDPINN, NbGraph, NbTensor coef[]);

@@ -210,6 +210,9 @@ typedef struct {
   PetscReal wall, loss, loss_res, loss_ic, loss_bc, loss_data, loss_if;
   PetscReal step_time;      /* mean wall seconds per Adam step */
   PetscReal comm_time;      /* of which in neighbour exchanges and the loss allreduce */
+  PetscReal step_median;    /* median wall seconds per Adam step */
+  PetscReal step_min;       /* the fastest Adam step (least disturbed on a shared machine) */
+  PetscReal comm_min;       /* communication in that step */
 } NbDDPINNStats;
 
 PETSC_EXTERN PetscErrorCode NbDDPINNRegister(const char name[], PetscErrorCode (*create)(NbDDPINN));
@@ -270,5 +273,39 @@ PETSC_EXTERN PetscErrorCode NbBurgersPINNFlux(void *ctx, NbTensor U, const NbTen
    a domain-decomposed PINN; adds the field "subdomain" to every frame. */
 PETSC_EXTERN PetscErrorCode NbBurgersRunDDPINN(NbBurgers, NbOutput, NbReport);
 /* ======================================================= end of the dd section */
+
+/* ==========================================================================
+   Navier-Stokes PINNs (issue 5; code in pinn/ns_pinn.c, described in
+   examples/navierstokes/README.md, "PINN"). This section is owned by the NS
+   PINN work.
+
+   Velocity-pressure formulation, outputs (u, v, p), residuals
+   lambda1 (u.grad)u + grad p - nu Lap u [+ u_t] and div u on jets,
+   coefficients nu (positive) and lambda1 (1 in forward runs). Cases:
+   kovasznay (steady, soft conditions with the exact (u, v, p) on the box),
+   cavity (steady, hard constraint: lid and no-slip walls built into the
+   output, pressure free), taylorgreen (space-time, soft conditions: the
+   exact solution on the box and at t = 0).
+   ========================================================================== */
+/* The PINN problem of ns's case (ctx: ns). */
+PETSC_EXTERN PetscErrorCode NbNavierStokesPINNProblem(NbNavierStokes, NbPINNProblem *);
+/* Checks the case and the options a PINN run can use, and makes -pinn_bc
+   hard the default for the cavity (in the options database). Collective. */
+PETSC_EXTERN PetscErrorCode NbNavierStokesPINNSetDefaults(NbNavierStokes);
+/* N observations (u, v, p at random cell centres of the reference frames;
+   steady: the one frame, else the frames after t = 0), plus Gaussian noise
+   of noise x each component's RMS; the whole list on every rank, x (N x
+   (2 or 3)) and u (N x 3) allocated with PetscMalloc2. Pressure in the
+   gauge of the exact solution where there is one, else with zero mean. */
+PETSC_EXTERN PetscErrorCode NbNavierStokesPINNObservations(NbNavierStokes, PetscInt64 N, PetscInt64 seed, PetscReal noise, PetscReal **x, PetscReal **u);
+/* Writes the reference frames (cell centres, as NbNavierStokesWriteReference)
+   and, in each frame, the fields of extra(out, frame, ctx) (may be NULL). */
+PETSC_EXTERN PetscErrorCode NbNavierStokesPINNWriteFrames(NbNavierStokes, NbOutput, PetscErrorCode (*extra)(NbOutput, PetscInt, void *), void *ctx);
+/* nabla-navierstokes -method pinn: reference solve, PINN training, the
+   PINN at the reference's cell centres in every frame (velocity_pinn, u_pinn,
+   v_pinn, p_pinn and the _err fields), errors against the reference and the
+   exact solution, identified nu and lambda1 in inverse runs. */
+PETSC_EXTERN PetscErrorCode NbNavierStokesRunPINN(NbNavierStokes, NbOutput, NbReport);
+/* ============================================== end of the Navier-Stokes section */
 
 #endif
