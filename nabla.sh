@@ -66,6 +66,10 @@ case "$cmd" in
     install_packages $PKGS $TEST_PKGS
     configure_and_build -DNABLA_WERROR=ON -DNABLA_TESTS=ON
     ctest --test-dir "$build" --output-on-failure -j "$jobs"
+    # memory errors: the unit tests again under AddressSanitizer and UBSan
+    cmake -S "$root" -B "$build-asan" -DCMAKE_BUILD_TYPE=Release -DNABLA_SANITIZE=ON -DNABLA_WERROR=ON
+    cmake --build "$build-asan" -j "$jobs"
+    ctest --test-dir "$build-asan" -L unit --output-on-failure -j "$jobs"
     ;;
   *)
     echo "usage: $0 run|test|build" >&2
