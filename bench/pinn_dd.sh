@@ -7,7 +7,8 @@
 #    S = 1, 2, 4 subdomains along x on S ranks, for every variant:
 #      weak:   BENCH_PPS points per subdomain (default 2000)
 #      strong: BENCH_TOTAL points in all (default 4000)
-#    4 x 20 tanh per subdomain, BENCH_STEPS Adam steps (default 300), no
+#    4 x 20 tanh per subdomain (fbpinn-0.1: -pinn_dd_overlap 0.1 instead
+#    of 0.25, fewer points in two networks' bands), BENCH_STEPS Adam steps (default 300), no
 #    L-BFGS. Every configuration runs BENCH_REPEAT times (default 5),
 #    interleaved. The machine is shared, so the table gives, over the
 #    repeats, the best mean step time (with its communication share), the
@@ -33,7 +34,7 @@ repeat=${BENCH_REPEAT:-5}
 points=${BENCH_POINTS:-4000}
 adam=${BENCH_ADAM:-5000}
 lbfgs=${BENCH_LBFGS:-5000}
-variants=${BENCH_VARIANTS:-"xpinn cpinn fbpinn"}
+variants=${BENCH_VARIANTS:-"xpinn cpinn fbpinn fbpinn-0.1"}
 parts=${BENCH_PARTS:-"timing accuracy"}
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1 OPENBLAS_NUM_THREADS=1
 exe="$build/nabla-burgers"
@@ -74,13 +75,17 @@ for mode in weak strong; do
     for t in $variants; do
       for s in 1 2 4; do
         if [ $mode = weak ]; then pts=$pps; else pts=$((total / s)); fi
-        run "$mode.$t.$s" "$s" -pinn_dd "$t" -pinn_dd_parts "$s,1" -pinn_dd_points "$pts" -pinn_width 20 -pinn_depth 4 \
+        case $t in
+          fbpinn-*) vopt="-pinn_dd fbpinn -pinn_dd_overlap ${t#fbpinn-}";;
+          *) vopt="-pinn_dd $t";;
+        esac
+        run "$mode.$t.$s" "$s" $vopt -pinn_dd_parts "$s,1" -pinn_dd_points "$pts" -pinn_width 20 -pinn_depth 4 \
           -pinn_adam_steps "$steps" -pinn_lbfgs_steps 0 -da_grid_x 257
       done
     done
   done
 done
-printf '%-7s %-7s %4s %6s %8s %6s %8s %8s %6s %7s %7s\n' scaling variant subs points mean_ms comm median_ms fast_ms comm eff_mean eff_fast
+printf '%-7s %-10s %4s %6s %8s %6s %8s %8s %6s %7s %7s\n' scaling variant subs points mean_ms comm median_ms fast_ms comm eff_mean eff_fast
 for mode in weak strong; do
   for t in $variants; do
     t1=$(best "$mode.$t.1"); f1=$(fastest "$mode.$t.1")
@@ -89,7 +94,7 @@ for mode in weak strong; do
       ts=$(best "$mode.$t.$s"); fs=$(fastest "$mode.$t.$s")
       eff=$(awk -v a="$t1" -v b="$ts" -v s="$s" -v m=$mode 'BEGIN {printf "%.3f", m=="weak" ? a/b : a/(s*b)}')
       efff=$(awk -v a="$f1" -v b="$fs" -v s="$s" -v m=$mode 'BEGIN {printf "%.3f", m=="weak" ? a/b : a/(s*b)}')
-      printf '%-7s %-7s %4d %6d %s %7s %7s\n' "$mode" "$t" "$s" "$pts" "$(summary "$mode.$t.$s")" "$eff" "$efff"
+      printf '%-7s %-10s %4d %6d %s %7s %7s\n' "$mode" "$t" "$s" "$pts" "$(summary "$mode.$t.$s")" "$eff" "$efff"
     done
   done
 done

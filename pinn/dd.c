@@ -560,26 +560,39 @@ PetscErrorCode NbDDPINNGetCoefficient(NbDDPINN dd, PetscInt k, PetscReal *c)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* appends to a line buffer (PetscViewerASCIIPrintf indents every call) */
+static PetscErrorCode Cat(char line[], size_t len, const char fmt[], double a, double b)
+{
+  char piece[64];
+
+  PetscFunctionBegin;
+  PetscCall(PetscSNPrintf(piece, sizeof(piece), fmt, a, b));
+  PetscCall(PetscStrlcat(line, piece, len));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode NbDDPINNView(NbDDPINN dd, PetscViewer v)
 {
+  char line[1024];
+
   PetscFunctionBegin;
   if (!v) PetscCall(PetscViewerASCIIGetStdout(dd->comm, &v));
-  PetscCall(PetscViewerASCIIPrintf(v, "NbDDPINN %s for %s: %d subdomains (", dd->type, dd->hasprob ? dd->prob.name : "(no problem)", (int)dd->ncell));
-  for (PetscInt a = 0; a < dd->nin; a++) PetscCall(PetscViewerASCIIPrintf(v, "%s%d", a ? " x " : "", (int)dd->parts[a]));
-  PetscCall(PetscViewerASCIIPrintf(v, " along %s) on %d ranks, %d collocation points each, bc %s%s\n", dd->prob.coords, (int)dd->size, (int)dd->ppsub, dd->hard ? "hard" : "soft", dd->inverse ? ", inverse" : ""));
+  PetscCall(PetscSNPrintf(line, sizeof(line), "NbDDPINN %s for %s: %d subdomains (", dd->type, dd->hasprob ? dd->prob.name : "(no problem)", (int)dd->ncell));
+  for (PetscInt a = 0; a < dd->nin; a++) PetscCall(Cat(line, sizeof(line), a ? " x %.0f" : "%.0f", (double)dd->parts[a], 0));
+  PetscCall(PetscViewerASCIIPrintf(v, "%s along %s) on %d ranks, %d collocation points each, bc %s%s\n", line, dd->prob.coords, (int)dd->size, (int)dd->ppsub, dd->hard ? "hard" : "soft", dd->inverse ? ", inverse" : ""));
   PetscCall(PetscViewerASCIIPushTab(v));
   if (dd->ops.view) PetscCall((*dd->ops.view)(dd, v));
   for (PetscInt id = 0; id < dd->ncell && dd->cells; id++) {
     NbDDCell *c = &dd->cells[id];
-    PetscCall(PetscViewerASCIIPrintf(v, "subdomain %d on rank %d: %d x %d %s, %d parameters, cell", (int)id, (int)c->rank, (int)c->depth, (int)c->width, NbActivations[dd->act], (int)c->np));
-    for (PetscInt a = 0; a < dd->nin; a++) PetscCall(PetscViewerASCIIPrintf(v, " [%g, %g]", (double)c->lo[a], (double)c->hi[a]));
+    PetscCall(PetscSNPrintf(line, sizeof(line), "subdomain %d on rank %d: %d x %d %s, %d parameters, cell", (int)id, (int)c->rank, (int)c->depth, (int)c->width, NbActivations[dd->act], (int)c->np));
+    for (PetscInt a = 0; a < dd->nin; a++) PetscCall(Cat(line, sizeof(line), " [%g, %g]", (double)c->lo[a], (double)c->hi[a]));
     if (dd->windowed) {
-      PetscCall(PetscViewerASCIIPrintf(v, ", support"));
-      for (PetscInt a = 0; a < dd->nin; a++) PetscCall(PetscViewerASCIIPrintf(v, " [%g, %g]", (double)c->slo[a], (double)c->shi[a]));
+      PetscCall(PetscStrlcat(line, ", support", sizeof(line)));
+      for (PetscInt a = 0; a < dd->nin; a++) PetscCall(Cat(line, sizeof(line), " [%g, %g]", (double)c->slo[a], (double)c->shi[a]));
     }
-    PetscCall(PetscViewerASCIIPrintf(v, ", neighbours"));
-    for (PetscInt k = 0; k < c->nnb; k++) PetscCall(PetscViewerASCIIPrintf(v, " %d", (int)c->nb[k]));
-    PetscCall(PetscViewerASCIIPrintf(v, "\n"));
+    PetscCall(PetscStrlcat(line, ", neighbours", sizeof(line)));
+    for (PetscInt k = 0; k < c->nnb; k++) PetscCall(Cat(line, sizeof(line), " %.0f", (double)c->nb[k], 0));
+    PetscCall(PetscViewerASCIIPrintf(v, "%s\n", line));
   }
   PetscCall(PetscViewerASCIIPopTab(v));
   PetscFunctionReturn(PETSC_SUCCESS);
