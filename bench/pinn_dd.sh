@@ -40,6 +40,7 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_
 exe="$build/nabla-burgers"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+trap 'exit 1' INT TERM
 
 echo "# bench/pinn_dd.sh: domain-decomposed Burgers PINNs (nabla-burgers -method pinn -pinn_dd ...)"
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(uname -sr)"
@@ -120,10 +121,11 @@ accuracy_table() {
   acc xpinn_dn.2 2 14 -pinn_dd xpinn -pinn_dd_parts 2,1 -pinn_dd_w_dn 0.01 -pinn_dd_w_ifres 0.01 "$@"
   acc xpinn_t.2 2 14 -pinn_dd xpinn -pinn_dd_parts 1,2 "$@"
   acc fbpinn_t.2 2 14 -pinn_dd fbpinn -pinn_dd_parts 1,2 "$@"
+  acc fbpinn_t.4 4 9 -pinn_dd fbpinn -pinn_dd_parts 1,4 "$@"
   acc cpinn.3 3 11 -pinn_dd cpinn -pinn_dd_parts 3,1 "$@"
   acc fbpinn.3 3 11 -pinn_dd fbpinn -pinn_dd_parts 3,1 "$@"
   e1=$(awk '{print $3}' "$tmp/acc.single")
-  for spec in "single 1 1341" "cpinn.2 2 1374" "cpinn.4 4 1228" "fbpinn.2 2 1374" "fbpinn.4 4 1228" "xpinn.2 2 1374" "xpinn_dn.2 2 1374" "xpinn_t.2 2 1374" "fbpinn_t.2 2 1374" "cpinn.3 3 1323" "fbpinn.3 3 1323"; do
+  for spec in "single 1 1341" "cpinn.2 2 1374" "cpinn.4 4 1228" "fbpinn.2 2 1374" "fbpinn.4 4 1228" "xpinn.2 2 1374" "xpinn_dn.2 2 1374" "xpinn_t.2 2 1374" "fbpinn_t.2 2 1374" "fbpinn_t.4 4 1228" "cpinn.3 3 1323" "fbpinn.3 3 1323"; do
     set -- $spec
     [ -f "$tmp/acc.$1" ] || continue
     e=$(awk '{print $3}' "$tmp/acc.$1"); w=$(awk '{print $4}' "$tmp/acc.$1")
@@ -132,6 +134,7 @@ accuracy_table() {
       xpinn_dn.2) name="xpinn + W_D, W_IF 0.01";;
       xpinn_t.2) name="xpinn, cut in t";;
       fbpinn_t.2) name="fbpinn, cut in t";;
+      fbpinn_t.4) name="fbpinn, 4 cut in t";;
       *) name=$1;;
     esac
     printf '%-28s %4d %6d %12s %10s %10s\n' "$name" "$2" "$3" "$e" "$w" "$(awk -v a="$e" -v b="$e1" 'BEGIN {printf "%.2f", a/b}')"
