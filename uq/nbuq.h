@@ -126,4 +126,13 @@ PETSC_EXTERN PetscErrorCode NbPINNUQDestroy(NbPINNUQ *);
    against the reference, u_mean/u_std/u_mean_err fields, calibration. */
 PETSC_EXTERN PetscErrorCode NbBurgersRunPINNUQ(NbBurgers, NbOutput, NbReport);
 
+/* ==========================================================================
+   Navier-Stokes PINNs (issue 5/6; code in uq/ns_uq.c). Owned by the NS PINN work.
+   nabla-navierstokes -method pinn -uq ...: reference, uncertain PINN,
+   u_mean/v_mean/p_mean, u_std/v_std/p_std (and velocity_*) and the _mean_err
+   fields at the cell centres of every frame; metrics of the velocity (and of
+   the pressure where boundary data fix its constant) against the reference. */
+PETSC_EXTERN PetscErrorCode NbNavierStokesRunPINNUQ(NbNavierStokes, NbOutput, NbReport);
+/* ============================================== end of the Navier-Stokes section */
+
 #endif

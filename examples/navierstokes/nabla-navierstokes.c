@@ -1,5 +1,7 @@
 static const char help[] = "nabla-navierstokes: 2-D incompressible Navier-Stokes on a MAC grid (DMStag), solved by PETSc and by neural methods.\n"
                            "  -method reference   the PETSc reference solver alone (default)\n"
+                           "  -method pinn        a physics-informed network (kovasznay, cavity, taylorgreen; -pinn_* options),\n"
+                           "                      compared with the reference; -uq ensemble|mcdropout|hmc for its uncertainty\n"
                            "  -ns_case NAME       cavity | taylorgreen | kovasznay | kolmogorov\n"
                            "  -ns_re RE           Reynolds number (nu = 1/Re)\n"
                            "  -stag_grid_x/-stag_grid_y   cells per direction\n"
@@ -12,6 +14,8 @@ static const char help[] = "nabla-navierstokes: 2-D incompressible Navier-Stokes
 #include "nbsys.h"
 #include "nbio.h"
 #include "nbnavierstokes.h"
+#include "nbpinn.h"
+#include "nbuq.h"
 
 /* A method runs on the problem (whose reference solution it may use) and
    writes its fields and results. */
@@ -23,6 +27,20 @@ static PetscErrorCode MethodReference(NbNavierStokes ns, NbOutput out, NbReport 
   PetscCall(NbNavierStokesSolveReference(ns));
   PetscCall(NbNavierStokesWriteReference(ns, out));
   PetscCall(NbNavierStokesReport(ns, rep));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* A PINN (pinn/ns_pinn.c), or with -uq ensemble|mcdropout|hmc an uncertain one (uq/ns_uq.c). */
+static PetscErrorCode MethodPINN(NbNavierStokes ns, NbOutput out, NbReport rep)
+{
+  char      uq[32] = "none";
+  PetscBool none;
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-uq", uq, sizeof(uq), NULL));
+  PetscCall(PetscStrcmp(uq, "none", &none));
+  if (none) PetscCall(NbNavierStokesRunPINN(ns, out, rep));
+  else PetscCall(NbNavierStokesRunPINNUQ(ns, out, rep));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -38,13 +56,14 @@ static PetscErrorCode Run(void)
 
   PetscFunctionBegin;
   PetscCall(PetscFunctionListAdd(&methods, "reference", MethodReference));
+  PetscCall(PetscFunctionListAdd(&methods, "pinn", MethodPINN));
 
   PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "nabla-navierstokes", "nabla");
   PetscCall(PetscOptionsFList("-method", "Solution method", "nabla-navierstokes", methods, method, method, sizeof(method), NULL));
   PetscCall(PetscOptionsBool("-ns_view", "Describe the problem and its solver", "NbNavierStokesView", view, &view, NULL));
   PetscOptionsEnd();
   PetscCall(PetscFunctionListFind(methods, method, &run));
-  PetscCheck(run, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-method %s is unknown: choose one of the methods listed by -help (reference)", method);
+  PetscCheck(run, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-method %s is unknown: choose one of the methods listed by -help (reference, pinn)", method);
 
   PetscCall(NbNavierStokesCreate(PETSC_COMM_WORLD, &ns));
   PetscCall(NbNavierStokesSetFromOptions(ns));

@@ -1,0 +1,334 @@
+/* Navier-Stokes PINNs (pinn/ns_pinn.c), each mode asserting a number
+   against an independent reference:
+   -test_mode residual: the residual written on jets, applied to the exact
+     Kovasznay or Taylor-Green solution written here as graph expressions
+     of the input jet, vanishes to round-off; with lambda1 = 0.9 it does not
+     (so the check can fail);
+   -test_mode hard: the cavity's hard constraint meets the no-slip walls
+     exactly and the lid (u = 1 beyond 10 lid widths of the corners) to
+     1e-8, whatever the network's weights;
+   -test_mode accuracy: relative L2 error of the velocity at the reference's
+     cell centres, all frames, against the exact solution (closed forms
+     below, independent of the library's) or, for the cavity, against the
+     PETSc reference's cell-centre velocity, must not exceed -test_tol
+     (and, with -pinn_inverse, nu and lambda1 within -test_coef_tol);
+   -test_mode ranks: the loss history of the PINN on all ranks equals the
+     one every rank computes alone (PETSC_COMM_SELF) to 1e-10 relative.
+     Both halves run on all ranks at once (lockstep), no reference solve. */
+#include "nabla.h"
+#include "nbpinn.h"
+
+/* Kovasznay (1948): lambda = Re/2 - sqrt(Re^2/4 + 4 pi^2). */
+static PetscReal KovLambda(PetscReal re)
+{
+  return re / 2 - PetscSqrtReal(re * re / 4 + 4 * PETSC_PI * PETSC_PI);
+}
+
+static void Exact(const char *cname, PetscReal re, PetscReal t, const PetscReal x[], PetscReal uvp[])
+{
+  if (!strcmp(cname, "kovasznay")) {
+    PetscReal l = KovLambda(re), e = PetscExpReal(l * x[0]);
+    uvp[0] = 1 - e * PetscCosReal(2 * PETSC_PI * x[1]);
+    uvp[1] = l / (2 * PETSC_PI) * e * PetscSinReal(2 * PETSC_PI * x[1]);
+    uvp[2] = (1 - e * e) / 2;
+  } else { /* Taylor & Green (1937), nu = 1/Re */
+    PetscReal F = PetscExpReal(-2 * t / re);
+    uvp[0] = PetscSinReal(x[0]) * PetscCosReal(x[1]) * F;
+    uvp[1] = -PetscCosReal(x[0]) * PetscSinReal(x[1]) * F;
+    uvp[2] = (PetscCosReal(2 * x[0]) + PetscCosReal(2 * x[1])) * F * F / 4;
+  }
+}
+
+/* The same exact solutions as tensors of the input jet X. */
+static PetscErrorCode ExactJet(const char *cname, PetscReal re, NbTensor X, NbTensor *U)
+{
+  NbTensor x, y, u[3];
+
+  PetscFunctionBegin;
+  PetscCall(NbTensorSlice(X, 0, 1, &x));
+  PetscCall(NbTensorSlice(X, 1, 2, &y));
+  if (!strcmp(cname, "kovasznay")) {
+    PetscReal l = KovLambda(re);
+    NbTensor  e, c, s, e2;
+    PetscCall(NbTensorScale(x, l, &e));
+    PetscCall(NbTensorExp(e, &e));
+    PetscCall(NbTensorScale(y, 2 * PETSC_PI, &c));
+    PetscCall(NbTensorSin(c, &s));
+    PetscCall(NbTensorCos(c, &c));
+    PetscCall(NbTensorMul(e, c, &u[0]));
+    PetscCall(NbTensorAXPB(u[0], -1, 1, &u[0]));
+    PetscCall(NbTensorMul(e, s, &u[1]));
+    PetscCall(NbTensorScale(u[1], l / (2 * PETSC_PI), &u[1]));
+    PetscCall(NbTensorMul(e, e, &e2));
+    PetscCall(NbTensorAXPB(e2, -0.5, 0.5, &u[2]));
+  } else {
+    NbTensor t, F, F2, sx, cx, sy, cy, a, b;
+    PetscCall(NbTensorSlice(X, 2, 3, &t));
+    PetscCall(NbTensorScale(t, -2 / re, &F));
+    PetscCall(NbTensorExp(F, &F));
+    PetscCall(NbTensorMul(F, F, &F2));
+    PetscCall(NbTensorSin(x, &sx));
+    PetscCall(NbTensorCos(x, &cx));
+    PetscCall(NbTensorSin(y, &sy));
+    PetscCall(NbTensorCos(y, &cy));
+    PetscCall(NbTensorMul(sx, cy, &u[0]));
+    PetscCall(NbTensorMul(u[0], F, &u[0]));
+    PetscCall(NbTensorMul(cx, sy, &u[1]));
+    PetscCall(NbTensorMul(u[1], F, &u[1]));
+    PetscCall(NbTensorScale(u[1], -1, &u[1]));
+    PetscCall(NbTensorScale(x, 2, &a));
+    PetscCall(NbTensorCos(a, &a));
+    PetscCall(NbTensorScale(y, 2, &b));
+    PetscCall(NbTensorCos(b, &b));
+    PetscCall(NbTensorAdd(a, b, &a));
+    PetscCall(NbTensorMul(a, F2, &u[2]));
+    PetscCall(NbTensorScale(u[2], 0.25, &u[2]));
+  }
+  PetscCall(NbTensorConcat(3, u, U));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Largest |residual| of the exact solution at 500 random points of the box,
+   with the coefficients nu and lambda1 as given. */
+static PetscErrorCode ExactResidual(NbNSPINNCtx *nc, const char *cname, PetscReal re, PetscReal nu, PetscReal lam, PetscReal *rmax)
+{
+  NbPINNProblem prob;
+  NbGraph       g;
+  NbTensor      X, Xj, U, coef[2], res[3];
+  PetscInt      nres, nin, n = 500;
+  PetscReal    *x, *r[3];
+  NbRNG         rng;
+
+  PetscFunctionBegin;
+  PetscCall(NbNavierStokesPINNProblem(nc, &prob));
+  nin = prob.steady ? 2 : 3;
+  PetscCall(NbGraphCreate(PETSC_COMM_SELF, &g));
+  PetscCall(NbGraphAddInput(g, "points", n, nin, &X));
+  PetscCall(NbTensorJetSeed(X, prob.coords, prob.derivs, &Xj));
+  PetscCall(ExactJet(cname, re, Xj, &U));
+  PetscCall(NbGraphAddConstant(g, "nu", 1, 1, &nu, &coef[0]));
+  PetscCall(NbGraphAddConstant(g, "lambda1", 1, 1, &lam, &coef[1]));
+  PetscCall(prob.residual(prob.ctx, U, coef, &nres, res));
+  PetscCheck(nres == 3, PETSC_COMM_SELF, PETSC_ERR_PLIB, "expected 3 residuals (2 momentum, continuity), got %d", (int)nres);
+  for (PetscInt k = 0; k < 3; k++) PetscCall(NbGraphMarkOutput(g, res[k]));
+  PetscCall(NbGraphSetUp(g));
+  PetscCall(PetscMalloc4(n * nin, &x, n, &r[0], n, &r[1], n, &r[2]));
+  PetscCall(NbRNGCreate(PETSC_COMM_SELF, &rng));
+  PetscCall(NbRNGSampleBox(rng, 0, 0, n, nin, prob.lo, prob.hi, x));
+  PetscCall(NbGraphEvaluate(g, X, n, x, 3, res, r));
+  *rmax = 0;
+  for (PetscInt k = 0; k < 3; k++)
+    for (PetscInt i = 0; i < n; i++) *rmax = PetscMax(*rmax, PetscAbsReal(r[k][i]));
+  PetscCall(NbRNGDestroy(&rng));
+  PetscCall(PetscFree4(x, r[0], r[1], r[2]));
+  PetscCall(NbGraphDestroy(&g));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Relative L2 error of the PINN velocity at this rank's cell centres, all
+   frames, against the exact solution (kovasznay, taylorgreen) or the
+   reference's cell-centre velocity (cavity). */
+static PetscErrorCode VelocityError(NbNavierStokes ns, NbPINN pinn, const char *cname, PetscReal re, PetscReal *err)
+{
+  PetscInt         nf;
+  const PetscReal *tf;
+  Vec             *U, vel;
+  DM               dac1, dac2;
+  DMDALocalInfo    info;
+  PetscReal        lo[2], hi[2], acc[2] = {0, 0};
+  PetscBool        steady, cavity;
+
+  PetscFunctionBegin;
+  PetscCall(PetscStrcmp(cname, "cavity", &cavity));
+  PetscCall(NbNavierStokesGetFrames(ns, &nf, &tf, &U));
+  PetscCall(NbNavierStokesIsSteady(ns, &steady));
+  PetscCall(NbNavierStokesGetDomain(ns, lo, hi));
+  PetscCall(NbNavierStokesGetCellDM(ns, &dac1, &dac2));
+  PetscCall(DMDAGetLocalInfo(dac1, &info));
+  PetscCall(DMCreateGlobalVector(dac2, &vel));
+  for (PetscInt k = 0; k < nf; k++) {
+    PetscInt           n = info.xm * info.ym, nin = steady ? 2 : 3, m = 0;
+    PetscReal         *x, *u;
+    const PetscScalar *a;
+    PetscCall(PetscMalloc2(n * nin, &x, n * 3, &u));
+    for (PetscInt j = 0; j < info.ym; j++)
+      for (PetscInt i = 0; i < info.xm; i++, m++) {
+        x[m * nin]     = lo[0] + (info.xs + i + 0.5) * (hi[0] - lo[0]) / info.mx;
+        x[m * nin + 1] = lo[1] + (info.ys + j + 0.5) * (hi[1] - lo[1]) / info.my;
+        if (!steady) x[m * nin + 2] = tf[k];
+      }
+    PetscCall(NbPINNEvaluate(pinn, n, x, u));
+    PetscCall(NbNavierStokesComputeCellFields(ns, U[k], vel, NULL, NULL, NULL, NULL));
+    PetscCall(VecGetArrayRead(vel, &a));
+    for (PetscInt i = 0; i < n; i++) {
+      PetscReal want[3];
+      if (cavity) want[0] = PetscRealPart(a[2 * i]), want[1] = PetscRealPart(a[2 * i + 1]);
+      else Exact(cname, re, steady ? 0 : tf[k], x + i * nin, want);
+      for (PetscInt c = 0; c < 2; c++) {
+        acc[0] += PetscSqr(u[3 * i + c] - want[c]);
+        acc[1] += PetscSqr(want[c]);
+      }
+    }
+    PetscCall(VecRestoreArrayRead(vel, &a));
+    PetscCall(PetscFree2(x, u));
+  }
+  PetscCall(VecDestroy(&vel));
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, acc, 2, MPIU_REAL, MPIU_SUM, PETSC_COMM_WORLD));
+  *err = PetscSqrtReal(acc[0] / acc[1]);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Observations (-pinn_inverse): the global list, the same on every rank. */
+typedef struct {
+  PetscInt64 n;
+  PetscReal *x, *u;
+} Obs;
+
+static PetscErrorCode LossHistory(MPI_Comm comm, NbNSPINNCtx *nc, const Obs *obs, PetscInt nsteps, PetscReal hist[])
+{
+  NbPINN           pinn;
+  NbPINNProblem    prob;
+  PetscInt         n;
+  const PetscReal *l;
+
+  PetscFunctionBegin;
+  PetscCall(NbPINNCreate(comm, &pinn));
+  PetscCall(NbNavierStokesPINNProblem(nc, &prob));
+  PetscCall(NbPINNSetProblem(pinn, &prob));
+  PetscCall(NbPINNSetFromOptions(pinn));
+  if (obs->n) PetscCall(NbPINNSetDataGlobal(pinn, obs->n, obs->x, obs->u));
+  PetscCall(NbPINNSetUp(pinn));
+  PetscCall(NbPINNTrain(pinn));
+  PetscCall(NbPINNGetLossHistory(pinn, &n, &l));
+  PetscCheck(n >= nsteps, comm, PETSC_ERR_PLIB, "only %d steps in the history", (int)n);
+  PetscCall(PetscArraycpy(hist, l, nsteps));
+  PetscCall(NbPINNDestroy(&pinn));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode Run(void)
+{
+  char           mode[32] = "accuracy";
+  PetscReal      tol = 1, ctol = 1, re;
+  NbNavierStokes ns;
+  NbNSPINNCtx    nc;
+  const char    *cname;
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-test_mode", mode, sizeof(mode), NULL));
+  PetscCall(PetscOptionsGetReal(NULL, NULL, "-test_tol", &tol, NULL));
+  PetscCall(PetscOptionsGetReal(NULL, NULL, "-test_coef_tol", &ctol, NULL));
+  PetscCall(NbNavierStokesCreate(PETSC_COMM_WORLD, &ns));
+  PetscCall(NbNavierStokesSetFromOptions(ns));
+  PetscCall(NbNavierStokesSetUp(ns));
+  PetscCall(NbNavierStokesGetCase(ns, &cname));
+  PetscCall(NbNavierStokesGetReynolds(ns, &re));
+  PetscCall(NbNavierStokesPINNSetUpContext(ns, &nc));
+
+  if (!strcmp(mode, "residual")) {
+    PetscReal r1, r2;
+    PetscCall(ExactResidual(&nc, cname, re, 1 / re, 1, &r1));
+    PetscCall(ExactResidual(&nc, cname, re, 1 / re, 0.9, &r2));
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%s: largest residual of the exact solution %.3e (lambda1 = 0.9: %.3e)\n", cname, (double)r1, (double)r2));
+    /* terms are O(1)-O(10) (Kovasznay: (2 pi)^2 nu e^{|lambda|} ~ 2.6): round-off well below 1e-11 */
+    PetscCheck(r1 < 1e-11, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "the exact solution leaves a residual of %g", (double)r1);
+    /* the convection term is O(0.1-1): a 10% change of lambda1 must show */
+    PetscCheck(r2 > 1e-2, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "the residual does not see lambda1 (%g)", (double)r2);
+  } else if (!strcmp(mode, "hard")) {
+    NbPINN        pinn;
+    NbPINNProblem prob;
+    PetscReal     x[2 * 404], u[3 * 404], dev_wall = 0, dev_lid = 0;
+    PetscInt      n = 0;
+    PetscCall(NbPINNCreate(PETSC_COMM_WORLD, &pinn));
+    PetscCall(NbNavierStokesPINNProblem(&nc, &prob));
+    PetscCall(NbPINNSetProblem(pinn, &prob));
+    PetscCall(NbPINNSetFromOptions(pinn));
+    PetscCall(NbPINNSetUp(pinn));
+    for (PetscInt i = 0; i <= 100; i++) { /* bottom, left, right, lid */
+      PetscReal s = 0.01 * i;
+      x[2 * n] = s, x[2 * n + 1] = 0, n++;
+      x[2 * n] = 0, x[2 * n + 1] = s, n++;
+      x[2 * n] = 1, x[2 * n + 1] = s, n++;
+      x[2 * n] = s, x[2 * n + 1] = 1, n++;
+    }
+    PetscCall(NbPINNEvaluate(pinn, n, x, u));
+    for (PetscInt k = 0; k < n; k++) {
+      PetscBool lid = (PetscBool)(x[2 * k + 1] == 1 && x[2 * k] > 0 && x[2 * k] < 1);
+      dev_wall      = PetscMax(dev_wall, PetscAbsReal(u[3 * k + 1]));
+      if (!lid) dev_wall = PetscMax(dev_wall, PetscAbsReal(u[3 * k]));
+      else if (x[2 * k] >= 0.1 && x[2 * k] <= 0.9) dev_lid = PetscMax(dev_lid, PetscAbsReal(u[3 * k] - 1));
+    }
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "cavity hard constraint: largest |u|, |v| on the walls %.2e; largest |u - 1| on the lid away from the corners %.2e\n", (double)dev_wall, (double)dev_lid));
+    /* B = 16 X(1-X)Y(1-Y) vanishes exactly at X, Y in {0, 1}: only round-off */
+    PetscCheck(dev_wall < 1e-14, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "no-slip walls violated by %g", (double)dev_wall);
+    /* 1 - tanh(10)^2 = 8.2e-9 at 10 lid widths (0.1) from a corner */
+    PetscCheck(dev_lid < 1e-8, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "lid velocity off by %g", (double)dev_lid);
+    PetscCall(NbPINNDestroy(&pinn));
+  } else if (!strcmp(mode, "ranks")) {
+    PetscInt   nsteps = 20, ndata = 200;
+    PetscReal *hw, *hs, maxrel = 0;
+    PetscBool  inverse = PETSC_FALSE;
+    Obs        obs     = {0, NULL, NULL};
+    PetscCall(PetscOptionsGetInt(NULL, NULL, "-pinn_adam_steps", &nsteps, NULL));
+    PetscCall(PetscOptionsGetBool(NULL, NULL, "-pinn_inverse", &inverse, NULL));
+    PetscCall(PetscOptionsGetInt(NULL, NULL, "-pinn_data_points", &ndata, NULL));
+    if (inverse) { /* the reference on all ranks, before either half */
+      PetscCall(NbNavierStokesSolveReference(ns));
+      obs.n = ndata;
+      PetscCall(NbNavierStokesPINNObservations(ns, ndata, 0, 0.01, &obs.x, &obs.u));
+    }
+    PetscCall(PetscMalloc2(nsteps, &hw, nsteps, &hs));
+    PetscCall(LossHistory(PETSC_COMM_WORLD, &nc, &obs, nsteps, hw));
+    PetscCall(LossHistory(PETSC_COMM_SELF, &nc, &obs, nsteps, hs));
+    if (obs.n) PetscCall(PetscFree2(obs.x, obs.u));
+    for (PetscInt k = 0; k < nsteps; k++) maxrel = PetscMax(maxrel, PetscAbsReal(hw[k] - hs[k]) / hs[k]);
+    PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &maxrel, 1, MPIU_REAL, MPIU_MAX, PETSC_COMM_WORLD));
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%s: loss history over %d steps: first %.10e, last %.10e; max relative difference all ranks vs one rank %.2e\n", cname, (int)nsteps, (double)hw[0], (double)hw[nsteps - 1], (double)maxrel));
+    /* data-parallel sums differ from the serial ones in summation order only */
+    PetscCheck(maxrel < 1e-10, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "loss histories differ by %g", (double)maxrel);
+    PetscCheck(hw[nsteps - 1] < hw[0], PETSC_COMM_WORLD, PETSC_ERR_PLIB, "the loss did not decrease");
+    PetscCall(PetscFree2(hw, hs));
+  } else {
+    NbPINN        pinn;
+    NbPINNProblem prob;
+    PetscBool     inverse;
+    PetscReal     err = -1;
+    PetscCall(NbNavierStokesSolveReference(ns));
+    PetscCall(NbPINNCreate(PETSC_COMM_WORLD, &pinn));
+    PetscCall(NbNavierStokesPINNProblem(&nc, &prob));
+    PetscCall(NbPINNSetProblem(pinn, &prob));
+    PetscCall(NbPINNSetFromOptions(pinn));
+    PetscCall(NbPINNGetInverse(pinn, &inverse));
+    if (inverse) {
+      PetscReal *xo, *uo;
+      PetscInt   ndata = 1000;
+      PetscCall(PetscOptionsGetInt(NULL, NULL, "-pinn_data_points", &ndata, NULL));
+      PetscCall(NbNavierStokesPINNObservations(ns, ndata, 0, 0, &xo, &uo));
+      PetscCall(NbPINNSetDataGlobal(pinn, ndata, xo, uo));
+      PetscCall(PetscFree2(xo, uo));
+    }
+    PetscCall(NbPINNSetUp(pinn));
+    PetscCall(NbPINNTrain(pinn));
+    PetscCall(VelocityError(ns, pinn, cname, re, &err));
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%s: PINN relative L2 error of the velocity against the %s at the cell centres, all frames: %.4e (tolerance %.1e)\n", cname, strcmp(cname, "cavity") ? "exact solution" : "PETSc reference", (double)err, (double)tol));
+    PetscCheck(err <= tol, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "PINN error %g above %g", (double)err, (double)tol);
+    if (inverse) {
+      PetscReal nu, lam;
+      PetscCall(NbPINNGetCoefficient(pinn, 0, &nu));
+      PetscCall(NbPINNGetCoefficient(pinn, 1, &lam));
+      PetscCall(PetscPrintf(PETSC_COMM_WORLD, "identified nu %.6g (true %.6g, rel. error %.2e), lambda1 %.6f (true 1)\n", (double)nu, (double)(1 / re), (double)(PetscAbsReal(nu * re - 1)), (double)lam));
+      PetscCheck(PetscAbsReal(nu * re - 1) <= ctol && PetscAbsReal(lam - 1) <= ctol, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "coefficients off by more than %g", (double)ctol);
+    }
+    PetscCall(NbPINNDestroy(&pinn));
+  }
+  PetscCall(NbNavierStokesDestroy(&ns));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+int main(int argc, char **argv)
+{
+  PetscCall(NbInitialize(&argc, &argv, NULL, NULL));
+  PetscCall(Run());
+  PetscCall(NbFinalize());
+  return 0;
+}
