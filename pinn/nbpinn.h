@@ -283,23 +283,16 @@ PETSC_EXTERN PetscErrorCode NbBurgersRunDDPINN(NbBurgers, NbOutput, NbReport);
    lambda1 (u.grad)u + grad p - nu Lap u [+ u_t] and div u on jets,
    coefficients nu (positive) and lambda1 (1 in forward runs). Cases:
    kovasznay (steady, soft conditions with the exact (u, v, p) on the box),
-   cavity (steady, hard constraint: lid and no-slip walls built into the
-   output, pressure free), taylorgreen (space-time, soft conditions: the
+   cavity (steady, hard constraint: sharp lid and no-slip walls built into
+   the output together with the Stokes corner flows, pressure free), taylorgreen (space-time, soft conditions: the
    exact solution on the box and at t = 0).
    ========================================================================== */
-/* What the problem's callbacks read; the caller owns it, and it must
-   outlive every NbPINN made from the problem. */
-typedef struct {
-  NbNavierStokes ns;
-  PetscReal      lid_width; /* cavity: corner width of the lid profile (-pinn_ns_lid_width) */
-  PetscReal      robust;    /* r0 of the robust residual r/sqrt(1+(r/r0)^2), 0: off (-pinn_ns_robust) */
-} NbNSPINNCtx;
-/* Checks the case and the options a PINN run can use, reads -pinn_ns_*,
-   and makes -pinn_bc hard the default for the cavity (in the options
-   database, so every NbPINN sees it). Collective. */
-PETSC_EXTERN PetscErrorCode NbNavierStokesPINNSetUpContext(NbNavierStokes, NbNSPINNCtx *);
-/* The PINN problem of the case (ctx: the context). */
-PETSC_EXTERN PetscErrorCode NbNavierStokesPINNProblem(NbNSPINNCtx *, NbPINNProblem *);
+/* The PINN problem of ns's case (ctx: ns). */
+PETSC_EXTERN PetscErrorCode NbNavierStokesPINNProblem(NbNavierStokes, NbPINNProblem *);
+/* Checks the case and the options a PINN run can use, and makes -pinn_bc
+   hard the default for the cavity (in the options database, so every
+   NbPINN made afterwards sees it). Collective. */
+PETSC_EXTERN PetscErrorCode NbNavierStokesPINNCheckOptions(NbNavierStokes);
 /* N observations (u, v, p at random cell centres of the reference frames;
    steady: the one frame, else the frames after t = 0), plus Gaussian noise
    of noise x each component's RMS; the whole list on every rank, x (N x

@@ -70,7 +70,6 @@ static PetscErrorCode AddMetrics(NbReport rep, const char *what, const NbUQMetri
 PetscErrorCode NbNavierStokesRunPINNUQ(NbNavierStokes ns, NbOutput out, NbReport rep)
 {
   NbPINNUQ         uq;
-  NbNSPINNCtx      nc;
   NbPINNProblem    prob;
   PetscInt         nf, ndata = 2000, M, Nc, lo, hi, nloc;
   const PetscReal *tf;
@@ -85,8 +84,8 @@ PetscErrorCode NbNavierStokesRunPINNUQ(NbNavierStokes ns, NbOutput out, NbReport
   char             bc[16] = "soft";
 
   PetscFunctionBegin;
-  PetscCall(NbNavierStokesPINNSetUpContext(ns, &nc));
-  PetscCall(NbNavierStokesPINNProblem(&nc, &prob));
+  PetscCall(NbNavierStokesPINNCheckOptions(ns));
+  PetscCall(NbNavierStokesPINNProblem(ns, &prob));
   PetscCall(NbPINNUQCreate(PETSC_COMM_WORLD, &uq));
   PetscCall(NbPINNUQSetProblem(uq, &prob));
   PetscCall(NbPINNUQSetFromOptions(uq));
