@@ -253,7 +253,12 @@ void NbJetTanhForward_Private(const NbJetSpec *J, PetscInt K, PetscInt T, PetscI
 }
 
 /* one block of nv vectors (nv <= NB_TB) */
-static inline __attribute__((always_inline)) void TanhBackwardBlock(const int nv, const NbJetSpec *J, PetscInt m, PetscInt ns, PetscInt T, const PetscReal *z, const PetscReal *y, const PetscReal *gy, PetscReal *gz, v8d keep)
+/* gz + a, or a alone when the first writer overwrites: a select, not 0 * gz,
+   which would keep a NaN or inf left in the (pooled) buffer by the padding
+   lanes of another tile */
+static inline v8d AddTo(PetscBool add, const PetscReal *gz, v8d a) { return add ? Ld(gz) + a : a; }
+
+static inline __attribute__((always_inline)) void TanhBackwardBlock(const int nv, const NbJetSpec *J, PetscInt m, PetscInt ns, PetscInt T, const PetscReal *z, const PetscReal *y, const PetscReal *gy, PetscReal *gz, PetscBool add)
 {
   v8d F1[NB_TB], F2[NB_TB], F3[NB_TB], G0[NB_TB];
 
@@ -277,7 +282,7 @@ static inline __attribute__((always_inline)) void TanhBackwardBlock(const int nv
       const PetscReal *gys = gy + (1 + m + J->inc[i][k][0]) * T, *zo = z + (1 + J->inc[i][k][1]) * T;
       for (int v = 0; v < nv; v++) acc[v] += Ld(gys + 8 * v) * F2[v] * Ld(zo + 8 * v);
     }
-    for (int v = 0; v < nv; v++) St(gzi + 8 * v, keep * Ld(gzi + 8 * v) + acc[v]);
+    for (int v = 0; v < nv; v++) St(gzi + 8 * v, AddTo(add, gzi + 8 * v, acc[v]));
   }
   for (PetscInt s = 0; s < ns; s++) {
     PetscInt         c = 1 + m + s;
@@ -286,35 +291,35 @@ static inline __attribute__((always_inline)) void TanhBackwardBlock(const int nv
     for (int v = 0; v < nv; v++) {
       v8d g = Ld(gys + 8 * v);
       G0[v] += g * (F3[v] * Ld(zp + 8 * v) * Ld(zq + 8 * v) + F2[v] * Ld(zs + 8 * v));
-      St(gzs + 8 * v, keep * Ld(gzs + 8 * v) + g * F1[v]);
+      St(gzs + 8 * v, AddTo(add, gzs + 8 * v, g * F1[v]));
     }
   }
-  for (int v = 0; v < nv; v++) St(gz + 8 * v, keep * Ld(gz + 8 * v) + G0[v]);
+  for (int v = 0; v < nv; v++) St(gz + 8 * v, AddTo(add, gz + 8 * v, G0[v]));
 }
 
 void NbJetTanhBackward_Private(const NbJetSpec *J, PetscInt K, PetscInt T, PetscInt n, const PetscReal *z, const PetscReal *y, const PetscReal *gy, PetscReal *gz, PetscBool overwrite)
 {
   const PetscInt m = K > 1 ? J->nfirst : 0, ns = K > 1 ? J->nsecond : 0;
-  const v8d      keep = Splat(overwrite ? 0.0 : 1.0);
+  const PetscBool add = (PetscBool)!overwrite;
   PetscInt       l = 0;
 
-  for (; l + 8 * NB_TB <= n; l += 8 * NB_TB) TanhBackwardBlock(NB_TB, J, m, ns, T, z + l, y + l, gy + l, gz + l, keep);
-  for (; l + 8 <= n; l += 8) TanhBackwardBlock(1, J, m, ns, T, z + l, y + l, gy + l, gz + l, keep);
+  for (; l + 8 * NB_TB <= n; l += 8 * NB_TB) TanhBackwardBlock(NB_TB, J, m, ns, T, z + l, y + l, gy + l, gz + l, add);
+  for (; l + 8 <= n; l += 8) TanhBackwardBlock(1, J, m, ns, T, z + l, y + l, gy + l, gz + l, add);
   for (; l < n; l++) {
-    PetscReal y0 = y[l], f1 = 1 - y0 * y0, f2 = -2 * y0 * f1, f3 = -2 * f1 * (1 - 3 * y0 * y0), g0 = gy[l] * f1, kp = overwrite ? 0 : 1;
+    PetscReal y0 = y[l], f1 = 1 - y0 * y0, f2 = -2 * y0 * f1, f3 = -2 * f1 * (1 - 3 * y0 * y0), g0 = gy[l] * f1;
     for (PetscInt i = 0; i < m; i++) {
       PetscReal gyi = gy[(1 + i) * T + l], acc = gyi * f1;
       g0 += gyi * f2 * z[(1 + i) * T + l];
       for (PetscInt k = 0; k < J->ninc[i]; k++) acc += gy[(1 + m + J->inc[i][k][0]) * T + l] * f2 * z[(1 + J->inc[i][k][1]) * T + l];
-      gz[(1 + i) * T + l] = kp * gz[(1 + i) * T + l] + acc;
+      gz[(1 + i) * T + l] = add ? gz[(1 + i) * T + l] + acc : acc;
     }
     for (PetscInt s = 0; s < ns; s++) {
       PetscInt  c = 1 + m + s, p = 1 + J->pair[s][0], q = 1 + J->pair[s][1];
       PetscReal gys = gy[c * T + l];
       g0 += gys * (f3 * z[p * T + l] * z[q * T + l] + f2 * z[c * T + l]);
-      gz[c * T + l] = kp * gz[c * T + l] + gys * f1;
+      gz[c * T + l] = add ? gz[c * T + l] + gys * f1 : gys * f1;
     }
-    gz[l] = kp * gz[l] + g0;
+    gz[l] = add ? gz[l] + g0 : g0;
   }
 }
 
