@@ -740,13 +740,17 @@ PetscErrorCode NbPINNTrain(NbPINN p)
       /* TAO's default L-BFGS memory (5 pairs) is short for PINNs: 50, as
          SciPy's L-BFGS-B (maxcor) in Raissi et al. (2019), takes the
          default Burgers PINN from 1.6e-3 to 6.3e-4 at 2000 Adam + 3000
-         L-BFGS (measured); -tao_lmvm_mat_lmvm_hist_size overrides */
-      Mat       M;
-      PetscBool islmvm;
-      PetscCall(PetscObjectTypeCompareAny((PetscObject)tao, &islmvm, TAOLMVM, TAOBLMVM, ""));
-      if (islmvm) {
-        PetscCall(TaoGetLMVMMatrix(tao, &M));
-        PetscCall(MatLMVMSetHistorySize(M, 50));
+         L-BFGS (measured). PETSc 3.18 keeps lmvm's matrix private, reachable
+         only through its options: set the default there unless the user did. */
+      char        ttype[64] = "lmvm", opt[PETSC_MAX_OPTION_NAME];
+      const char *prefix;
+      PetscBool   set;
+      PetscCall(TaoGetOptionsPrefix(tao, &prefix));
+      PetscCall(PetscOptionsGetString(NULL, prefix, "-tao_type", ttype, sizeof(ttype), NULL));
+      if (!strcmp(ttype, "lmvm") || !strcmp(ttype, "blmvm")) {
+        PetscCall(PetscSNPrintf(opt, sizeof(opt), "-%stao_%s_mat_lmvm_hist_size", prefix ? prefix : "", ttype));
+        PetscCall(PetscOptionsHasName(NULL, NULL, opt, &set));
+        if (!set) PetscCall(PetscOptionsSetValue(NULL, opt, "50"));
       }
     }
     PetscCall(NbOptimizerSetFromOptions(p->opt));
