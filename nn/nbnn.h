@@ -357,6 +357,10 @@ PETSC_EXTERN PetscErrorCode NbOptimizerGetStepNumber(NbOptimizer, PetscInt *);
 /* Loss of every step (adam) or iteration (lbfgs) so far (borrowed). */
 PETSC_EXTERN PetscErrorCode NbOptimizerGetHistory(NbOptimizer, PetscInt *n, const PetscReal *loss[]);
 PETSC_EXTERN PetscErrorCode NbOptimizerGetTao(NbOptimizer, Tao *);
+/* -tao_<lmvm|blmvm>_mat_lmvm_hist_size 50 unless set; call before TaoSetFromOptions (nabla's lbfgs does) */
+PETSC_EXTERN PetscErrorCode NbTaoSetHistoryDefault(Tao);
+/* TaoSolve restarted (memory cleared) after a line-search failure while iterations remain; iterations summed */
+PETSC_EXTERN PetscErrorCode NbTaoSolve(Tao, PetscInt *its, PetscInt *restarts);
 
 /* ============================================================= checkpoints
    One HDF5 file: architecture (parameter names and shapes), parameters,

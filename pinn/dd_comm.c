@@ -393,9 +393,9 @@ PetscErrorCode NbDDLBFGS_Private(NbDDPINN dd, PetscInt maxit, PetscInt *its)
   PetscCall(TaoSetMaximumIterations(tao, maxit));
   PetscCall(TaoSetMaximumFunctionEvaluations(tao, 4 * maxit));
   PetscCall(TaoSetMonitor(tao, TaoHistory, &t, NULL));
+  PetscCall(NbTaoSetHistoryDefault(tao)); /* as NbPINN's lbfgs */
   PetscCall(TaoSetFromOptions(tao));
-  PetscCall(TaoSolve(tao));
-  PetscCall(TaoGetIterationNumber(tao, its));
+  PetscCall(NbTaoSolve(tao, its, NULL)); /* as NbPINN's lbfgs */
   PetscCall(CopyIn(&t, x));
   /* history: append to the object's */
   PetscCall(PetscRealloc((dd->nhistory + t.nhist + 1) * sizeof(PetscReal), &dd->history));

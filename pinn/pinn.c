@@ -726,7 +726,7 @@ PetscErrorCode NbPINNTrain(NbPINN p)
      round before each when there is more than one */
   for (PetscInt round = 0; round < p->lbfgs_rounds && p->lbfgs_steps > 0; round++) {
     Tao              tao;
-    PetscInt         its, nh0, nh, chunk = (p->lbfgs_steps * (round + 1)) / p->lbfgs_rounds - (p->lbfgs_steps * round) / p->lbfgs_rounds;
+    PetscInt         its, its0, nh0, nh, chunk = (p->lbfgs_steps * (round + 1)) / p->lbfgs_rounds - (p->lbfgs_steps * round) / p->lbfgs_rounds;
     const PetscReal *h;
     double           ts = NbWallTime();
     if (p->lbfgs_rounds > 1) PetscCall(NewRound(p));
@@ -736,27 +736,11 @@ PetscErrorCode NbPINNTrain(NbPINN p)
     PetscCall(NbOptimizerGetTao(p->opt, &tao));
     PetscCall(TaoSetMaximumIterations(tao, chunk)); /* -tao_max_it overrides */
     PetscCall(TaoSetMaximumFunctionEvaluations(tao, 4 * chunk));
-    {
-      /* TAO's default L-BFGS memory (5 pairs) is short for PINNs: 50, as
-         SciPy's L-BFGS-B (maxcor) in Raissi et al. (2019), takes the
-         default Burgers PINN from 1.6e-3 to 6.3e-4 at 2000 Adam + 3000
-         L-BFGS (measured). PETSc 3.18 keeps lmvm's matrix private, reachable
-         only through its options: set the default there unless the user did. */
-      char        ttype[64] = "lmvm", opt[PETSC_MAX_OPTION_NAME];
-      const char *prefix;
-      PetscBool   set;
-      PetscCall(TaoGetOptionsPrefix(tao, &prefix));
-      PetscCall(PetscOptionsGetString(NULL, prefix, "-tao_type", ttype, sizeof(ttype), NULL));
-      if (!strcmp(ttype, "lmvm") || !strcmp(ttype, "blmvm")) {
-        PetscCall(PetscSNPrintf(opt, sizeof(opt), "-%stao_%s_mat_lmvm_hist_size", prefix ? prefix : "", ttype));
-        PetscCall(PetscOptionsHasName(NULL, NULL, opt, &set));
-        if (!set) PetscCall(PetscOptionsSetValue(NULL, opt, "50"));
-      }
-    }
     PetscCall(NbOptimizerSetFromOptions(p->opt));
+    PetscCall(NbOptimizerGetStepNumber(p->opt, &its0));
     PetscCall(NbOptimizerSolve(p->opt));
-    PetscCall(NbOptimizerGetTao(p->opt, &tao));
-    PetscCall(TaoGetIterationNumber(tao, &its));
+    PetscCall(NbOptimizerGetStepNumber(p->opt, &its));
+    its -= its0; /* over the restarts after line-search failures */
     p->stats.lbfgs_iterations += its;
     PetscCall(NbOptimizerGetHistory(p->opt, &nh, &h));
     PetscCall(PetscRealloc((p->nhistory + nh - nh0 + 1) * sizeof(PetscReal), &p->history));
