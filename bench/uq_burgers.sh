@@ -33,10 +33,10 @@ for problem in forward inverse; do
     if ! mpiexec -n "$ranks" "$build/nabla-burgers" $common $extra $opts -output "$tmp/$problem-$m.h5" -options_left no "$@" > "$log" 2>&1; then
       echo "$problem $m: FAILED"; tail -5 "$log"; continue
     fi
-    get() { grep "$1" "$log" | awk '{print $NF}'; }
+    get() { grep "  UQ .*$1" "$log" | head -1 | awk '{print $NF}'; }
     coef=$(grep "identified" "$log" | sed 's/^ *identified //; s/  */ /g' | tr '\n' ';')
     printf '%-8s %-10s %10s %9s %10s %9s %10s %8s %s\n' "$problem" "$m" "$(get 'error of the mean')" "$(get '95% coverage')" \
-      "$(get 'mean CRPS')" "$(get 'Gaussian NLL')" "$(get 'mean predicted std')" "$(get 'UQ wall time')" "$coef"
+      "$(get 'mean CRPS')" "$(get 'Gaussian NLL')" "$(get 'mean predicted std')" "$(get 'wall time')" "$coef"
     grep "HMC" "$log" | sed "s/^/#   $problem $m: /" || true
   done
 done
