@@ -122,6 +122,8 @@ PETSC_EXTERN PetscErrorCode NbPINNSetProblem(NbPINN, const NbPINNProblem *);
 PETSC_EXTERN PetscErrorCode NbPINNSetFromOptions(NbPINN);
 /* Programmatic versions of -pinn_seed, -pinn_dropout and -pinn_w_* (before SetUp). */
 PETSC_EXTERN PetscErrorCode NbPINNSetSeed(NbPINN, PetscInt64);
+PETSC_EXTERN PetscErrorCode NbPINNSetDataPerturbation(NbPINN, PetscInt64 seed); /* randomize-then-optimize: its own noise draw on the data */
+PETSC_EXTERN PetscErrorCode NbPINNGetBoundaryValues(NbPINN, PetscInt *nI, const PetscReal *uI[], PetscInt *nB, const PetscReal *uB[]);
 PETSC_EXTERN PetscErrorCode NbPINNSetDropout(NbPINN, PetscReal);
 /* Loss weights; also after SetUp (the compiled loss is updated). */
 PETSC_EXTERN PetscErrorCode NbPINNSetLossWeights(NbPINN, PetscReal wres, PetscReal wic, PetscReal wbc, PetscReal wdata);

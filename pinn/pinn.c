@@ -29,7 +29,7 @@ struct _p_NbPINN {
   PetscBool     hard, inverse;
   PetscReal     w[NTERMS], lr, noise;
   PetscInt      adam_steps, lbfgs_steps, lbfgs_rounds, resample_every, monitor;
-  PetscInt64    seed, dataseed;
+  PetscInt64    seed, dataseed, perturbseed; /* perturbseed < 0: the data as given */
   PetscReal     dropout;
   /* objects */
   NbModel     model;
@@ -86,6 +86,7 @@ PetscErrorCode NbPINNCreate(MPI_Comm comm, NbPINN *pp)
   p->lbfgs_steps    = 10000;
   p->lbfgs_rounds   = 1;
   p->resample_every = 1000;
+  p->perturbseed    = -1;
   PetscCall(NbSamplerCreate(comm, &p->sampler));
   PetscCall(NbRNGCreate(comm, &p->rng));
   *pp = p;
@@ -232,6 +233,78 @@ PetscErrorCode NbPINNGetSeed(NbPINN p, PetscInt64 *seed)
 {
   PetscFunctionBegin;
   *seed = p->seed;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Randomize-then-optimize (Bardsley, Solonen, Haario & Laine 2014; Oliver,
+   He & Reynolds 1996 "randomized maximum likelihood"): the data this PINN
+   fits get a second, independent Gaussian draw of the same -pinn_noise
+   level, from seed. An ensemble whose members each fit their own perturbed
+   copy of the one noisy data set spreads by how much that noise moves the
+   solution, which members that differ only in initialisation do not see.
+   Forward runs perturb the initial/boundary data, inverse runs the
+   observations; nothing happens without -pinn_noise. */
+PetscErrorCode NbPINNSetDataPerturbation(NbPINN p, PetscInt64 seed)
+{
+  PetscFunctionBegin;
+  PetscCheck(!p->setup, p->comm, PETSC_ERR_ARG_WRONGSTATE, "Call NbPINNSetDataPerturbation() before NbPINNSetUp()");
+  p->perturbseed = seed;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* adds scale * N(0, 1) to n values of a global set at offset off, from stream */
+static PetscErrorCode AddNoise(NbRNG rng, PetscInt64 stream, PetscInt64 off, PetscInt n, PetscReal scale, PetscReal v[])
+{
+  PetscReal *eps;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc1(n + 1, &eps));
+  PetscCall(NbRNGNormal(rng, stream, off, n, eps));
+  for (PetscInt k = 0; k < n; k++) v[k] += scale * eps[k];
+  PetscCall(PetscFree(eps));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode PerturbData(NbPINN p)
+{
+  PetscInt  nout = p->prob.nout;
+  PetscReal rms[2] = {0, 0}, scale;
+  NbRNG     rng;
+
+  PetscFunctionBegin;
+  if (p->perturbseed < 0 || p->noise <= 0) PetscFunctionReturn(PETSC_SUCCESS);
+  if (p->inverse) {
+    for (PetscInt k = 0; k < p->nD * nout; k++) rms[0] += PetscSqr(p->uD[k]);
+    rms[1] = (PetscReal)p->nD * nout;
+  } else {
+    for (PetscInt k = 0; k < p->nI * nout; k++) rms[0] += PetscSqr(p->uI[k]);
+    for (PetscInt k = 0; k < p->nB * nout; k++) rms[0] += PetscSqr(p->uB[k]);
+    rms[1] = (PetscReal)(p->nI + p->nB) * nout;
+  }
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, rms, 2, MPIU_REAL, MPIU_SUM, p->comm));
+  if (rms[1] == 0) PetscFunctionReturn(PETSC_SUCCESS);
+  scale = p->noise * PetscSqrtReal(rms[0] / rms[1]);
+  PetscCall(NbRNGCreate(p->comm, &rng));
+  PetscCall(NbRNGSetSeed(rng, p->perturbseed));
+  if (p->inverse) PetscCall(AddNoise(rng, 17, p->offD * nout, p->nD * nout, scale, p->uD));
+  else {
+    PetscCall(AddNoise(rng, 15, p->offI * nout, p->nI * nout, scale, p->uI));
+    PetscCall(AddNoise(rng, 16, p->offB * nout, p->nB * nout, scale, p->uB));
+  }
+  PetscCall(NbRNGDestroy(&rng));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* this rank's blocks of the initial and boundary values (after noise and
+   perturbation), nout values per point */
+PetscErrorCode NbPINNGetBoundaryValues(NbPINN p, PetscInt *nI, const PetscReal *uI[], PetscInt *nB, const PetscReal *uB[])
+{
+  PetscFunctionBegin;
+  PetscCheck(p->setup, p->comm, PETSC_ERR_ARG_WRONGSTATE, "Call NbPINNSetUp() first");
+  *nI = p->nI;
+  *uI = p->uI;
+  *nB = p->nB;
+  *uB = p->uB;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -568,6 +641,7 @@ PetscErrorCode NbPINNSetUp(NbPINN p)
   PetscCall(NbSamplerSetResidual(p->sampler, SamplerResidual, p));
   PetscCall(NbSamplerSetUp(p->sampler));
   PetscCall(BuildBoundaryData(p));
+  PetscCall(PerturbData(p));
   PetscCall(BuildModel(p));
   PetscCall(BuildGraphs(p));
   PetscCall(SetInputs(p));

@@ -24,6 +24,8 @@ struct _p_NbPINNUQ {
   /* options */
   PetscInt  members, samples, pretrain;
   PetscReal dropout, sig_res, sig_bc, sig_data, sig_prior;
+  PetscBool perturb;      /* ensemble members fit their own noise draw on the data */
+  PetscInt  pretrain_lbfgs;
   /* results */
   PetscInt   nnet, np;  /* networks (members / kept draws), parameters each */
   PetscReal *params;    /* nnet x np, on every rank */
@@ -58,6 +60,7 @@ PetscErrorCode NbPINNUQCreate(MPI_Comm comm, NbPINNUQ *uqp)
   uq->sig_data  = 0.01;
   uq->sig_prior = 1;
   uq->pretrain  = 2000;
+  uq->perturb   = PETSC_TRUE;
   *uqp          = uq;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -99,10 +102,13 @@ PetscErrorCode NbPINNUQSetFromOptions(NbPINNUQ uq)
   PetscCall(PetscOptionsReal("-uq_sigma_data", "HMC: noise scale of the observations", "NbPINNUQSetFromOptions", uq->sig_data, &uq->sig_data, NULL));
   PetscCall(PetscOptionsReal("-uq_prior_sigma", "HMC: standard deviation of the Gaussian prior on the parameters", "NbPINNUQSetFromOptions", uq->sig_prior, &uq->sig_prior, NULL));
   PetscCall(PetscOptionsInt("-uq_hmc_pretrain", "HMC: Adam steps that start every chain", "NbPINNUQSetFromOptions", uq->pretrain, &uq->pretrain, NULL));
+  PetscCall(PetscOptionsInt("-uq_hmc_pretrain_lbfgs", "HMC: L-BFGS iterations after the Adam steps that start every chain", "NbPINNUQSetFromOptions", uq->pretrain_lbfgs, &uq->pretrain_lbfgs, NULL));
+  PetscCall(PetscOptionsBool("-uq_perturb_data", "Ensemble: each member fits the data plus its own draw of the -pinn_noise level (randomize-then-optimize)", "NbPINNUQSetFromOptions", uq->perturb, &uq->perturb, NULL));
   PetscOptionsEnd();
   uq->type = (UQType)type;
   PetscCheck(uq->members >= 1, uq->comm, PETSC_ERR_USER_INPUT, "-uq_members %d: an ensemble needs at least 1 member", (int)uq->members);
   PetscCheck(uq->dropout >= 0 && uq->dropout < 1, uq->comm, PETSC_ERR_USER_INPUT, "-uq_dropout %g must lie in [0, 1)", (double)uq->dropout);
+  PetscCheck(uq->pretrain >= 0 && uq->pretrain_lbfgs >= 0, uq->comm, PETSC_ERR_USER_INPUT, "-uq_hmc_pretrain and -uq_hmc_pretrain_lbfgs must be >= 0");
   PetscCheck(uq->samples >= 1, uq->comm, PETSC_ERR_USER_INPUT, "-uq_samples %d must be at least 1", (int)uq->samples);
   PetscCheck(uq->sig_res > 0 && uq->sig_bc > 0 && uq->sig_data > 0 && uq->sig_prior > 0, uq->comm, PETSC_ERR_USER_INPUT, "-uq_sigma_res, -uq_sigma_bc, -uq_sigma_data and -uq_prior_sigma must be positive");
   PetscCheck(uq->pretrain >= 0, uq->comm, PETSC_ERR_USER_INPUT, "-uq_hmc_pretrain must be >= 0");
@@ -118,13 +124,14 @@ PetscErrorCode NbPINNUQGetType(NbPINNUQ uq, const char *type[])
 
 /* A PINN of the problem on comm with the user's -pinn_ options, a seed and,
    optionally, dropout; observations from the global list. */
-static PetscErrorCode MakePINN(NbPINNUQ uq, MPI_Comm comm, PetscInt64 seed, PetscReal dropout, NbPINN *pinn)
+static PetscErrorCode MakePINN(NbPINNUQ uq, MPI_Comm comm, PetscInt64 seed, PetscReal dropout, PetscInt64 perturbseed, NbPINN *pinn)
 {
   PetscFunctionBegin;
   PetscCall(NbPINNCreate(comm, pinn));
   PetscCall(NbPINNSetProblem(*pinn, &uq->prob));
   PetscCall(NbPINNSetFromOptions(*pinn));
   PetscCall(NbPINNSetSeed(*pinn, seed));
+  if (perturbseed >= 0) PetscCall(NbPINNSetDataPerturbation(*pinn, perturbseed));
   if (dropout > 0) PetscCall(NbPINNSetDropout(*pinn, dropout));
   if (uq->nobs) PetscCall(NbPINNSetDataGlobal(*pinn, uq->nobs, uq->xobs, uq->uobs));
   PetscCall(NbPINNSetUp(*pinn));
@@ -154,7 +161,7 @@ static PetscErrorCode SetUpEval(NbPINNUQ uq)
 
   PetscFunctionBegin;
   if (uq->eval) PetscFunctionReturn(PETSC_SUCCESS);
-  PetscCall(MakePINN(uq, PETSC_COMM_SELF, uq->seed, 0, &uq->eval));
+  PetscCall(MakePINN(uq, PETSC_COMM_SELF, uq->seed, 0, -1, &uq->eval));
   PetscCall(NbPINNGetModel(uq->eval, &m));
   PetscCall(NbModelGetNumParameters(m, &uq->np));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -193,8 +200,9 @@ static PetscErrorCode RunEnsemble(NbPINNUQ uq)
   PetscCall(PetscCalloc1((size_t)uq->nnet * uq->np, &uq->params));
   for (PetscInt m = g; m < uq->members; m += G) {
     NbPINN pinn;
-    /* member m: its own initialisation and collocation draw */
-    PetscCall(MakePINN(uq, gcomm, uq->seed + 1 + m, 0, &pinn));
+    /* member m: its own initialisation, collocation draw and (with
+       -pinn_noise and -uq_perturb_data) noise draw on the data */
+    PetscCall(MakePINN(uq, gcomm, uq->seed + 1 + m, 0, uq->perturb ? uq->seed + 1000003 + m : -1, &pinn));
     PetscCall(NbPINNTrain(pinn));
     if (grank == 0) PetscCall(CopyParams(pinn, uq->params + (size_t)m * uq->np, PETSC_FALSE));
     PetscCall(NbPINNDestroy(&pinn));
@@ -209,7 +217,7 @@ static PetscErrorCode RunEnsemble(NbPINNUQ uq)
 static PetscErrorCode RunMCDropout(NbPINNUQ uq)
 {
   PetscFunctionBegin;
-  PetscCall(MakePINN(uq, uq->comm, uq->seed, uq->dropout, &uq->dropnet));
+  PetscCall(MakePINN(uq, uq->comm, uq->seed, uq->dropout, -1, &uq->dropnet));
   PetscCall(NbPINNTrain(uq->dropnet));
   if (uq->inverse) { /* point estimates: dropout acts on the network, not on nu and lambda */
     for (PetscInt k = 0; k < uq->prob.ncoef; k++) {
@@ -264,7 +272,7 @@ static PetscErrorCode HMCInit(MPI_Comm comm, PetscInt chain, PetscInt n, PetscRe
   /* every chain starts from its own short optimisation of the posterior's
      data terms (allowed by the issue; documented in the README) */
   PetscCall(NbPINNReinitialize(uq->chainpinn, uq->seed + 101 + chain));
-  PetscCall(NbPINNSetTrainingSteps(uq->chainpinn, uq->pretrain, 0));
+  PetscCall(NbPINNSetTrainingSteps(uq->chainpinn, uq->pretrain, uq->pretrain_lbfgs));
   PetscCall(NbPINNTrain(uq->chainpinn));
   PetscCall(CopyParams(uq->chainpinn, th, PETSC_FALSE));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -312,7 +320,7 @@ static PetscErrorCode RunHMC(NbPINNUQ uq)
   PetscCall(NbHMCSetMonitor(uq->hmc, uq->inverse ? uq->prob.ncoef : 2, HMCMonitor, uq));
   PetscCall(NbHMCSetUp(uq->hmc));
   PetscCall(NbHMCGetChainComm(uq->hmc, &ccomm));
-  PetscCall(MakePINN(uq, ccomm, uq->seed + 101, 0, &uq->chainpinn));
+  PetscCall(MakePINN(uq, ccomm, uq->seed + 101, 0, -1, &uq->chainpinn));
   /* likelihood weights: sum over points of |misfit|^2 / (2 sigma^2) */
   PetscCall(NbPINNGetPointCounts(uq->chainpinn, &nres, &nic, &nbc, &ndata));
   PetscCall(NbPINNSetLossWeights(uq->chainpinn, nres / (2 * uq->sig_res * uq->sig_res), nic / (2 * uq->sig_bc * uq->sig_bc), nbc / (2 * uq->sig_bc * uq->sig_bc), ndata / (2 * uq->sig_data * uq->sig_data)));
