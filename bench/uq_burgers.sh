@@ -6,7 +6,8 @@
 # predictive mean against the PETSc reference, 95% coverage, mean CRPS, NLL,
 # mean predicted std, wall time, ranks; for inverse runs nu and lambda.
 #   bench/uq_burgers.sh [build-dir] [ranks] [extra nabla-burgers options]
-# The budget per network is set by BENCH_ADAM / BENCH_LBFGS (defaults 2000 /
+# The budget per network (and of the optimisation that starts each HMC chain)
+# is set by BENCH_ADAM / BENCH_LBFGS (defaults 2000 /
 # 2000: a reduced budget, so the five ensemble members and the HMC chains
 # fit in an hour on 2 cores); redirect stdout to bench/results/uq_burgers.txt.
 set -eu
@@ -21,7 +22,7 @@ echo "# nabla-burgers -method pinn -uq ..., nu = 0.01/pi, t in [0, 1]; per netwo
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 echo "# extra options: $*"
 common="-method pinn -pinn_adam_steps $adam -pinn_lbfgs_steps $lbfgs -pinn_noise 0.01 -da_grid_x 1025"
-hmcopts="-uq_hmc_pretrain $adam -hmc_chains 2 -hmc_warmup 200 -hmc_samples 200 -hmc_leapfrog_steps 10 -uq_samples 50 -uq_sigma_res 0.01 -uq_sigma_bc 0.01 -uq_sigma_data 0.01"
+hmcopts="-uq_hmc_pretrain $adam -uq_hmc_pretrain_lbfgs $lbfgs -hmc_chains 2 -hmc_warmup 200 -hmc_samples 200 -hmc_leapfrog_steps 10 -uq_samples 50 -uq_sigma_res 0.01 -uq_sigma_bc 0.01 -uq_sigma_data 0.01"
 printf '%-8s %-10s %10s %9s %10s %9s %10s %8s %s\n' problem method err_mean cover95 crps nll mean_std wall_s coefficients
 for problem in forward inverse; do
   extra=""
