@@ -24,7 +24,9 @@
 #    BENCH_ADAM Adam steps (default 5000) then <= BENCH_LBFGS L-BFGS
 #    iterations (default 5000), seed 0; the target is an error no worse
 #    than 2x the single network's. 3. The same at nu = 0.05 (smooth).
-# BENCH_PARTS="timing accuracy" selects the parts, BENCH_VARIANTS the variants.
+# BENCH_PARTS="timing accuracy" selects the parts, BENCH_VARIANTS the variants,
+# BENCH_ACC_RUNS the accuracy runs (labels: single cpinn.2 cpinn.4 fbpinn.2
+# fbpinn.4 xpinn.2 xpinn_dn.2 xpinn_t.2 fbpinn_t.2 fbpinn_t.4 cpinn.3 fbpinn.3).
 set -eu
 build=${1:-build}
 pps=${BENCH_PPS:-2000}
@@ -36,6 +38,7 @@ adam=${BENCH_ADAM:-5000}
 lbfgs=${BENCH_LBFGS:-5000}
 variants=${BENCH_VARIANTS:-"xpinn cpinn fbpinn fbpinn-0.1"}
 parts=${BENCH_PARTS:-"timing accuracy"}
+accruns=${BENCH_ACC_RUNS:-all}
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1 OPENBLAS_NUM_THREADS=1
 exe="$build/nabla-burgers"
 tmp=$(mktemp -d)
@@ -110,6 +113,7 @@ accuracy_table() {
   rm -f "$tmp"/acc.*
   acc() {
     label=$1; s=$2; w=$3; shift 3
+    case " $accruns " in *" all "*|*" $label "*) ;; *) return 0;; esac
     run "acc.$label" "$s" -pinn_dd_points $((points / s)) -pinn_width "$w" -pinn_depth 4 -pinn_adam_steps "$adam" -pinn_lbfgs_steps "$lbfgs" -da_grid_x 257 "$@"
   }
   acc single 1 20 -pinn_dd fbpinn -pinn_dd_parts 1,1 "$@"
