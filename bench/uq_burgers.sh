@@ -22,12 +22,13 @@ echo "# nabla-burgers -method pinn -uq ..., nu = 0.01/pi, t in [0, 1]; per netwo
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 echo "# extra options: $*"
 common="-method pinn -pinn_adam_steps $adam -pinn_lbfgs_steps $lbfgs -pinn_noise 0.01 -da_grid_x 1025"
-hmcopts="-uq_hmc_pretrain $adam -uq_hmc_pretrain_lbfgs $lbfgs -hmc_chains 2 -hmc_warmup 200 -hmc_samples 200 -hmc_leapfrog_steps 10 -uq_samples 50 -uq_sigma_res 0.01 -uq_sigma_bc 0.01 -uq_sigma_data 0.01"
+hmcopts="-uq_hmc_pretrain $adam -uq_hmc_pretrain_lbfgs $lbfgs -hmc_chains 2 -hmc_warmup 200 -hmc_samples 200 -hmc_leapfrog_steps 10 -uq_samples 50 -uq_sigma_bc 0.01 -uq_sigma_data 0.01"
 printf '%-8s %-10s %10s %9s %10s %9s %10s %8s %s\n' problem method err_mean cover95 crps nll mean_std wall_s coefficients
 for problem in forward inverse; do
   extra=""
   [ "$problem" = inverse ] && extra="-pinn_inverse -burgers_frames 101 -pinn_data_points 2000"
   for m in ensemble mcdropout hmc; do
+    case " ${BENCH_METHODS:-ensemble mcdropout hmc} " in *" $m "*) ;; *) continue;; esac
     opts="-uq $m -uq_members 5 -uq_dropout 0.02 -uq_samples 100"
     [ "$m" = hmc ] && opts="-uq hmc $hmcopts"
     log="$tmp/$problem-$m.log"

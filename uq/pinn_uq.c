@@ -55,7 +55,7 @@ PetscErrorCode NbPINNUQCreate(MPI_Comm comm, NbPINNUQ *uqp)
   uq->members   = 5; /* Lakshminarayanan et al. (2017) use 5 */
   uq->samples   = 100;
   uq->dropout   = 0.05;
-  uq->sig_res   = 0.01;
+  uq->sig_res   = 0; /* 0: from sig_bc and the point counts (RunHMC) */
   uq->sig_bc    = 0.01;
   uq->sig_data  = 0.01;
   uq->sig_prior = 1;
@@ -97,7 +97,7 @@ PetscErrorCode NbPINNUQSetFromOptions(NbPINNUQ uq)
   PetscCall(PetscOptionsInt("-uq_members", "Ensemble members", "NbPINNUQSetFromOptions", uq->members, &uq->members, NULL));
   PetscCall(PetscOptionsReal("-uq_dropout", "MC dropout probability p in [0, 1)", "NbPINNUQSetFromOptions", uq->dropout, &uq->dropout, NULL));
   PetscCall(PetscOptionsInt("-uq_samples", "MC dropout passes; HMC draws per chain used for prediction", "NbPINNUQSetFromOptions", uq->samples, &uq->samples, NULL));
-  PetscCall(PetscOptionsReal("-uq_sigma_res", "HMC: noise scale of the PDE residual", "NbPINNUQSetFromOptions", uq->sig_res, &uq->sig_res, NULL));
+  PetscCall(PetscOptionsReal("-uq_sigma_res", "HMC: noise scale of the PDE residual (0: -uq_sigma_bc sqrt(residual points / initial+boundary points), the PINN loss's weighting)", "NbPINNUQSetFromOptions", uq->sig_res, &uq->sig_res, NULL));
   PetscCall(PetscOptionsReal("-uq_sigma_bc", "HMC: noise scale of the initial/boundary data", "NbPINNUQSetFromOptions", uq->sig_bc, &uq->sig_bc, NULL));
   PetscCall(PetscOptionsReal("-uq_sigma_data", "HMC: noise scale of the observations", "NbPINNUQSetFromOptions", uq->sig_data, &uq->sig_data, NULL));
   PetscCall(PetscOptionsReal("-uq_prior_sigma", "HMC: standard deviation of the Gaussian prior on the parameters", "NbPINNUQSetFromOptions", uq->sig_prior, &uq->sig_prior, NULL));
@@ -110,7 +110,7 @@ PetscErrorCode NbPINNUQSetFromOptions(NbPINNUQ uq)
   PetscCheck(uq->dropout >= 0 && uq->dropout < 1, uq->comm, PETSC_ERR_USER_INPUT, "-uq_dropout %g must lie in [0, 1)", (double)uq->dropout);
   PetscCheck(uq->pretrain >= 0 && uq->pretrain_lbfgs >= 0, uq->comm, PETSC_ERR_USER_INPUT, "-uq_hmc_pretrain and -uq_hmc_pretrain_lbfgs must be >= 0");
   PetscCheck(uq->samples >= 1, uq->comm, PETSC_ERR_USER_INPUT, "-uq_samples %d must be at least 1", (int)uq->samples);
-  PetscCheck(uq->sig_res > 0 && uq->sig_bc > 0 && uq->sig_data > 0 && uq->sig_prior > 0, uq->comm, PETSC_ERR_USER_INPUT, "-uq_sigma_res, -uq_sigma_bc, -uq_sigma_data and -uq_prior_sigma must be positive");
+  PetscCheck(uq->sig_res >= 0 && uq->sig_bc > 0 && uq->sig_data > 0 && uq->sig_prior > 0, uq->comm, PETSC_ERR_USER_INPUT, "-uq_sigma_bc, -uq_sigma_data and -uq_prior_sigma must be positive, -uq_sigma_res positive or 0 (automatic)");
   PetscCheck(uq->pretrain >= 0, uq->comm, PETSC_ERR_USER_INPUT, "-uq_hmc_pretrain must be >= 0");
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -323,6 +323,14 @@ static PetscErrorCode RunHMC(NbPINNUQ uq)
   PetscCall(MakePINN(uq, ccomm, uq->seed + 101, 0, -1, &uq->chainpinn));
   /* likelihood weights: sum over points of |misfit|^2 / (2 sigma^2) */
   PetscCall(NbPINNGetPointCounts(uq->chainpinn, &nres, &nic, &nbc, &ndata));
+  /* default residual scale: the posterior's data terms are then the PINN's
+     own loss (mean r^2 + mean |u - g|^2, equal weights) times
+     (nic + nbc)/(2 sigma_bc^2), so its mode is the trained PINN. A residual
+     scale equal to sigma_bc instead weighs the 10,000 residual points 100x
+     more than the 100 initial/boundary ones, and the chains trade the
+     initial data for a smaller residual (measured, forward Burgers, 1%
+     noise: error of the mean 0.25 with sigma_res = 0.01, 1.5e-2 with 0.1) */
+  if (uq->sig_res == 0) uq->sig_res = nic + nbc > 0 ? uq->sig_bc * PetscSqrtReal((PetscReal)nres / (PetscReal)(nic + nbc)) : uq->sig_bc;
   PetscCall(NbPINNSetLossWeights(uq->chainpinn, nres / (2 * uq->sig_res * uq->sig_res), nic / (2 * uq->sig_bc * uq->sig_bc), nbc / (2 * uq->sig_bc * uq->sig_bc), ndata / (2 * uq->sig_data * uq->sig_data)));
   PetscCall(NbHMCRun(uq->hmc));
   /* keep -uq_samples evenly spaced draws per chain for prediction */
@@ -445,6 +453,7 @@ PetscErrorCode NbPINNUQReport(NbPINNUQ uq, NbReport rep)
     PetscCall(NbReportAddReal(rep, "HMC acceptance rate", "%.3f", acc));
     PetscCall(NbReportAddInt(rep, "HMC divergent transitions", div));
     PetscCall(NbReportAddReal(rep, "HMC step size", "%.3e", eps));
+    PetscCall(NbReportAddReal(rep, "HMC residual noise scale (-uq_sigma_res)", "%.4g", uq->sig_res));
     for (PetscInt k = 0; k < nq; k++) {
       NbHMCSummary sum;
       char         key[64];
