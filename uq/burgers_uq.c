@@ -202,17 +202,7 @@ PetscErrorCode NbBurgersRunPINNUQ(NbBurgers b, NbOutput out, NbReport rep)
     PetscCall(PetscSNPrintf(key, sizeof(key), "UQ calibration: observed at nominal %.2f", (double)mt.nominal[k]));
     PetscCall(NbReportAddReal(rep, key, "%.4f", mt.observed[k]));
   }
-  PetscCall(NbOutputWriteHistory(out, "calibration_nominal", 10, mt.nominal));
-  PetscCall(NbOutputWriteHistory(out, "calibration_observed", 10, mt.observed));
-  if (inverse)
-    for (PetscInt k = 0; k < prob.ncoef; k++) {
-      PetscInt         n;
-      const PetscReal *s;
-      char             name[64];
-      PetscCall(NbPINNUQGetCoefficientSamples(uq, k, &n, &s));
-      PetscCall(PetscSNPrintf(name, sizeof(name), "%s_samples", prob.coefname[k]));
-      PetscCall(NbOutputWriteHistory(out, name, n, s));
-    }
+  PetscCall(NbPINNUQWriteHistories(uq, out, &mt));
   PetscCall(PetscFree3(x, mean, std));
   PetscCall(VecDestroyVecs(nf, &fr.mean));
   PetscCall(VecDestroyVecs(nf, &fr.std));

@@ -120,6 +120,8 @@ PETSC_EXTERN PetscErrorCode NbPINNUQPredict(NbPINNUQ, PetscInt64 N, PetscInt64 o
 /* Samples of coefficient k (members, chain draws; none for mcdropout), on every rank (borrowed). */
 PETSC_EXTERN PetscErrorCode NbPINNUQGetCoefficientSamples(NbPINNUQ, PetscInt k, PetscInt *n, const PetscReal *s[]);
 PETSC_EXTERN PetscErrorCode NbPINNUQReport(NbPINNUQ, NbReport);
+/* /history/calibration_nominal, calibration_observed and (inverse) <coef>_samples */
+PETSC_EXTERN PetscErrorCode NbPINNUQWriteHistories(NbPINNUQ, NbOutput, const NbUQMetrics *);
 PETSC_EXTERN PetscErrorCode NbPINNUQDestroy(NbPINNUQ *);
 
 /* nabla-burgers -method pinn -uq ...: reference, uncertain PINN, metrics

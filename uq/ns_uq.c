@@ -225,17 +225,7 @@ PetscErrorCode NbNavierStokesRunPINNUQ(NbNavierStokes ns, NbOutput out, NbReport
     PetscCall(PetscSNPrintf(key, sizeof(key), "UQ velocity calibration: observed at nominal %.2f", (double)mv.nominal[k]));
     PetscCall(NbReportAddReal(rep, key, "%.4f", mv.observed[k]));
   }
-  PetscCall(NbOutputWriteHistory(out, "calibration_nominal", 10, mv.nominal));
-  PetscCall(NbOutputWriteHistory(out, "calibration_observed", 10, mv.observed));
-  if (inverse)
-    for (PetscInt k = 0; k < prob.ncoef; k++) {
-      PetscInt         n;
-      const PetscReal *s;
-      char             name[64];
-      PetscCall(NbPINNUQGetCoefficientSamples(uq, k, &n, &s));
-      PetscCall(PetscSNPrintf(name, sizeof(name), "%s_samples", prob.coefname[k]));
-      PetscCall(NbOutputWriteHistory(out, name, n, s));
-    }
+  PetscCall(NbPINNUQWriteHistories(uq, out, &mv));
   PetscCall(PetscFree3(x, mean, std));
   for (PetscInt q = 0; q < 3; q++)
     for (PetscInt c = 0; c < 3; c++) PetscCall(VecDestroyVecs(nf, &fr.f[q][c]));

@@ -428,6 +428,25 @@ PetscErrorCode NbPINNUQGetCoefficientSamples(NbPINNUQ uq, PetscInt k, PetscInt *
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* The calibration table of mt and, in inverse runs, every coefficient's
+   samples, as /history/ datasets of out. */
+PetscErrorCode NbPINNUQWriteHistories(NbPINNUQ uq, NbOutput out, const NbUQMetrics *mt)
+{
+  PetscFunctionBegin;
+  PetscCall(NbOutputWriteHistory(out, "calibration_nominal", 10, mt->nominal));
+  PetscCall(NbOutputWriteHistory(out, "calibration_observed", 10, mt->observed));
+  if (uq->inverse)
+    for (PetscInt k = 0; k < uq->prob.ncoef; k++) {
+      PetscInt         n;
+      const PetscReal *smp;
+      char             name[64];
+      PetscCall(NbPINNUQGetCoefficientSamples(uq, k, &n, &smp));
+      PetscCall(PetscSNPrintf(name, sizeof(name), "%s_samples", uq->prob.coefname[k]));
+      PetscCall(NbOutputWriteHistory(out, name, n, smp));
+    }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode NbPINNUQReport(NbPINNUQ uq, NbReport rep)
 {
   char buf[128];
