@@ -2,8 +2,11 @@
    rad (Wu, Zhu, Tan, Kartha & Lu 2023, CMAME 403:115671, eq. 2): each round
    draws -rad_candidates uniform candidates, evaluates |r| on them (each rank
    its block), and resamples the N collocation points from the candidates
-   with probability p(x) ~ |r(x)|^k / mean(|r|^k) + c. k = 1, c = 1 is the
-   paper's recommended default; k = 0 recovers uniform resampling.
+   with probability p(x) ~ |r(x)|^k / mean(|r|^k) + c, without replacement
+   as in the paper's code (Efraimidis & Spirakis 2006: the N candidates of
+   smallest E_j / p_j, E_j standard exponential; -rad_replace draws with
+   replacement instead). k = 1, c = 1 is the paper's recommended default;
+   k = 0 recovers uniform resampling.
    rar (Lu, Meng, Mao & Karniadakis 2021, SIAM Rev. 63:208, "RAR"): each
    round draws -rar_candidates uniform candidates and adds the -rar_add of
    largest |r| to the set.
@@ -15,7 +18,13 @@
 typedef struct {
   PetscReal  k, c;
   PetscInt64 ncand;
+  PetscBool  replace;
 } Sampler_RAD;
+
+typedef struct {
+  PetscReal  key;
+  PetscInt64 j;
+} RADKey;
 
 typedef struct {
   PetscInt64  ncand, nadd, maxpoints;
@@ -56,11 +65,49 @@ static PetscErrorCode CandidateResiduals(NbSampler s, PetscInt64 ncand, PetscInt
 }
 
 /* --------------------------------------------------------------------- rad */
+static int CompareKey(const void *a, const void *b)
+{
+  const RADKey *x = (const RADKey *)a, *y = (const RADKey *)b;
+  if (x->key != y->key) return x->key < y->key ? -1 : 1;
+  return x->j < y->j ? -1 : (x->j > y->j);
+}
+
+static int CompareIndex(const void *a, const void *b)
+{
+  const RADKey *x = (const RADKey *)a, *y = (const RADKey *)b;
+  return x->j < y->j ? -1 : (x->j > y->j);
+}
+
+/* Weighted draw of N of the ncand candidates without replacement, the same
+   on every rank: key_j = E_j / p_j with E_j = -log(u_j), u_j random number j
+   of the round; the N smallest keys win, then in candidate order so that
+   rank r takes its block of the set. */
+static PetscErrorCode SelectWithoutReplacement(NbSampler s, const PetscReal p[], PetscInt64 ncand, PetscInt64 stream, PetscInt n, PetscInt64 sel[])
+{
+  RADKey    *key;
+  PetscReal *u;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc2(ncand, &key, ncand, &u));
+  PetscCall(NbRNGUniform(s->rng, stream, 0, (PetscInt)ncand, u));
+  for (PetscInt64 j = 0; j < ncand; j++) {
+    /* u in (0, 1): log is finite; p > 0 unless k > 0, c = 0 and r = 0 */
+    key[j].key = p[j] > 0 ? -PetscLogReal(u[j]) / p[j] : PETSC_MAX_REAL;
+    key[j].j   = j;
+  }
+  qsort(key, (size_t)ncand, sizeof(*key), CompareKey);
+  qsort(key, (size_t)s->N, sizeof(*key), CompareIndex);
+  for (PetscInt i = 0; i < n; i++) sel[i] = key[s->offset + i].j;
+  PetscCall(PetscFree2(key, u));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode Resample_RAD(NbSampler s)
 {
   Sampler_RAD *rad = (Sampler_RAD *)s->data;
-  PetscReal   *w, *u, mean = 0;
+  PetscReal   *w, mean = 0;
   PetscInt     n;
+  PetscInt64  *sel;
   PetscInt64   stream = NB_SAMPLER_STREAM(NB_STREAM_CANDIDATES, s->round);
 
   PetscFunctionBegin;
@@ -70,24 +117,31 @@ static PetscErrorCode Resample_RAD(NbSampler s)
     mean += w[j];
   }
   mean /= rad->ncand;
-  /* cumulative p_j = w_j / mean + c (unnormalised); same order on every rank */
-  for (PetscInt64 j = 0; j < rad->ncand; j++) w[j] = (j ? w[j - 1] : 0) + (mean > 0 ? w[j] / mean : 1) + rad->c;
+  /* p_j = w_j / mean + c (unnormalised); the same on every rank */
+  for (PetscInt64 j = 0; j < rad->ncand; j++) w[j] = (mean > 0 ? w[j] / mean : 1) + rad->c;
   s->N = s->N0;
   PetscCall(NbPartition(s->comm, s->N, &s->offset, &n));
   PetscCall(NbSamplerResizeLocal_Private(s, n));
-  PetscCall(PetscMalloc1(n + 1, &u));
-  PetscCall(NbRNGUniform(s->rng, NB_SAMPLER_STREAM(NB_STREAM_RESAMPLE, s->round), s->offset, n, u));
-  for (PetscInt i = 0; i < n; i++) {
-    PetscReal  target = u[i] * w[rad->ncand - 1];
-    PetscInt64 lo = 0, hi = rad->ncand - 1;
-    while (lo < hi) { /* first j with cumulative >= target */
-      PetscInt64 mid = (lo + hi) / 2;
-      if (w[mid] < target) lo = mid + 1;
-      else hi = mid;
+  PetscCall(PetscMalloc1(n + 1, &sel));
+  if (rad->replace) {
+    PetscReal *u;
+    for (PetscInt64 j = 1; j < rad->ncand; j++) w[j] += w[j - 1]; /* cumulative */
+    PetscCall(PetscMalloc1(n + 1, &u));
+    PetscCall(NbRNGUniform(s->rng, NB_SAMPLER_STREAM(NB_STREAM_RESAMPLE, s->round), s->offset, n, u));
+    for (PetscInt i = 0; i < n; i++) {
+      PetscReal  target = u[i] * w[rad->ncand - 1];
+      PetscInt64 lo = 0, hi = rad->ncand - 1;
+      while (lo < hi) { /* first j with cumulative >= target */
+        PetscInt64 mid = (lo + hi) / 2;
+        if (w[mid] < target) lo = mid + 1;
+        else hi = mid;
+      }
+      sel[i] = lo;
     }
-    PetscCall(NbSamplerUniformBox_Private(s, stream, lo, 1, s->x + i * s->dim));
-  }
-  PetscCall(PetscFree(u));
+    PetscCall(PetscFree(u));
+  } else PetscCall(SelectWithoutReplacement(s, w, rad->ncand, NB_SAMPLER_STREAM(NB_STREAM_RESAMPLE, s->round), n, sel));
+  for (PetscInt i = 0; i < n; i++) PetscCall(NbSamplerUniformBox_Private(s, stream, sel[i], 1, s->x + i * s->dim));
+  PetscCall(PetscFree(sel));
   PetscCall(PetscFree(w));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -112,6 +166,7 @@ static PetscErrorCode SetFromOptions_RAD(NbSampler s, PetscOptionItems *PetscOpt
   PetscFunctionBegin;
   PetscCall(PetscOptionsReal("-rad_k", "Exponent k of p ~ |r|^k/mean(|r|^k) + c", "NbSamplerAdapt", rad->k, &rad->k, NULL));
   PetscCall(PetscOptionsReal("-rad_c", "Offset c of p ~ |r|^k/mean(|r|^k) + c", "NbSamplerAdapt", rad->c, &rad->c, NULL));
+  PetscCall(PetscOptionsBool("-rad_replace", "Draw the points with replacement (default: without, as Wu et al.)", "NbSamplerAdapt", rad->replace, &rad->replace, NULL));
   {
     PetscInt v_ = (PetscInt)rad->ncand;
     PetscCall(PetscOptionsInt("-rad_candidates", "Uniform candidates per round (0: 10 x the number of points)", "NbSamplerAdapt", v_, &v_, NULL));
@@ -138,7 +193,7 @@ static PetscErrorCode View_RAD(NbSampler s, PetscViewer v)
   Sampler_RAD *rad = (Sampler_RAD *)s->data;
 
   PetscFunctionBegin;
-  PetscCall(PetscViewerASCIIPrintf(v, "p ~ |r|^%g / mean + %g, %" PetscInt64_FMT " candidates per round\n", (double)rad->k, (double)rad->c, rad->ncand ? rad->ncand : 10 * s->N0));
+  PetscCall(PetscViewerASCIIPrintf(v, "p ~ |r|^%g / mean + %g, %" PetscInt64_FMT " candidates per round, drawn %s replacement\n", (double)rad->k, (double)rad->c, rad->ncand ? rad->ncand : 10 * s->N0, rad->replace ? "with" : "without"));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

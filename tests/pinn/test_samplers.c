@@ -6,9 +6,14 @@
    - halton: the first points equal the radical inverses in bases 2 and 3;
    - lhs: every coordinate has exactly one point per stratum;
    - uniform: coordinate means within 5 standard errors of the centre;
-   - rad: with r(x) = x on [0, 1] the resampled density is p ~ x/mean(x) + c,
-     so P(x < 1/2) = 1/4 (c = 0) and 3/8 (c = 1), within 5 binomial
-     standard errors;
+   - rad with replacement: with r(x) = x on [0, 1] the resampled density is
+     p ~ x/mean(x) + c, so P(x < 1/2) = 1/4 (c = 0) and 3/8 (c = 1), within
+     5 binomial standard errors;
+   - rad without replacement (the default): no candidate twice, and the
+     inclusion probability of a candidate of weight p is 1 - exp(-p tau)
+     with tau fixed by N = sum_j (1 - exp(-p_j tau)) (the large-set limit of
+     Efraimidis-Spirakis sampling), which gives P(x < 1/2), computed here by
+     quadrature, within 5 binomial standard errors;
    - rar: the added points are the top 1% of uniform candidates of |r| = x,
      all above 0.98 (the 1% quantile is 0.99, its spread ~ 0.001);
    - every sampler gives each rank exactly its block of the set a single
@@ -23,7 +28,7 @@ static PetscErrorCode ResidualX(PetscInt n, const PetscReal x[], PetscReal r[], 
   return PETSC_SUCCESS;
 }
 
-static PetscErrorCode MakeSampler(MPI_Comm comm, const char *type, PetscInt dim, PetscInt64 N, PetscInt *ctxdim, PetscReal c, NbSampler *s)
+static PetscErrorCode MakeSampler(MPI_Comm comm, const char *type, PetscInt dim, PetscInt64 N, PetscInt *ctxdim, PetscReal c, PetscBool replace, NbSampler *s)
 {
   PetscReal lo[6] = {0, 0, 0, 0, 0, 0}, hi[6] = {1, 1, 1, 1, 1, 1};
 
@@ -41,6 +46,7 @@ static PetscErrorCode MakeSampler(MPI_Comm comm, const char *type, PetscInt dim,
     PetscCall(PetscOptionsSetValue(NULL, "-rad_candidates", "200000"));
     PetscCall(PetscOptionsSetValue(NULL, "-rar_candidates", "100000"));
     PetscCall(PetscOptionsSetValue(NULL, "-rar_add", "1000"));
+    PetscCall(PetscOptionsSetValue(NULL, "-rad_replace", replace ? "1" : "0"));
   }
   PetscCall(NbSamplerSetFromOptions(*s));
   PetscCall(NbSamplerSetUp(*s));
@@ -105,11 +111,12 @@ static PetscErrorCode Run(void)
   }
   /* every type: the parallel blocks are the serial set's rows */
   {
-    const char *types[] = {"uniform", "lhs", "sobol", "halton", "rad", "rar"};
+    const char *types[] = {"uniform", "lhs", "sobol", "halton", "rad", "rar", "rad"};
     for (size_t t = 0; t < sizeof(types) / sizeof(types[0]); t++) {
       NbSampler par, ser;
-      PetscCall(MakeSampler(PETSC_COMM_WORLD, types[t], 2, 5000, &dim2, 1, &par));
-      PetscCall(MakeSampler(PETSC_COMM_SELF, types[t], 2, 5000, &dim2, 1, &ser));
+      PetscBool replace = t == 6 ? PETSC_TRUE : PETSC_FALSE; /* rad both ways */
+      PetscCall(MakeSampler(PETSC_COMM_WORLD, types[t], 2, 5000, &dim2, 1, replace, &par));
+      PetscCall(MakeSampler(PETSC_COMM_SELF, types[t], 2, 5000, &dim2, 1, replace, &ser));
       PetscCall(CheckBlock(par, ser, 2, types[t]));
       PetscCall(NbSamplerAdapt(par));
       PetscCall(NbSamplerAdapt(ser));
@@ -125,7 +132,7 @@ static PetscErrorCode Run(void)
     PetscInt         n, N = 4000, *cnt;
     const PetscReal *x;
     PetscReal        mean[2] = {0, 0};
-    PetscCall(MakeSampler(PETSC_COMM_WORLD, "lhs", 2, N, &dim2, -1, &s));
+    PetscCall(MakeSampler(PETSC_COMM_WORLD, "lhs", 2, N, &dim2, -1, PETSC_FALSE, &s));
     PetscCall(NbSamplerGetPoints(s, &n, &x));
     PetscCall(PetscCalloc1(2 * N, &cnt));
     for (PetscInt i = 0; i < n; i++)
@@ -134,7 +141,7 @@ static PetscErrorCode Run(void)
     for (PetscInt k = 0; k < 2 * N; k++) PetscCheck(cnt[k] == 1, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "LHS stratum %d holds %d points", (int)k, (int)cnt[k]);
     PetscCall(PetscFree(cnt));
     PetscCall(NbSamplerDestroy(&s));
-    PetscCall(MakeSampler(PETSC_COMM_WORLD, "uniform", 2, N, &dim2, -1, &s));
+    PetscCall(MakeSampler(PETSC_COMM_WORLD, "uniform", 2, N, &dim2, -1, PETSC_FALSE, &s));
     PetscCall(NbSamplerGetPoints(s, &n, &x));
     for (PetscInt i = 0; i < n; i++) mean[0] += x[2 * i], mean[1] += x[2 * i + 1];
     PetscCall(MPIU_Allreduce(MPI_IN_PLACE, mean, 2, MPIU_REAL, MPIU_SUM, PETSC_COMM_WORLD));
@@ -142,20 +149,54 @@ static PetscErrorCode Run(void)
     PetscCall(NbSamplerDestroy(&s));
     PetscCall(PetscPrintf(PETSC_COMM_WORLD, "lhs: one point per stratum; uniform: means within 5 s.e.\n"));
   }
-  /* RAD density on [0, 1] with r = x */
-  for (PetscInt ic = 0; ic < 2; ic++) {
+  /* RAD density on [0, 1] with r = x, with replacement (ir = 0, 1) and
+     without (ir = 2, 3) */
+  for (PetscInt ir = 0; ir < 4; ir++) {
     NbSampler        s;
-    PetscInt         n, N = 20000, below = 0;
+    PetscInt         n, N = 20000, below = 0, dup = 0;
+    PetscInt64       ncand = 200000;
     const PetscReal *x;
-    PetscReal        c = ic, expect = ic ? 0.375 : 0.25, frac, se;
-    PetscCall(MakeSampler(PETSC_COMM_WORLD, "rad", 1, N, &dim1, c, &s));
+    PetscReal        c = ir % 2, expect, frac, se;
+    PetscBool        replace = ir < 2 ? PETSC_TRUE : PETSC_FALSE;
+    if (replace) expect = c ? 0.375 : 0.25;
+    else {
+      /* p(x) = 2x + c (mean of x is 1/2); tau by bisection on
+         int_0^1 (1 - exp(-p tau)) dx = N / ncand, then the inclusion mass
+         below 1/2 over the total, both by the midpoint rule (2000 cells:
+         error ~ 1e-8, far below the 5 s.e. ~ 0.016) */
+      PetscReal lo = 0, hi = 100, f = (PetscReal)N / ncand, in = 0, tot = 0;
+      const PetscInt m = 2000;
+      for (PetscInt it = 0; it < 200; it++) {
+        PetscReal tau = (lo + hi) / 2, sum = 0;
+        for (PetscInt k = 0; k < m; k++) sum += 1 - PetscExpReal(-(2 * (k + 0.5) / m + c) * tau);
+        if (sum / m < f) lo = tau;
+        else hi = tau;
+      }
+      for (PetscInt k = 0; k < m; k++) {
+        PetscReal xk = (k + 0.5) / m, pi = 1 - PetscExpReal(-(2 * xk + c) * lo);
+        tot += pi;
+        if (xk < 0.5) in += pi;
+      }
+      expect = in / tot;
+    }
+    PetscCall(MakeSampler(PETSC_COMM_WORLD, "rad", 1, N, &dim1, c, replace, &s));
     PetscCall(NbSamplerAdapt(s));
     PetscCall(NbSamplerGetPoints(s, &n, &x));
     for (PetscInt i = 0; i < n; i++) below += x[i] < 0.5;
+    if (!replace) { /* no candidate twice: distinct coordinates in the local block */
+      PetscReal *y;
+      PetscCall(PetscMalloc1(n + 1, &y));
+      PetscCall(PetscArraycpy(y, x, n));
+      PetscCall(PetscSortReal(n, y));
+      for (PetscInt i = 1; i < n; i++) dup += y[i] == y[i - 1];
+      PetscCall(PetscFree(y));
+      PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &dup, 1, MPIU_INT, MPI_SUM, PETSC_COMM_WORLD));
+      PetscCheck(dup == 0, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "rad without replacement drew %d candidates twice", (int)dup);
+    }
     PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &below, 1, MPIU_INT, MPI_SUM, PETSC_COMM_WORLD));
     frac = (PetscReal)below / N;
     se   = PetscSqrtReal(expect * (1 - expect) / N);
-    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "rad k = 1, c = %g: P(x < 1/2) = %.4f (exact %.4f, 5 s.e. = %.4f)\n", (double)c, (double)frac, (double)expect, (double)(5 * se)));
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "rad k = 1, c = %g, %s replacement: P(x < 1/2) = %.4f (exact %.4f, 5 s.e. = %.4f)\n", (double)c, replace ? "with" : "without", (double)frac, (double)expect, (double)(5 * se)));
     PetscCheck(PetscAbsReal(frac - expect) < 5 * se, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "rad density off");
     PetscCall(NbSamplerDestroy(&s));
   }
@@ -166,7 +207,7 @@ static PetscErrorCode Run(void)
     PetscInt64       N, off;
     const PetscReal *x;
     PetscReal        minadded = 1;
-    PetscCall(MakeSampler(PETSC_COMM_WORLD, "rar", 1, 10000, &dim1, 1, &s));
+    PetscCall(MakeSampler(PETSC_COMM_WORLD, "rar", 1, 10000, &dim1, 1, PETSC_FALSE, &s));
     PetscCall(NbSamplerAdapt(s));
     PetscCall(NbSamplerGetPoints(s, &n, &x));
     PetscCall(NbSamplerGetGlobalInfo(s, &N, &off, NULL));
