@@ -33,12 +33,12 @@ static inline PetscReal Hsum(v8d v)
 #endif
 #define NB_MRMAX 8
 
-static inline __attribute__((always_inline)) void Micro(const int MR, const int NV, PetscInt k, const PetscReal *A, PetscInt sap, PetscInt saj, const PetscReal *X, PetscInt ldx, PetscReal *Y, PetscInt ldy, PetscBool add)
+static inline __attribute__((always_inline)) void Micro(const int MR, const int NV, PetscInt k, const PetscReal *A, PetscInt sap, PetscInt saj, const PetscReal *X, PetscInt ldx, PetscReal *Y, PetscInt ldy, PetscBool add, const PetscReal *bias, PetscInt sb)
 {
   v8d c[NB_MRMAX][NB_NV];
 
   for (int r = 0; r < MR; r++)
-    for (int v = 0; v < NV; v++) c[r][v] = add ? Ld(Y + r * ldy + 8 * v) : Splat(0);
+    for (int v = 0; v < NV; v++) c[r][v] = add ? Ld(Y + r * ldy + 8 * v) : bias ? Splat(bias[r * sb]) : Splat(0);
   for (PetscInt p = 0; p < k; p++) {
     const PetscReal *x = X + p * ldx, *a = A + p * sap;
     v8d              xv[NB_NV];
@@ -56,27 +56,63 @@ static inline __attribute__((always_inline)) void Micro(const int MR, const int 
     for (int v = 0; v < NV; v++) St(Y + r * ldy + 8 * v, c[r][v]);
 }
 
-static inline __attribute__((always_inline)) void Panel(const int NV, PetscInt m, PetscInt k, const PetscReal *A, PetscInt sap, PetscInt saj, const PetscReal *X, PetscInt ldx, PetscReal *Y, PetscInt ldy, PetscBool add)
+static inline __attribute__((always_inline)) void Panel(const int NV, PetscInt m, PetscInt k, const PetscReal *A, PetscInt sap, PetscInt saj, const PetscReal *X, PetscInt ldx, PetscReal *Y, PetscInt ldy, PetscBool add, const PetscReal *b, PetscInt sb)
 {
   PetscInt j = 0;
-  for (; j + NB_MR <= m; j += NB_MR) Micro(NB_MR, NV, k, A + j * saj, sap, saj, X, ldx, Y + j * ldy, ldy, add);
-  if (NB_MR > 4 && j + 4 <= m) Micro(4, NV, k, A + j * saj, sap, saj, X, ldx, Y + j * ldy, ldy, add), j += 4;
-  if (NB_MR > 2 && j + 2 <= m) Micro(2, NV, k, A + j * saj, sap, saj, X, ldx, Y + j * ldy, ldy, add), j += 2;
-  for (; j < m; j++) Micro(1, NV, k, A + j * saj, sap, saj, X, ldx, Y + j * ldy, ldy, add);
+  for (; j + NB_MR <= m; j += NB_MR) Micro(NB_MR, NV, k, A + j * saj, sap, saj, X, ldx, Y + j * ldy, ldy, add, b ? b + j * sb : NULL, sb);
+  if (NB_MR > 4 && j + 4 <= m) Micro(4, NV, k, A + j * saj, sap, saj, X, ldx, Y + j * ldy, ldy, add, b ? b + j * sb : NULL, sb), j += 4;
+  if (NB_MR > 2 && j + 2 <= m) Micro(2, NV, k, A + j * saj, sap, saj, X, ldx, Y + j * ldy, ldy, add, b ? b + j * sb : NULL, sb), j += 2;
+  for (; j < m; j++) Micro(1, NV, k, A + j * saj, sap, saj, X, ldx, Y + j * ldy, ldy, add, b ? b + j * sb : NULL, sb);
+}
+
+/* lanes [l0, l1) of the product; b: a bias that starts every lane's
+   accumulators (or NULL) */
+static void GemmLanes(PetscInt m, PetscInt k, PetscInt l0, PetscInt l1, const PetscReal *A, PetscInt sap, PetscInt saj, const PetscReal *X, PetscInt ldx, PetscReal *Y, PetscInt ldy, PetscBool add, const PetscReal *b, PetscInt sb)
+{
+  PetscInt l = l0;
+
+  for (; l + 8 * NB_NV <= l1; l += 8 * NB_NV) Panel(NB_NV, m, k, A, sap, saj, X + l, ldx, Y + l, ldy, add, b, sb);
+  for (; l + 8 <= l1; l += 8) Panel(1, m, k, A, sap, saj, X + l, ldx, Y + l, ldy, add, b, sb);
+  for (; l < l1; l++)
+    for (PetscInt j = 0; j < m; j++) {
+      PetscReal s = add ? Y[j * ldy + l] : b ? b[j * sb] : 0;
+      for (PetscInt p = 0; p < k; p++) s += A[p * sap + j * saj] * X[p * ldx + l];
+      Y[j * ldy + l] = s;
+    }
 }
 
 void NbGemmFM(PetscInt m, PetscInt k, PetscInt nl, const PetscReal *A, PetscInt sap, PetscInt saj, const PetscReal *X, PetscInt ldx, PetscReal *Y, PetscInt ldy, PetscBool add)
 {
-  PetscInt l = 0;
+  GemmLanes(m, k, 0, nl, A, sap, saj, X, ldx, Y, ldy, add, NULL, 0);
+}
 
-  for (; l + 8 * NB_NV <= nl; l += 8 * NB_NV) Panel(NB_NV, m, k, A, sap, saj, X + l, ldx, Y + l, ldy, add);
-  for (; l + 8 <= nl; l += 8) Panel(1, m, k, A, sap, saj, X + l, ldx, Y + l, ldy, add);
-  for (; l < nl; l++)
-    for (PetscInt j = 0; j < m; j++) {
-      PetscReal s = add ? Y[j * ldy + l] : 0;
-      for (PetscInt p = 0; p < k; p++) s += A[p * sap + j * saj] * X[p * ldx + l];
-      Y[j * ldy + l] = s;
+/* the dense layer's forward in one pass: the bias starts the accumulators
+   of lanes l < nb (the value component of a jet); no separate pass */
+void NbGemmFMBias(PetscInt m, PetscInt k, PetscInt nl, const PetscReal *A, PetscInt sap, PetscInt saj, const PetscReal *X, PetscInt ldx, PetscReal *Y, PetscInt ldy, const PetscReal *b, PetscInt sb, PetscInt nb)
+{
+  nb = PetscMin(nb, nl);
+  GemmLanes(m, k, 0, nb, A, sap, saj, X, ldx, Y, ldy, PETSC_FALSE, b, sb);
+  GemmLanes(m, k, nb, nl, A, sap, saj, X, ldx, Y, ldy, PETSC_FALSE, NULL, 0);
+}
+
+/* s[j*ss] += sum_{l<n} D[j*ldd + l]: the bias gradient, vectorised (a
+   scalar sum is one chain of dependent additions) */
+void NbRowSumFM(PetscInt m, PetscInt n, const PetscReal *D, PetscInt ldd, PetscReal *s, PetscInt ss)
+{
+  for (PetscInt j = 0; j < m; j++) {
+    const PetscReal *d  = D + j * ldd;
+    v8d              a0 = Splat(0), a1 = Splat(0);
+    PetscInt         l  = 0;
+    PetscReal        t;
+    for (; l + 16 <= n; l += 16) {
+      a0 += Ld(d + l);
+      a1 += Ld(d + l + 8);
     }
+    if (l + 8 <= n) a0 += Ld(d + l), l += 8;
+    t = Hsum(a0 + a1);
+    for (; l < n; l++) t += d[l];
+    s[j * ss] += t;
+  }
 }
 
 /* G(p,j) += sum_l X[p][l] D[j][l]: blocks of 4 x 4 dot products over lanes,

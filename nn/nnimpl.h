@@ -231,6 +231,10 @@ PETSC_INTERN PetscBool NbJetSpecEqual_Private(const NbJetSpec *, const NbJetSpec
 /* kernels.c: feature-major matrix kernels and vector math */
 /* Y[j][l] (=|+=) sum_p A(p,j) X[p][l], A(p,j) = A[p*sap + j*saj], l < nl, j < m, p < k */
 PETSC_INTERN void NbGemmFM(PetscInt m, PetscInt k, PetscInt nl, const PetscReal *A, PetscInt sap, PetscInt saj, const PetscReal *X, PetscInt ldx, PetscReal *Y, PetscInt ldy, PetscBool add);
+/* the same, overwriting, plus b[j*sb] on lanes l < nb */
+PETSC_INTERN void NbGemmFMBias(PetscInt m, PetscInt k, PetscInt nl, const PetscReal *A, PetscInt sap, PetscInt saj, const PetscReal *X, PetscInt ldx, PetscReal *Y, PetscInt ldy, const PetscReal *b, PetscInt sb, PetscInt nb);
+/* s[j*ss] += sum_{l<n} D[j*ldd + l] */
+PETSC_INTERN void NbRowSumFM(PetscInt m, PetscInt n, const PetscReal *D, PetscInt ldd, PetscReal *s, PetscInt ss);
 /* G(p,j) += sum_{l<nl} X[p][l] D[j][l], G(p,j) = G[p*sgp + j*sgj] */
 PETSC_INTERN void NbGemmDotFM(PetscInt k, PetscInt m, PetscInt nl, const PetscReal *X, PetscInt ldx, const PetscReal *D, PetscInt ldd, PetscReal *G, PetscInt sgp, PetscInt sgj);
 PETSC_INTERN void NbVecTanh(PetscInt n, const PetscReal *x, PetscReal *y);

@@ -26,13 +26,14 @@ static PetscErrorCode DenseForward(NbNode y, const NbTile *t)
   PetscInt n, nl = Lanes(y, t, &n), k = x->cols, m = y->cols;
 
   PetscFunctionBegin;
-  if (Contiguous(x, y, t)) NbGemmFM(m, k, x->K * x->T, W->val, 1, W->ld, x->val, x->ld, y->val, y->ld, PETSC_FALSE);
-  else
-    for (PetscInt c = 0; c < x->K; c++) NbGemmFM(m, k, nl, W->val, 1, W->ld, x->val + c * x->T, x->ld, y->val + c * y->T, y->ld, PETSC_FALSE);
-  if (b)
-    for (PetscInt j = 0; j < m; j++) {
-      PetscReal  bj = b->val[j * b->ld], *yj = y->val + j * y->ld;
-      for (PetscInt l = 0; l < nl; l++) yj[l] += bj;
+  /* the bias is added to the value component (lanes < T of a jet, < nl otherwise) */
+  if (Contiguous(x, y, t)) {
+    if (b) NbGemmFMBias(m, k, x->K * x->T, W->val, 1, W->ld, x->val, x->ld, y->val, y->ld, b->val, b->ld, nl);
+    else NbGemmFM(m, k, x->K * x->T, W->val, 1, W->ld, x->val, x->ld, y->val, y->ld, PETSC_FALSE);
+  } else
+    for (PetscInt c = 0; c < x->K; c++) {
+      if (b && c == 0) NbGemmFMBias(m, k, nl, W->val, 1, W->ld, x->val, x->ld, y->val, y->ld, b->val, b->ld, nl);
+      else NbGemmFM(m, k, nl, W->val, 1, W->ld, x->val + c * x->T, x->ld, y->val + c * y->T, y->ld, PETSC_FALSE);
     }
   PetscCall(PetscLogFlops(2.0 * k * m * nl * x->K));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -55,13 +56,7 @@ static PetscErrorCode DenseBackward(NbNode y, const NbTile *t, const PetscBool n
     else
       for (PetscInt c = 0; c < x->K; c++) NbGemmDotFM(k, m, n, x->val + c * x->T, x->ld, y->grad + c * y->T, y->ld, W->grad, 1, W->ld);
   }
-  if (b && need[2])
-    for (PetscInt j = 0; j < m; j++) {
-      const PetscReal *gy = y->grad + j * y->ld;
-      PetscReal        s  = 0;
-      for (PetscInt l = 0; l < n; l++) s += gy[l];
-      b->grad[j * b->ld] += s;
-    }
+  if (b && need[2]) NbRowSumFM(m, n, y->grad, y->ld, b->grad, b->ld);
   PetscCall(PetscLogFlops(2.0 * k * m * nl * x->K * ((need[0] ? 1 : 0) + (need[1] ? 1 : 0))));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
