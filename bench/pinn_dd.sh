@@ -7,7 +7,8 @@
 #    S = 1, 2, 4 subdomains along x on S ranks, for every variant:
 #      weak:   BENCH_PPS points per subdomain (default 2000)
 #      strong: BENCH_TOTAL points in all (default 4000)
-#    4 x 20 tanh per subdomain (fbpinn-0.1: -pinn_dd_overlap 0.1 instead
+#    BENCH_DEPTH x BENCH_WIDTH tanh per subdomain (default 4 x 20;
+#    fbpinn-0.1: -pinn_dd_overlap 0.1 instead
 #    of 0.25, fewer points in two networks' bands), BENCH_STEPS Adam steps (default 300), no
 #    L-BFGS. Every configuration runs BENCH_REPEAT times (default 5),
 #    interleaved. The machine is shared, so the table gives, over the
@@ -16,6 +17,10 @@
 #    with its share). Efficiency: weak t(1)/t(S), strong t(1)/(S t(S)), from
 #    the best means (eff_mean) and from the fastest steps (eff_fast). S = 4
 #    runs 4 ranks on however many cores there are (nproc is printed).
+#    The machine's own ceiling for the 1 -> 2 weak efficiency: the same
+#    1-subdomain run twice at once on one rank each (no communication, no
+#    interface), t(alone) / t(two at once) ("pair" rows): what two cores
+#    sharing caches, memory bandwidth and clock give with nothing to share.
 # 2. Final error against the PETSc reference (all frames) at equal total
 #    parameters, nu = 0.01/pi, t in [0, 1] (Raissi et al. 2019's case):
 #    one network 4 x 20 (1341 parameters) against 2 x 4 x 14 (1374),
@@ -24,6 +29,7 @@
 #    BENCH_ADAM Adam steps (default 5000) then <= BENCH_LBFGS L-BFGS
 #    iterations (default 5000), seed 0; the target is an error no worse
 #    than 2x the single network's. 3. The same at nu = 0.05 (smooth).
+# BENCH_MPIEXEC_OPTS adds mpiexec options (e.g. --bind-to none).
 # BENCH_PARTS="timing accuracy" selects the parts, BENCH_VARIANTS the variants,
 # BENCH_ACC_RUNS the accuracy runs (labels: single cpinn.2 cpinn.4 fbpinn.2
 # fbpinn.4 xpinn.2 xpinn_dn.2 xpinn_t.2 fbpinn_t.2 fbpinn_t.4 cpinn.3 fbpinn.3).
@@ -32,13 +38,17 @@ build=${1:-build}
 pps=${BENCH_PPS:-2000}
 total=${BENCH_TOTAL:-4000}
 steps=${BENCH_STEPS:-300}
+width=${BENCH_WIDTH:-20}
+depth=${BENCH_DEPTH:-4}
 repeat=${BENCH_REPEAT:-5}
 points=${BENCH_POINTS:-4000}
 adam=${BENCH_ADAM:-5000}
 lbfgs=${BENCH_LBFGS:-5000}
 variants=${BENCH_VARIANTS:-"xpinn cpinn fbpinn fbpinn-0.1"}
+case " $variants " in *" xpinn "*) pair=1;; *) pair=;; esac # the pair rows compare with xpinn's 1-subdomain run
 parts=${BENCH_PARTS:-"timing accuracy"}
 accruns=${BENCH_ACC_RUNS:-all}
+mpiopts=${BENCH_MPIEXEC_OPTS:-} # e.g. "--bind-to none"
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1 OPENBLAS_NUM_THREADS=1
 exe="$build/nabla-burgers"
 tmp=$(mktemp -d)
@@ -56,7 +66,7 @@ get() { grep "$1" "$2" | awk '{print $NF}'; }
 # run <label> <ranks> <options...>: one line of results into $tmp/<label>.<k>
 run() {
   label=$1; n=$2; shift 2
-  mpiexec -n "$n" "$exe" -method pinn -output "$tmp/o.h5" "$@" > "$tmp/log" 2>&1 || { echo "# $label: FAILED"; tail -5 "$tmp/log"; return 0; }
+  mpiexec -n "$n" $mpiopts "$exe" -method pinn -output "$tmp/o.h5" "$@" > "$tmp/log" 2>&1 || { echo "# $label: FAILED"; tail -5 "$tmp/log"; return 0; }
   echo "$(get 'time per Adam step' "$tmp/log") $(get 'communication share of a step' "$tmp/log") $(get 'error vs reference, all frames' "$tmp/log") $(get 'training wall time' "$tmp/log") $(get 'median Adam step' "$tmp/log") $(get 'fastest Adam step' "$tmp/log") $(get 'share of the fastest step' "$tmp/log")" >> "$tmp/$label"
 }
 
@@ -73,9 +83,17 @@ fastest() { sort -g -k6 "$tmp/$1" | head -1 | awk '{print $6}'; }
 case " $parts " in *" timing "*)
 echo
 echo "## 1. time per Adam step [ms] over $repeat repeats: best mean (comm share), best median, fastest step (comm share), efficiency"
-echo "##    4 x 20 tanh per subdomain, subdomains along x, $steps Adam steps"
+echo "##    $depth x $width tanh per subdomain, subdomains along x, $steps Adam steps; mpiexec options: ${mpiopts:-none}"
 for mode in weak strong; do
   for k in $(seq "$repeat"); do
+    if [ $mode = weak ] && [ -n "$pair" ]; then # two independent 1-rank runs at once
+      for c in a b; do
+        mpiexec -n 1 --bind-to none "$exe" -method pinn -output "$tmp/pair$c.h5" -pinn_dd xpinn -pinn_dd_parts 1,1 -pinn_dd_points "$pps" -pinn_width "$width" -pinn_depth "$depth" \
+          -pinn_adam_steps "$steps" -pinn_lbfgs_steps 0 -da_grid_x 257 > "$tmp/pair$c.log" 2>&1 &
+      done
+      wait
+      for c in a b; do echo "$(get 'time per Adam step' "$tmp/pair$c.log") 0 0 0 $(get 'median Adam step' "$tmp/pair$c.log") $(get 'fastest Adam step' "$tmp/pair$c.log") 0" >> "$tmp/weak.pair.2"; done
+    fi
     for t in $variants; do
       for s in 1 2 4; do
         if [ $mode = weak ]; then pts=$pps; else pts=$((total / s)); fi
@@ -83,7 +101,7 @@ for mode in weak strong; do
           fbpinn-*) vopt="-pinn_dd fbpinn -pinn_dd_overlap ${t#fbpinn-}";;
           *) vopt="-pinn_dd $t";;
         esac
-        run "$mode.$t.$s" "$s" $vopt -pinn_dd_parts "$s,1" -pinn_dd_points "$pts" -pinn_width 20 -pinn_depth 4 \
+        run "$mode.$t.$s" "$s" $vopt -pinn_dd_parts "$s,1" -pinn_dd_points "$pts" -pinn_width "$width" -pinn_depth "$depth" \
           -pinn_adam_steps "$steps" -pinn_lbfgs_steps 0 -da_grid_x 257
       done
     done
@@ -91,6 +109,10 @@ for mode in weak strong; do
 done
 printf '%-7s %-10s %4s %6s %8s %6s %8s %8s %6s %7s %7s\n' scaling variant subs points mean_ms comm median_ms fast_ms comm eff_mean eff_fast
 for mode in weak strong; do
+  if [ $mode = weak ] && [ -n "$pair" ]; then
+    t1=$(best weak.xpinn.1); f1=$(fastest weak.xpinn.1); ts=$(best weak.pair.2); fs=$(fastest weak.pair.2)
+    printf '%-7s %-10s %4d %6d %s %7s %7s\n' weak "pair" 2 "$pps" "$(summary weak.pair.2)" "$(awk -v a="$t1" -v b="$ts" 'BEGIN {printf "%.3f", a/b}')" "$(awk -v a="$f1" -v b="$fs" 'BEGIN {printf "%.3f", a/b}')"
+  fi
   for t in $variants; do
     t1=$(best "$mode.$t.1"); f1=$(fastest "$mode.$t.1")
     for s in 1 2 4; do
