@@ -795,7 +795,6 @@ PetscErrorCode NbPINNTrain(NbPINN p)
   }
   p->stats.adam_steps = p->adam_steps;
   p->nhistory         = p->adam_steps;
-  /* then L-BFGS through TAO on the last point set */
   /* then L-BFGS through TAO, in -pinn_lbfgs_rounds chunks with a sampling
      round before each when there is more than one */
   for (PetscInt round = 0; round < p->lbfgs_rounds && p->lbfgs_steps > 0; round++) {

@@ -111,7 +111,6 @@ PetscErrorCode NbPINNUQSetFromOptions(NbPINNUQ uq)
   PetscCheck(uq->pretrain >= 0 && uq->pretrain_lbfgs >= 0, uq->comm, PETSC_ERR_USER_INPUT, "-uq_hmc_pretrain and -uq_hmc_pretrain_lbfgs must be >= 0");
   PetscCheck(uq->samples >= 1, uq->comm, PETSC_ERR_USER_INPUT, "-uq_samples %d must be at least 1", (int)uq->samples);
   PetscCheck(uq->sig_res >= 0 && uq->sig_bc > 0 && uq->sig_data > 0 && uq->sig_prior > 0, uq->comm, PETSC_ERR_USER_INPUT, "-uq_sigma_bc, -uq_sigma_data and -uq_prior_sigma must be positive, -uq_sigma_res positive or 0 (automatic)");
-  PetscCheck(uq->pretrain >= 0, uq->comm, PETSC_ERR_USER_INPUT, "-uq_hmc_pretrain must be >= 0");
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
