@@ -25,14 +25,17 @@
 #    parameters, nu = 0.01/pi, t in [0, 1] (Raissi et al. 2019's case):
 #    one network 4 x 20 (1341 parameters) against 2 x 4 x 14 (1374),
 #    4 x 4 x 9 (1228) and, where the cuts miss the shock at x = 0,
-#    3 x 4 x 11 (1323), BENCH_POINTS points in all (default 4000),
+#    3 x 4 x 11 (1323); the .3c runs cut x at BENCH_CUTS (default
+#    -0.1,0.1: a narrow middle cell holding the shock, its own network and
+#    a third of the points; -pinn_dd_cuts_x), BENCH_POINTS points in all (default 4000),
 #    BENCH_ADAM Adam steps (default 5000) then <= BENCH_LBFGS L-BFGS
 #    iterations (default 5000), seed 0; the target is an error no worse
 #    than 2x the single network's. 3. The same at nu = 0.05 (smooth).
 # BENCH_MPIEXEC_OPTS adds mpiexec options (e.g. --bind-to none).
 # BENCH_PARTS="timing accuracy" selects the parts, BENCH_VARIANTS the variants,
 # BENCH_ACC_RUNS the accuracy runs (labels: single cpinn.2 cpinn.4 fbpinn.2
-# fbpinn.4 xpinn.2 xpinn_dn.2 xpinn_t.2 fbpinn_t.2 fbpinn_t.4 cpinn.3 fbpinn.3).
+# fbpinn.4 xpinn.2 xpinn_dn.2 xpinn_t.2 fbpinn_t.2 fbpinn_t.4 cpinn.3 fbpinn.3
+# cpinn.3c fbpinn.3c xpinn.3c).
 set -eu
 build=${1:-build}
 pps=${BENCH_PPS:-2000}
@@ -48,6 +51,7 @@ variants=${BENCH_VARIANTS:-"xpinn cpinn fbpinn fbpinn-0.1"}
 case " $variants " in *" xpinn "*) pair=1;; *) pair=;; esac # the pair rows compare with xpinn's 1-subdomain run
 parts=${BENCH_PARTS:-"timing accuracy"}
 accruns=${BENCH_ACC_RUNS:-all}
+cuts=${BENCH_CUTS:--0.1,0.1}
 mpiopts=${BENCH_MPIEXEC_OPTS:-} # e.g. "--bind-to none"
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1 OPENBLAS_NUM_THREADS=1
 exe="$build/nabla-burgers"
@@ -150,8 +154,11 @@ accuracy_table() {
   acc fbpinn_t.4 4 9 -pinn_dd fbpinn -pinn_dd_parts 1,4 "$@"
   acc cpinn.3 3 11 -pinn_dd cpinn -pinn_dd_parts 3,1 "$@"
   acc fbpinn.3 3 11 -pinn_dd fbpinn -pinn_dd_parts 3,1 "$@"
+  acc cpinn.3c 3 11 -pinn_dd cpinn -pinn_dd_cuts_x "$cuts" "$@"
+  acc fbpinn.3c 3 11 -pinn_dd fbpinn -pinn_dd_cuts_x "$cuts" "$@"
+  acc xpinn.3c 3 11 -pinn_dd xpinn -pinn_dd_cuts_x "$cuts" "$@"
   e1=$(awk '{print $3}' "$tmp/acc.single")
-  for spec in "single 1 1341" "cpinn.2 2 1374" "cpinn.4 4 1228" "fbpinn.2 2 1374" "fbpinn.4 4 1228" "xpinn.2 2 1374" "xpinn_dn.2 2 1374" "xpinn_t.2 2 1374" "fbpinn_t.2 2 1374" "fbpinn_t.4 4 1228" "cpinn.3 3 1323" "fbpinn.3 3 1323"; do
+  for spec in "single 1 1341" "cpinn.2 2 1374" "cpinn.4 4 1228" "fbpinn.2 2 1374" "fbpinn.4 4 1228" "xpinn.2 2 1374" "xpinn_dn.2 2 1374" "xpinn_t.2 2 1374" "fbpinn_t.2 2 1374" "fbpinn_t.4 4 1228" "cpinn.3 3 1323" "fbpinn.3 3 1323" "cpinn.3c 3 1323" "fbpinn.3c 3 1323" "xpinn.3c 3 1323"; do
     set -- $spec
     [ -f "$tmp/acc.$1" ] || continue
     e=$(awk '{print $3}' "$tmp/acc.$1"); w=$(awk '{print $4}' "$tmp/acc.$1")
@@ -161,6 +168,7 @@ accuracy_table() {
       xpinn_t.2) name="xpinn, cut in t";;
       fbpinn_t.2) name="fbpinn, cut in t";;
       fbpinn_t.4) name="fbpinn, 4 cut in t";;
+      *.3c) name="${1%.3c}, cuts x = $cuts";;
       *) name=$1;;
     esac
     printf '%-28s %4d %6d %12s %10s %10s\n' "$name" "$2" "$3" "$e" "$w" "$(awk -v a="$e" -v b="$e1" 'BEGIN {printf "%.2f", a/b}')"

@@ -121,6 +121,22 @@ PetscErrorCode NbDDPINNSetFlux(NbDDPINN dd, NbDDPINNFluxFn f, void *ctx)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* the name of coordinate a ("x" of "x,t") */
+PetscErrorCode NbDDAxisName_Private(NbDDPINN dd, PetscInt a, char name[16])
+{
+  const char *c = dd->prob.coords;
+  PetscInt    len;
+
+  PetscFunctionBegin;
+  for (PetscInt k = 0; k < a && *c; k++) {
+    while (*c && *c != ',') c++;
+    if (*c) c++;
+  }
+  for (len = 0; c[len] && c[len] != ',' && len < 15; len++) name[len] = c[len];
+  name[len] = 0;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode NbDDPINNSetFromOptions(NbDDPINN dd)
 {
   char      type[32], bc[16] = "soft";
@@ -169,6 +185,26 @@ PetscErrorCode NbDDPINNSetFromOptions(NbDDPINN dd)
     PetscCall(PetscOptionsIntArray("-pinn_dd_parts", "Parts along x[,y],t (missing ones: 1)", "NbDDPINNSetFromOptions", parts, &dd->nparts, &set));
     if (!set) dd->nparts = 0;
     for (PetscInt a = 0; a < NB_DD_MAXAX; a++) dd->parts[a] = a < dd->nparts ? parts[a] : 1;
+  }
+  /* -pinn_dd_cuts_x a,b,...: the interior cell edges along x (the names are the problem's coordinates) */
+  for (PetscInt a = 0; a < NB_DD_MAXAX; a++) {
+    PetscCall(PetscFree(dd->cut[a]));
+    dd->ncut[a] = 0;
+  }
+  for (PetscInt a = 0; a < (dd->hasprob ? dd->nin : 0); a++) {
+    char       tok[16], opt[32], text[128];
+    PetscInt   n = nmax;
+    PetscReal *buf;
+    PetscCall(NbDDAxisName_Private(dd, a, tok));
+    PetscCall(PetscSNPrintf(opt, sizeof(opt), "-pinn_dd_cuts_%s", tok));
+    PetscCall(PetscSNPrintf(text, sizeof(text), "Interior cell edges along %s, increasing (default: -pinn_dd_parts equal cells)", tok));
+    PetscCall(PetscMalloc1(nmax, &buf));
+    PetscCall(PetscOptionsRealArray(opt, text, "NbDDPINNSetFromOptions", buf, &n, &set));
+    if (set) {
+      PetscCheck(n >= 1, dd->comm, PETSC_ERR_USER_INPUT, "%s needs at least one cut position", opt);
+      dd->ncut[a] = n;
+      dd->cut[a]  = buf;
+    } else PetscCall(PetscFree(buf));
   }
   dd->ppsub = 0;
   PetscCall(PetscOptionsInt("-pinn_dd_points", "Collocation points per subdomain (default: -pinn_points / subdomains)", "NbDDPINNSetFromOptions", dd->ppsub, &dd->ppsub, NULL));
@@ -273,9 +309,14 @@ PetscErrorCode NbDDCellOfPoint_Private(NbDDPINN dd, const PetscReal x[], PetscIn
 
   PetscFunctionBegin;
   for (PetscInt a = 0; a < dd->nin; a++) {
-    PetscReal h = (dd->prob.hi[a] - dd->prob.lo[a]) / dd->parts[a];
-    PetscInt  i = (PetscInt)PetscFloorReal((x[a] - dd->prob.lo[a]) / h);
-    idx[a]      = PetscMin(PetscMax(i, 0), dd->parts[a] - 1);
+    const PetscReal *e = dd->edge[a];
+    PetscInt         l = 0, h = dd->parts[a] - 1;
+    while (l < h) { /* the last cell whose lower edge is <= x[a] */
+      PetscInt m = (l + h + 1) / 2;
+      if (x[a] >= e[m]) l = m;
+      else h = m - 1;
+    }
+    idx[a] = l;
   }
   PetscCall(NbDDCellFromIndex_Private(dd, idx, cell));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -298,6 +339,13 @@ static PetscErrorCode BuildCells(NbDDPINN dd)
 
   PetscFunctionBegin;
   PetscCheck(dd->nparts <= nin, dd->comm, PETSC_ERR_USER_INPUT, "-pinn_dd_parts has %d entries, but %s is partitioned along its %d coordinates (%s): give at most %d, one per coordinate, time last", (int)dd->nparts, dd->prob.name, (int)nin, axes, (int)nin);
+  for (PetscInt a = 0; a < nin; a++)
+    if (dd->ncut[a]) {
+      char name[16];
+      PetscCall(NbDDAxisName_Private(dd, a, name));
+      PetscCheck(a >= dd->nparts || dd->parts[a] == dd->ncut[a] + 1, dd->comm, PETSC_ERR_USER_INPUT, "-pinn_dd_cuts_%s gives %d cut%s, i.e. %d parts along %s, but -pinn_dd_parts asks for %d there: make them agree (the cuts alone set the parts)", name, (int)dd->ncut[a], dd->ncut[a] == 1 ? "" : "s", (int)(dd->ncut[a] + 1), name, (int)dd->parts[a]);
+      dd->parts[a] = dd->ncut[a] + 1;
+    }
   for (PetscInt a = 0; a < nin; a++) {
     PetscCheck(dd->parts[a] >= 1, dd->comm, PETSC_ERR_USER_INPUT, "-pinn_dd_parts: entry %d is %d; every axis needs at least 1 part", (int)a, (int)dd->parts[a]);
     dd->stride[a] = S;
@@ -309,16 +357,31 @@ static PetscErrorCode BuildCells(NbDDPINN dd)
   PetscCheck(dd->ppsub >= 1, dd->comm, PETSC_ERR_USER_INPUT, "-pinn_dd_parts makes %d subdomains, more than can be placed: -pinn_points %d leaves fewer than one collocation point per subdomain; raise -pinn_points (or set -pinn_dd_points) or use fewer parts", (int)S, (int)dd->npoints);
   PetscCheck(dd->nwidth <= 1 || dd->nwidth == S, dd->comm, PETSC_ERR_USER_INPUT, "-pinn_dd_width has %d entries: give one, or one per subdomain (%d)", (int)dd->nwidth, (int)S);
   PetscCheck(dd->ndepth <= 1 || dd->ndepth == S, dd->comm, PETSC_ERR_USER_INPUT, "-pinn_dd_depth has %d entries: give one, or one per subdomain (%d)", (int)dd->ndepth, (int)S);
+  for (PetscInt a = 0; a < nin; a++) {
+    PetscInt   P = dd->parts[a];
+    PetscReal *e, h = (dd->prob.hi[a] - dd->prob.lo[a]) / P;
+    char       name[16];
+    PetscCall(NbDDAxisName_Private(dd, a, name));
+    PetscCall(PetscFree(dd->edge[a]));
+    PetscCall(PetscMalloc1(P + 1, &dd->edge[a]));
+    e = dd->edge[a];
+    for (PetscInt k = 1; k < P; k++) {
+      e[k] = dd->ncut[a] ? dd->cut[a][k - 1] : dd->prob.lo[a] + k * h;
+      PetscCheck(e[k] > dd->prob.lo[a] && e[k] < dd->prob.hi[a], dd->comm, PETSC_ERR_USER_INPUT, "-pinn_dd_cuts_%s: cut %d is %g, outside the open interval (%g, %g) of %s: every cut must lie strictly inside the box", name, (int)(k - 1), (double)e[k], (double)dd->prob.lo[a], (double)dd->prob.hi[a], name);
+      PetscCheck(k == 1 || e[k] > e[k - 1], dd->comm, PETSC_ERR_USER_INPUT, "-pinn_dd_cuts_%s: the cuts must increase strictly, but %g follows %g", name, (double)e[k], (double)e[k - 1]);
+    }
+    e[0] = dd->prob.lo[a];
+    e[P] = dd->prob.hi[a];
+  }
   PetscCall(PetscCalloc1(S, &dd->cells));
   for (PetscInt id = 0; id < S; id++) {
     NbDDCell *c = &dd->cells[id];
     PetscInt  r = id;
     for (PetscInt a = 0; a < nin; a++) {
-      PetscReal h = (dd->prob.hi[a] - dd->prob.lo[a]) / dd->parts[a];
-      c->idx[a]   = r % dd->parts[a];
+      c->idx[a] = r % dd->parts[a];
       r /= dd->parts[a];
-      c->lo[a] = dd->prob.lo[a] + c->idx[a] * h;
-      c->hi[a] = c->idx[a] == dd->parts[a] - 1 ? dd->prob.hi[a] : dd->prob.lo[a] + (c->idx[a] + 1) * h;
+      c->lo[a]  = dd->edge[a][c->idx[a]];
+      c->hi[a]  = dd->edge[a][c->idx[a] + 1];
       c->slo[a] = c->lo[a];
       c->shi[a] = c->hi[a];
     }
@@ -625,6 +688,10 @@ PetscErrorCode NbDDPINNDestroy(NbDDPINN *ddp)
   PetscCall(PetscFree(dd->sub));
   for (PetscInt id = 0; id < dd->ncell && dd->cells; id++) PetscCall(PetscFree(dd->cells[id].nb));
   PetscCall(PetscFree(dd->cells));
+  for (PetscInt a = 0; a < NB_DD_MAXAX; a++) {
+    PetscCall(PetscFree(dd->cut[a]));
+    PetscCall(PetscFree(dd->edge[a]));
+  }
   PetscCall(NbDDCommDestroy_Private(dd));
   PetscCall(NbOptimizerDestroy(&dd->opt));
   PetscCall(NbModelDestroy(&dd->model));

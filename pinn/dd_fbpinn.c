@@ -7,23 +7,25 @@
    terms: continuity holds by construction.
 
    Windows. Along a partitioned axis with cells [c_k, c_k+1], a window
-   rises across [c_k - d, c_k + d] by the quintic smoothstep
+   rises across [c_k - d_k, c_k + d_k] by the quintic smoothstep
      S(z) = P(y),  y = clamp(z / 2 + 1/2, 0, 1),  P(y) = y^3 (6 y^2 - 15 y + 10)
-   (z = (x - c_k)/d; P(0) = 0, P(1) = 1, P' and P'' vanish at both ends, so
+   (z = (x - c_k)/d_k; P(0) = 0, P(1) = 1, P' and P'' vanish at both ends, so
    S is C^2 and S(z) + S(-z) = 1), and the 1-D window of cell k is
      w_k = S_k - S_k+1   (S_0 = 1, S_P = 0 at the domain ends),
    which telescopes: sum_k w_k = 1 exactly. Where w_k+1 > 0 we have S_k = 1
-   (the bands of a cell's two faces do not meet for d <= h/2), so w_k >= 0
-   and w_k vanishes outside [c_k - d, c_k+1 + d], the support. In several
+   (the bands of a cell's two faces do not meet: d_k, d_k+1 <= h/2), so
+   w_k >= 0 and w_k vanishes outside [c_k - d_k, c_k+1 + d_k+1], the support. In several
    dimensions w_j = prod_a w_{j_a}(x_a), again a partition of unity, and a
    point sees at most 2 networks per partitioned axis. The clamp is
    ReLU(z') - ReLU(z' - 1), so the windows and their jets (first and second
    derivatives, needed by the residual) are ordinary graph operations.
 
-   -pinn_dd_overlap f sets d = f h (h the cell width), 0 < f <= 1/2. The
-   residual sees the windows' derivatives (~1/d, 1/d^2), which only points
-   inside the bands resolve: a subdomain must expect at least 16 of its
-   collocation points in each half band (ppsub f >= 16), else SetUp stops.
+   -pinn_dd_overlap f sets the half-width of the band of a face to d = f h,
+   h the width of the narrower of the two cells it separates (the cell
+   width for equal cells), 0 < f <= 1/2. The residual sees the windows'
+   derivatives (~1/d, 1/d^2), which only points inside the bands resolve:
+   a subdomain must expect at least 16 of its collocation points in each of
+   its half bands (ppsub d / width >= 16), else SetUp stops.
 
    Points. Each collocation point is owned by the cell it lies in; the
    cell's points are split into regions by the bands they fall in, and a
@@ -35,7 +37,7 @@
 #define DD_MIN_BAND_POINTS 16
 
 typedef struct {
-  PetscReal delta[NB_DD_MAXAX]; /* band half-width per axis (0: not partitioned) */
+  PetscReal *delta[NB_DD_MAXAX]; /* band half-width of face k (edge k) per axis; 0 at the ends */
   PetscInt *regionof;           /* per local subdomain: region code -> residual set, -1 */
   PetscInt  ncode;              /* 3^nin */
 } DDFBPINN;
@@ -57,19 +59,35 @@ static PetscErrorCode Geometry_FBPINN(NbDDPINN dd)
 
   PetscFunctionBegin;
   for (PetscInt a = 0; a < nin; a++) any = (PetscBool)(any || dd->parts[a] > 1);
-  if (any) {
-    PetscReal need = (PetscReal)DD_MIN_BAND_POINTS / dd->ppsub;
-    PetscCheck(dd->overlap > 0 && dd->overlap <= 0.5, dd->comm, PETSC_ERR_USER_INPUT, "-pinn_dd_overlap %g must satisfy 0 < overlap <= 0.5: FBPINN's windows rise across a band of half-width overlap x cell width around each interior face, and the bands of a cell's two faces must not meet", (double)dd->overlap);
-    PetscCheck(dd->overlap >= need, dd->comm, PETSC_ERR_USER_INPUT, "-pinn_dd_overlap %g is too small for FBPINN's windows: the band where a window rises (half-width %g of a cell) holds about %.1f of a subdomain's %d collocation points, too few to resolve the windows' derivatives (~1/overlap^2 in the residual); use -pinn_dd_overlap %.3g or more (%d points per half band), or more points (-pinn_dd_points)", (double)dd->overlap, (double)dd->overlap, (double)(dd->overlap * dd->ppsub), (int)dd->ppsub, (double)need, DD_MIN_BAND_POINTS);
+  if (any) PetscCheck(dd->overlap > 0 && dd->overlap <= 0.5, dd->comm, PETSC_ERR_USER_INPUT, "-pinn_dd_overlap %g must satisfy 0 < overlap <= 0.5: FBPINN's windows rise across a band of half-width overlap x cell width around each interior face, and the bands of a cell's two faces must not meet", (double)dd->overlap);
+  for (PetscInt a = 0; a < nin; a++) {
+    const PetscReal *e = dd->edge[a];
+    PetscInt         P = dd->parts[a];
+    char             name[16];
+    PetscCall(NbDDAxisName_Private(dd, a, name));
+    PetscCall(PetscFree(f->delta[a]));
+    PetscCall(PetscCalloc1(P + 1, &f->delta[a]));
+    for (PetscInt k = 1; k < P; k++) {
+      /* the face's band as a fraction of the wider cell: the fewest points */
+      PetscReal wl = e[k] - e[k - 1], wr = e[k + 1] - e[k], frac;
+      f->delta[a][k] = dd->overlap * PetscMin(wl, wr);
+      frac           = f->delta[a][k] / PetscMax(wl, wr);
+      if (frac * dd->ppsub < DD_MIN_BAND_POINTS) {
+        PetscReal need = dd->overlap * DD_MIN_BAND_POINTS / (frac * dd->ppsub);
+        char      fix[160];
+        if (need <= 0.5) PetscCall(PetscSNPrintf(fix, sizeof(fix), "use -pinn_dd_overlap %.3g or more, or more points (-pinn_dd_points)", (double)need));
+        else PetscCall(PetscSNPrintf(fix, sizeof(fix), "use -pinn_dd_points %d or more, or cuts that make neighbouring cells less unequal", (int)PetscCeilReal(DD_MIN_BAND_POINTS / frac * (1 - 1e-12))));
+        SETERRQ(dd->comm, PETSC_ERR_USER_INPUT, "-pinn_dd_overlap %g is too small for FBPINN's windows: the band where a window rises at the face %s = %g (half-width %g) holds about %.1f of a subdomain's %d collocation points, too few to resolve the windows' derivatives (~1/overlap^2 in the residual; %d per half band needed): %s", (double)dd->overlap, name, (double)e[k], (double)f->delta[a][k], (double)(frac * dd->ppsub), (int)dd->ppsub, DD_MIN_BAND_POINTS, fix);
+      }
+    }
   }
-  for (PetscInt a = 0; a < nin; a++) f->delta[a] = dd->parts[a] > 1 ? dd->overlap * (dd->prob.hi[a] - dd->prob.lo[a]) / dd->parts[a] : 0;
   f->ncode = 1;
   for (PetscInt a = 0; a < nin; a++) f->ncode *= 3;
   for (PetscInt id = 0; id < dd->ncell; id++) {
     NbDDCell *c = &dd->cells[id];
     for (PetscInt a = 0; a < nin; a++) {
-      if (c->idx[a] > 0) c->slo[a] = c->lo[a] - f->delta[a];
-      if (c->idx[a] < dd->parts[a] - 1) c->shi[a] = c->hi[a] + f->delta[a];
+      if (c->idx[a] > 0) c->slo[a] = c->lo[a] - f->delta[a][c->idx[a]];
+      if (c->idx[a] < dd->parts[a] - 1) c->shi[a] = c->hi[a] + f->delta[a][c->idx[a] + 1];
     }
     /* neighbours: every cell within one step along each axis */
     PetscCall(PetscMalloc1(f->ncode, &c->nb));
@@ -93,8 +111,8 @@ static PetscInt RegionCode(NbDDPINN dd, const NbDDCell *c, const PetscReal x[])
 
   for (PetscInt a = 0; a < dd->nin; a++, m *= 3) {
     PetscInt b = 0;
-    if (c->idx[a] > 0 && x[a] < c->lo[a] + f->delta[a]) b = 1;
-    else if (c->idx[a] < dd->parts[a] - 1 && x[a] > c->hi[a] - f->delta[a]) b = 2;
+    if (c->idx[a] > 0 && x[a] < c->lo[a] + f->delta[a][c->idx[a]]) b = 1;
+    else if (c->idx[a] < dd->parts[a] - 1 && x[a] > c->hi[a] - f->delta[a][c->idx[a] + 1]) b = 2;
     code += b * m;
   }
   return code;
@@ -199,8 +217,8 @@ PetscErrorCode NbDDFBPINNWindow_Private(NbDDPINN dd, NbTensor X, PetscInt cell, 
     NbTensor xa, lo = NULL, hi = NULL, wa;
     if (dd->parts[a] == 1) continue;
     PetscCall(NbTensorSlice(X, a, a + 1, &xa));
-    if (c->idx[a] > 0) PetscCall(Step(xa, c->lo[a], f->delta[a], &lo));
-    if (c->idx[a] < dd->parts[a] - 1) PetscCall(Step(xa, c->hi[a], f->delta[a], &hi));
+    if (c->idx[a] > 0) PetscCall(Step(xa, c->lo[a], f->delta[a][c->idx[a]], &lo));
+    if (c->idx[a] < dd->parts[a] - 1) PetscCall(Step(xa, c->hi[a], f->delta[a][c->idx[a] + 1], &hi));
     if (lo && hi) PetscCall(NbTensorSub(lo, hi, &wa));
     else if (lo) wa = lo;
     else PetscCall(NbTensorAXPB(hi, -1, 1, &wa));
@@ -288,7 +306,7 @@ PetscErrorCode NbDDPINNEvaluateWindows(NbDDPINN dd, PetscInt n, const PetscReal 
 static PetscErrorCode View_FBPINN(NbDDPINN dd, PetscViewer v)
 {
   PetscFunctionBegin;
-  PetscCall(PetscViewerASCIIPrintf(v, "FBPINN: windows rise across bands of half-width %g x the cell width (quintic smoothstep, partition of unity)\n", (double)dd->overlap));
+  PetscCall(PetscViewerASCIIPrintf(v, "FBPINN: windows rise across bands of half-width %g x the narrower adjacent cell's width (quintic smoothstep, partition of unity)\n", (double)dd->overlap));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -298,6 +316,7 @@ static PetscErrorCode Destroy_FBPINN(NbDDPINN dd)
 
   PetscFunctionBegin;
   PetscCall(PetscFree(f->regionof));
+  for (PetscInt a = 0; a < NB_DD_MAXAX; a++) PetscCall(PetscFree(f->delta[a]));
   PetscCall(PetscFree(dd->data));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -1,7 +1,8 @@
 /* Private to pinn/dd*.c: the domain-decomposed PINN object (NbDDPINN).
 
    Geometry. The problem's space-time box is cut into a tensor grid of
-   cells, parts[a] along axis a (x[, y], t); cell id = sum_a idx[a] *
+   cells, parts[a] along axis a (x[, y], t), of equal widths or between
+   the cut positions given per axis (edge[a]); cell id = sum_a idx[a] *
    stride[a], axis 0 fastest. Every point of the box is owned by exactly one
    cell (half-open cells, the last one closed). The support of a cell is the
    cell itself (xpinn, cpinn) or the cell grown by the overlap (fbpinn);
@@ -125,6 +126,9 @@ struct _p_NbDDPINN {
   PetscInt64    seed;
   /* decomposition options (-pinn_dd_*) */
   PetscInt      nin, parts[NB_DD_MAXAX], nparts, stride[NB_DD_MAXAX];
+  PetscInt      ncut[NB_DD_MAXAX];       /* -pinn_dd_cuts_<axis> entries (0: equal cells) */
+  PetscReal    *cut[NB_DD_MAXAX];
+  PetscReal    *edge[NB_DD_MAXAX];      /* the parts[a] + 1 cell edges along axis a */
   PetscInt      ppsub;                   /* collocation points per subdomain */
   PetscInt      nwidth, ndepth, *widths, *depths;
   PetscInt      nifpoints;               /* per interface (xpinn, cpinn) */
@@ -169,7 +173,8 @@ struct _p_NbDDPINN {
 
 /* dd.c */
 PETSC_INTERN PetscErrorCode NbDDCellOfPoint_Private(NbDDPINN, const PetscReal x[], PetscInt *cell);
-PETSC_INTERN PetscErrorCode NbDDCellFromIndex_Private(NbDDPINN, const PetscInt idx[], PetscInt *cell);
+PETSC_INTERN PetscErrorCode NbDDAxisName_Private(NbDDPINN, PetscInt, char[16]);
+PetscErrorCode NbDDCellFromIndex_Private(NbDDPINN, const PetscInt idx[], PetscInt *cell);
 /* dd_points.c */
 PETSC_INTERN PetscErrorCode NbDDSetAlloc_Private(NbDDPINN, NbDDSet *, PetscInt cap);
 PETSC_INTERN PetscErrorCode NbDDSetFree_Private(NbDDSet *);

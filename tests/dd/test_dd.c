@@ -8,8 +8,11 @@
      central finite differences of the total loss (so interface and overlap
      terms reach both sides: their gradients travel back to the neighbour);
    -test_mode windows: FBPINN's windows sum to one everywhere with
-     derivatives summing to zero, are >= 0, vanish outside their supports,
-     and their jets match finite differences of their values;
+     derivatives summing to zero, are >= 0, and their jets match finite
+     differences of their values; every point lies in the cell that
+     -pinn_dd_parts and -pinn_dd_cuts_x/_t put it in (counted here from
+     the options), and that cell's window is at least 1/2 per partitioned
+     axis there;
    -test_mode single: one subdomain reproduces NbPINN (the single-network
      PINN of pinn/pinn.c) step by step: same initial network, same points,
      same loss, so the same Adam loss history;
@@ -326,15 +329,45 @@ static PetscErrorCode TestGradient(NbBurgers b)
    cancel term by term (the same step is computed for both neighbours), so
    they vanish to 1e-12 of the derivative scale 1/overlap. Jets against
    central differences of the values with h = 1e-6 (window C^2, error
-   ~h^2 |w'''| ~ 1e-12 / d^3, and eps / h ~ 1e-10): 1e-6 of 1/d. */
+   ~h^2 |w'''| ~ 1e-12 / d^3, and eps / h ~ 1e-10): 1e-6 of 1/d. The own
+   window is >= 1/2 per partitioned axis (the step at the cell's own face
+   is 1/2 and the other face's step is 0 there), a 4-ulp margin for
+   rounding; points within 1e-12 of a cut may round into either cell and
+   are left out of the cell check. */
+static PetscErrorCode ExpectedCell(const PetscReal x[], const PetscInt parts[], PetscInt ncut[], PetscReal cuts[][64], const PetscReal lo[], const PetscReal hi[], PetscInt *cell, PetscBool *oncut)
+{
+  PetscFunctionBegin;
+  *cell  = 0;
+  *oncut = PETSC_FALSE;
+  for (PetscInt a = 1; a >= 0; a--) {
+    PetscInt k = 0;
+    for (PetscInt j = 1; j < parts[a]; j++) {
+      PetscReal e = ncut[a] ? cuts[a][j - 1] : lo[a] + (hi[a] - lo[a]) * j / parts[a];
+      if (x[a] >= e) k = j;
+      if (PetscAbsReal(x[a] - e) < 1e-12) *oncut = PETSC_TRUE;
+    }
+    *cell = *cell * parts[a] + k;
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode TestWindows(NbBurgers b)
 {
   NbDDPINN  dd;
   PetscInt  nsub, nin = 2, ng = 101, nr = 2000, n;
-  PetscReal lo[2], hi[2], T, *x, *w, *dw, *wp, *wm, maxsum = 0, maxd = 0, minw = 0, maxfd = 0, overlap = 0.25, dscale;
+  PetscReal lo[2], hi[2], T, *x, *w, *dw, *wp, *wm, maxsum = 0, maxd = 0, minw = 0, maxfd = 0, overlap = 0.25, dscale, minown = 1, cuts[2][64];
+  PetscInt  parts[2] = {1, 1}, np = 2, ncut[2] = {64, 64}, *cell, nwrong = 0, nchecked = 0, npart = 0;
   NbRNG     rng;
 
   PetscFunctionBegin;
+  PetscCall(PetscOptionsGetIntArray(NULL, NULL, "-pinn_dd_parts", parts, &np, NULL));
+  PetscCall(PetscOptionsGetRealArray(NULL, NULL, "-pinn_dd_cuts_x", cuts[0], &ncut[0], NULL));
+  PetscCall(PetscOptionsGetRealArray(NULL, NULL, "-pinn_dd_cuts_t", cuts[1], &ncut[1], NULL));
+  for (PetscInt a = 0; a < 2; a++) {
+    if (ncut[a] == 64) ncut[a] = 0; /* not given */
+    if (ncut[a]) parts[a] = ncut[a] + 1;
+    if (parts[a] > 1) npart++;
+  }
   PetscCall(Build(PETSC_COMM_SELF, b, &dd));
   PetscCall(NbDDPINNSetUp(dd));
   PetscCall(NbDDPINNGetNumSubdomains(dd, &nsub, NULL));
@@ -354,6 +387,18 @@ static PetscErrorCode TestWindows(NbBurgers b)
       x[(nr + i * ng + j) * nin + 1] = lo[1] + (hi[1] - lo[1]) * j / (ng - 1);
     }
   PetscCall(NbDDPINNEvaluateWindows(dd, n, x, w, dw));
+  PetscCall(PetscMalloc1(n, &cell));
+  PetscCall(NbDDPINNGetSubdomain(dd, n, x, cell));
+  for (PetscInt i = 0; i < n; i++) {
+    PetscInt  want;
+    PetscBool oncut;
+    PetscCall(ExpectedCell(x + i * nin, parts, ncut, cuts, lo, hi, &want, &oncut));
+    if (!oncut) {
+      nchecked++;
+      if (cell[i] != want) nwrong++;
+    }
+    minown = PetscMin(minown, w[i * nsub + cell[i]]);
+  }
   for (PetscInt i = 0; i < n; i++) {
     PetscReal s = 0, ds[2] = {0, 0};
     for (PetscInt j = 0; j < nsub; j++) {
@@ -384,6 +429,10 @@ static PetscErrorCode TestWindows(NbBurgers b)
   PetscCheck(minw >= 0, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "negative window");
   PetscCheck(maxfd <= 1e-6 * dscale, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "window derivatives disagree with finite differences");
   PetscCheck(dscale > 0, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "no window varies: is the domain partitioned?");
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "cells: %d of %d points in another cell than the options put them in; smallest own window %.6f (bound %g)\n", (int)nwrong, (int)nchecked, (double)minown, (double)PetscPowReal(0.5, npart)));
+  PetscCheck(nwrong == 0 && nchecked > n / 2, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "points in the wrong cell");
+  PetscCheck(minown >= PetscPowReal(0.5, npart) - 4 * PETSC_MACHINE_EPSILON, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "a cell's own window is below 1/2 per axis inside it: windows and cells disagree");
+  PetscCall(PetscFree(cell));
   PetscCall(PetscFree3(x, w, dw));
   PetscCall(PetscFree2(wp, wm));
   PetscCall(NbRNGDestroy(&rng));
