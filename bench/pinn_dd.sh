@@ -31,11 +31,13 @@
 #    BENCH_ADAM Adam steps (default 5000) then <= BENCH_LBFGS L-BFGS
 #    iterations (default 5000), seed 0; the target is an error no worse
 #    than 2x the single network's. 3. The same at nu = 0.05 (smooth).
-# BENCH_MPIEXEC_OPTS adds mpiexec options (e.g. --bind-to none).
-# BENCH_PARTS="timing accuracy" selects the parts, BENCH_VARIANTS the variants,
+# BENCH_MPIEXEC_OPTS adds mpiexec options (e.g. --bind-to none), BENCH_ACC_OPTS
+# nabla-burgers options to every accuracy run (e.g. -pinn_seed 1).
+# BENCH_SUBS (default "1 2 4") and BENCH_MODES (default "weak strong") narrow
+# the timing part. BENCH_PARTS="timing accuracy" selects the parts, BENCH_VARIANTS the variants,
 # BENCH_ACC_RUNS the accuracy runs (labels: single cpinn.2 cpinn.4 fbpinn.2
 # fbpinn.4 xpinn.2 xpinn_dn.2 xpinn_t.2 fbpinn_t.2 fbpinn_t.4 cpinn.3 fbpinn.3
-# cpinn.3c fbpinn.3c xpinn.3c).
+# fbpinn_o.3 cpinn.3c fbpinn.3c xpinn.3c xpinn_dn.3c).
 set -eu
 build=${1:-build}
 pps=${BENCH_PPS:-2000}
@@ -48,10 +50,14 @@ points=${BENCH_POINTS:-4000}
 adam=${BENCH_ADAM:-5000}
 lbfgs=${BENCH_LBFGS:-5000}
 variants=${BENCH_VARIANTS:-"xpinn cpinn fbpinn fbpinn-0.1"}
+subs=${BENCH_SUBS:-"1 2 4"}        # subdomain counts of the timing part (1 must be among them)
+modes=${BENCH_MODES:-"weak strong"}
 case " $variants " in *" xpinn "*) pair=1;; *) pair=;; esac # the pair rows compare with xpinn's 1-subdomain run
 parts=${BENCH_PARTS:-"timing accuracy"}
 accruns=${BENCH_ACC_RUNS:-all}
 cuts=${BENCH_CUTS:--0.1,0.1}
+ovl=${BENCH_OVERLAP:-0.05} # fbpinn_o.3: fbpinn.3 with this -pinn_dd_overlap
+accopts=${BENCH_ACC_OPTS:-} # e.g. "-pinn_seed 1"
 mpiopts=${BENCH_MPIEXEC_OPTS:-} # e.g. "--bind-to none"
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1 OPENBLAS_NUM_THREADS=1
 exe="$build/nabla-burgers"
@@ -88,7 +94,7 @@ case " $parts " in *" timing "*)
 echo
 echo "## 1. time per Adam step [ms] over $repeat repeats: best mean (comm share), best median, fastest step (comm share), efficiency"
 echo "##    $depth x $width tanh per subdomain, subdomains along x, $steps Adam steps; mpiexec options: ${mpiopts:-none}"
-for mode in weak strong; do
+for mode in $modes; do
   for k in $(seq "$repeat"); do
     if [ $mode = weak ] && [ -n "$pair" ]; then # two independent 1-rank runs at once
       for c in a b; do
@@ -99,7 +105,7 @@ for mode in weak strong; do
       for c in a b; do echo "$(get 'time per Adam step' "$tmp/pair$c.log") 0 0 0 $(get 'median Adam step' "$tmp/pair$c.log") $(get 'fastest Adam step' "$tmp/pair$c.log") 0" >> "$tmp/weak.pair.2"; done
     fi
     for t in $variants; do
-      for s in 1 2 4; do
+      for s in $subs; do
         if [ $mode = weak ]; then pts=$pps; else pts=$((total / s)); fi
         case $t in
           fbpinn-*) vopt="-pinn_dd fbpinn -pinn_dd_overlap ${t#fbpinn-}";;
@@ -112,14 +118,14 @@ for mode in weak strong; do
   done
 done
 printf '%-7s %-10s %4s %6s %8s %6s %8s %8s %6s %7s %7s\n' scaling variant subs points mean_ms comm median_ms fast_ms comm eff_mean eff_fast
-for mode in weak strong; do
+for mode in $modes; do
   if [ $mode = weak ] && [ -n "$pair" ]; then
     t1=$(best weak.xpinn.1); f1=$(fastest weak.xpinn.1); ts=$(best weak.pair.2); fs=$(fastest weak.pair.2)
     printf '%-7s %-10s %4d %6d %s %7s %7s\n' weak "pair" 2 "$pps" "$(summary weak.pair.2)" "$(awk -v a="$t1" -v b="$ts" 'BEGIN {printf "%.3f", a/b}')" "$(awk -v a="$f1" -v b="$fs" 'BEGIN {printf "%.3f", a/b}')"
   fi
   for t in $variants; do
     t1=$(best "$mode.$t.1"); f1=$(fastest "$mode.$t.1")
-    for s in 1 2 4; do
+    for s in $subs; do
       if [ $mode = weak ]; then pts=$pps; else pts=$((total / s)); fi
       ts=$(best "$mode.$t.$s"); fs=$(fastest "$mode.$t.$s")
       eff=$(awk -v a="$t1" -v b="$ts" -v s="$s" -v m=$mode 'BEGIN {printf "%.3f", m=="weak" ? a/b : a/(s*b)}')
@@ -140,7 +146,7 @@ accuracy_table() {
   acc() {
     label=$1; s=$2; w=$3; shift 3
     case " $accruns " in *" all "*|*" $label "*) ;; *) return 0;; esac
-    run "acc.$label" "$s" -pinn_dd_points $((points / s)) -pinn_width "$w" -pinn_depth 4 -pinn_adam_steps "$adam" -pinn_lbfgs_steps "$lbfgs" -da_grid_x 257 "$@"
+    run "acc.$label" "$s" -pinn_dd_points $((points / s)) -pinn_width "$w" -pinn_depth 4 -pinn_adam_steps "$adam" -pinn_lbfgs_steps "$lbfgs" -da_grid_x 257 $accopts "$@"
   }
   acc single 1 20 -pinn_dd fbpinn -pinn_dd_parts 1,1 "$@"
   acc cpinn.2 2 14 -pinn_dd cpinn -pinn_dd_parts 2,1 "$@"
@@ -154,11 +160,13 @@ accuracy_table() {
   acc fbpinn_t.4 4 9 -pinn_dd fbpinn -pinn_dd_parts 1,4 "$@"
   acc cpinn.3 3 11 -pinn_dd cpinn -pinn_dd_parts 3,1 "$@"
   acc fbpinn.3 3 11 -pinn_dd fbpinn -pinn_dd_parts 3,1 "$@"
+  acc fbpinn_o.3 3 11 -pinn_dd fbpinn -pinn_dd_parts 3,1 -pinn_dd_overlap "$ovl" "$@"
   acc cpinn.3c 3 11 -pinn_dd cpinn -pinn_dd_cuts_x "$cuts" "$@"
   acc fbpinn.3c 3 11 -pinn_dd fbpinn -pinn_dd_cuts_x "$cuts" "$@"
   acc xpinn.3c 3 11 -pinn_dd xpinn -pinn_dd_cuts_x "$cuts" "$@"
-  e1=$(awk '{print $3}' "$tmp/acc.single")
-  for spec in "single 1 1341" "cpinn.2 2 1374" "cpinn.4 4 1228" "fbpinn.2 2 1374" "fbpinn.4 4 1228" "xpinn.2 2 1374" "xpinn_dn.2 2 1374" "xpinn_t.2 2 1374" "fbpinn_t.2 2 1374" "fbpinn_t.4 4 1228" "cpinn.3 3 1323" "fbpinn.3 3 1323" "cpinn.3c 3 1323" "fbpinn.3c 3 1323" "xpinn.3c 3 1323"; do
+  acc xpinn_dn.3c 3 11 -pinn_dd xpinn -pinn_dd_cuts_x "$cuts" -pinn_dd_w_dn 0.01 -pinn_dd_w_ifres 0.01 "$@"
+  e1=$(awk '{print $3}' "$tmp/acc.single" 2>/dev/null || true) # the ratio needs the "single" run
+  for spec in "single 1 1341" "cpinn.2 2 1374" "cpinn.4 4 1228" "fbpinn.2 2 1374" "fbpinn.4 4 1228" "xpinn.2 2 1374" "xpinn_dn.2 2 1374" "xpinn_t.2 2 1374" "fbpinn_t.2 2 1374" "fbpinn_t.4 4 1228" "cpinn.3 3 1323" "fbpinn.3 3 1323" "fbpinn_o.3 3 1323" "cpinn.3c 3 1323" "fbpinn.3c 3 1323" "xpinn.3c 3 1323" "xpinn_dn.3c 3 1323"; do
     set -- $spec
     [ -f "$tmp/acc.$1" ] || continue
     e=$(awk '{print $3}' "$tmp/acc.$1"); w=$(awk '{print $4}' "$tmp/acc.$1")
@@ -168,10 +176,12 @@ accuracy_table() {
       xpinn_t.2) name="xpinn, cut in t";;
       fbpinn_t.2) name="fbpinn, cut in t";;
       fbpinn_t.4) name="fbpinn, 4 cut in t";;
+      fbpinn_o.3) name="fbpinn.3, overlap $ovl";;
+      xpinn_dn.3c) name="xpinn + W_D, cuts x = $cuts";;
       *.3c) name="${1%.3c}, cuts x = $cuts";;
       *) name=$1;;
     esac
-    printf '%-28s %4d %6d %12s %10s %10s\n' "$name" "$2" "$3" "$e" "$w" "$(awk -v a="$e" -v b="$e1" 'BEGIN {printf "%.2f", a/b}')"
+    printf '%-28s %4d %6d %12s %10s %10s\n' "$name" "$2" "$3" "$e" "$w" "$(awk -v a="$e" -v b="$e1" 'BEGIN {if (b == "") printf "-"; else printf "%.2f", a/b}')"
   done
 }
 
