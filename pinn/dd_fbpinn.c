@@ -38,8 +38,8 @@
 
 typedef struct {
   PetscReal *delta[NB_DD_MAXAX]; /* band half-width of face k (edge k) per axis; 0 at the ends */
-  PetscInt *regionof;           /* per local subdomain: region code -> residual set, -1 */
-  PetscInt  ncode;              /* 3^nin */
+  PetscInt  *regionof;           /* per local subdomain: region code -> residual set, -1 */
+  PetscInt   ncode;              /* 3^nin */
 } DDFBPINN;
 
 static PetscErrorCode SetFromOptions_FBPINN(NbDDPINN dd, PetscOptionItems *PetscOptionsObject)
@@ -72,7 +72,7 @@ static PetscErrorCode Geometry_FBPINN(NbDDPINN dd)
       PetscReal wl = e[k] - e[k - 1], wr = e[k + 1] - e[k], frac;
       f->delta[a][k] = dd->overlap * PetscMin(wl, wr);
       frac           = f->delta[a][k] / PetscMax(wl, wr);
-      if (frac * dd->ppsub < DD_MIN_BAND_POINTS) {
+      if (frac * dd->ppsub < DD_MIN_BAND_POINTS * (1 - 1e-12)) { /* equal cells: frac = overlap up to round-off */
         PetscReal need = dd->overlap * DD_MIN_BAND_POINTS / (frac * dd->ppsub);
         char      fix[160];
         if (need <= 0.5) PetscCall(PetscSNPrintf(fix, sizeof(fix), "use -pinn_dd_overlap %.3g or more, or more points (-pinn_dd_points)", (double)need));
