@@ -8,7 +8,8 @@ function of the seed) on 1 rank and on `ranks` ranks, and checks:
      1e-13 absolute, a few ulps of |u| <= O(1) (measured: identical);
   2. the field `subdomain` at every node of every frame is the cell of the
      partition that contains it, computed here from the grid and the parts
-     (half-open cells, the last one closed);
+     (half-open cells, the last one closed), or from -pinn_dd_cuts_x/_t when
+     given among the options;
   3. mean r^2 over the collocation point cloud of round 0 (residual from
      the graph adaptive samplers use, which evaluates every network that
      may overlap a point) equals the residual term of the loss (the
@@ -48,12 +49,20 @@ with h5py.File("dd_out_np.h5", "r") as a, h5py.File("dd_out_np1.h5", "r") as b:
     t = a["time"][:]
     px, pt = (int(v) for v in parts.split(","))
     lo, hi, T = x[0], x[-1], t[-1]
+
+    def cell(v, n, a, b, opt):
+        # the index of the cell holding v: n equal cells of [a, b], or the given cuts
+        if opt in extra:
+            cuts = np.array([float(c) for c in extra[extra.index(opt) + 1].split(",")])
+            return np.searchsorted(cuts, v, side="right")
+        return np.clip(np.floor((v - a) / ((b - a) / n)).astype(int), 0, n - 1)
+
     diff = 0.0
     bad = 0
     for k, s in enumerate(steps):
         diff = max(diff, float(np.max(np.abs(a[f"steps/{s}/u_pinn"][:] - b[f"steps/{s}/u_pinn"][:]))))
-        ix = np.clip(np.floor((x - lo) / ((hi - lo) / px)).astype(int), 0, px - 1)
-        it = min(max(int(np.floor(t[k] / (T / pt))), 0), pt - 1)
+        ix = cell(x, px, lo, hi, "-pinn_dd_cuts_x")
+        it = int(cell(np.array([t[k]]), pt, 0.0, T, "-pinn_dd_cuts_t")[0])
         bad += int(np.sum(a[f"steps/{s}/subdomain"][:].astype(int) != ix + px * it))
     print(f"u_pinn on {ranks} ranks vs 1 rank: largest difference {diff:.2e} over {len(steps)} frames")
     print(f"subdomain field: {bad} nodes disagree with the partition {parts}")
