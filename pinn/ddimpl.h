@@ -174,7 +174,7 @@ struct _p_NbDDPINN {
 /* dd.c */
 PETSC_INTERN PetscErrorCode NbDDCellOfPoint_Private(NbDDPINN, const PetscReal x[], PetscInt *cell);
 PETSC_INTERN PetscErrorCode NbDDAxisName_Private(NbDDPINN, PetscInt, char[16]);
-PetscErrorCode NbDDCellFromIndex_Private(NbDDPINN, const PetscInt idx[], PetscInt *cell);
+PETSC_INTERN PetscErrorCode NbDDCellFromIndex_Private(NbDDPINN, const PetscInt idx[], PetscInt *cell);
 /* dd_points.c */
 PETSC_INTERN PetscErrorCode NbDDSetAlloc_Private(NbDDPINN, NbDDSet *, PetscInt cap);
 PETSC_INTERN PetscErrorCode NbDDSetFree_Private(NbDDSet *);

@@ -334,7 +334,7 @@ static PetscErrorCode TestGradient(NbBurgers b)
    is 1/2 and the other face's step is 0 there), a 4-ulp margin for
    rounding; points within 1e-12 of a cut may round into either cell and
    are left out of the cell check. */
-static PetscErrorCode ExpectedCell(const PetscReal x[], const PetscInt parts[], PetscInt ncut[], PetscReal cuts[][64], const PetscReal lo[], const PetscReal hi[], PetscInt *cell, PetscBool *oncut)
+static PetscErrorCode ExpectedCell(const PetscReal x[], const PetscInt parts[], const PetscInt ncut[], PetscReal cuts[][64], const PetscReal lo[], const PetscReal hi[], PetscInt *cell, PetscBool *oncut)
 {
   PetscFunctionBegin;
   *cell  = 0;
@@ -357,14 +357,15 @@ static PetscErrorCode TestWindows(NbBurgers b)
   PetscInt  nsub, nin = 2, ng = 101, nr = 2000, n;
   PetscReal lo[2], hi[2], T, *x, *w, *dw, *wp, *wm, maxsum = 0, maxd = 0, minw = 0, maxfd = 0, overlap = 0.25, dscale, minown = 1, cuts[2][64];
   PetscInt  parts[2] = {1, 1}, np = 2, ncut[2] = {64, 64}, *cell, nwrong = 0, nchecked = 0, npart = 0;
+  PetscBool given[2];
   NbRNG     rng;
 
   PetscFunctionBegin;
   PetscCall(PetscOptionsGetIntArray(NULL, NULL, "-pinn_dd_parts", parts, &np, NULL));
-  PetscCall(PetscOptionsGetRealArray(NULL, NULL, "-pinn_dd_cuts_x", cuts[0], &ncut[0], NULL));
-  PetscCall(PetscOptionsGetRealArray(NULL, NULL, "-pinn_dd_cuts_t", cuts[1], &ncut[1], NULL));
+  PetscCall(PetscOptionsGetRealArray(NULL, NULL, "-pinn_dd_cuts_x", cuts[0], &ncut[0], &given[0]));
+  PetscCall(PetscOptionsGetRealArray(NULL, NULL, "-pinn_dd_cuts_t", cuts[1], &ncut[1], &given[1]));
   for (PetscInt a = 0; a < 2; a++) {
-    if (ncut[a] == 64) ncut[a] = 0; /* not given */
+    if (!given[a]) ncut[a] = 0;
     if (ncut[a]) parts[a] = ncut[a] + 1;
     if (parts[a] > 1) npart++;
   }
