@@ -239,6 +239,10 @@ PetscErrorCode NbTensorSlice(NbTensor x, PetscInt c0, PetscInt c1, NbTensor *y)
 
   PetscFunctionBegin;
   PetscCheck(0 <= c0 && c0 < c1 && c1 <= x->cols, x->g->comm, PETSC_ERR_ARG_OUTOFRANGE, "NbTensorSlice: columns [%" PetscInt_FMT ", %" PetscInt_FMT ") are not inside [0, %" PetscInt_FMT ")", c0, c1, x->cols);
+  if (c0 == 0 && c1 == x->cols) { /* all columns: the tensor itself */
+    *y = x;
+    PetscFunctionReturn(PETSC_SUCCESS);
+  }
   PetscCall(NbNodeCreate_Private(x->g, &OpSlice, 1, &x, &v));
   PetscCall(NbNodeSetShapeLike_Private(v, x, c1 - c0));
   v->isview  = PETSC_TRUE;

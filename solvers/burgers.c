@@ -17,6 +17,9 @@ struct _p_NbBurgers {
   DM             da, da1; /* the solution's DMDA; a 1-component one for output */
   TS             ts;
   PetscBool      setupcalled, solved;
+  char           prefix[64];
+  PetscErrorCode (*monitor)(PetscInt, PetscReal, double, void *);
+  void          *monctx;
   PetscReal     *tframes;
   Vec           *uframes;
   NbBurgersStats stats;
@@ -281,10 +284,25 @@ PetscErrorCode NbBurgersCreate(MPI_Comm comm, NbBurgers *bout)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode NbBurgersSetOptionsPrefix(NbBurgers b, const char prefix[])
+{
+  PetscFunctionBegin;
+  PetscCall(PetscStrncpy(b->prefix, prefix ? prefix : "", sizeof(b->prefix)));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbBurgersSetFrameMonitor(NbBurgers b, PetscErrorCode (*monitor)(PetscInt, PetscReal, double, void *), void *ctx)
+{
+  PetscFunctionBegin;
+  b->monitor = monitor;
+  b->monctx  = ctx;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode NbBurgersSetFromOptions(NbBurgers b)
 {
   PetscFunctionBegin;
-  PetscOptionsBegin(b->comm, NULL, "Viscous Burgers reference problem", "NbBurgers");
+  PetscOptionsBegin(b->comm, b->prefix, "Viscous Burgers reference problem", "NbBurgers");
   PetscCall(PetscOptionsInt("-burgers_dim", "Space dimension: 1 (u(0,x) = -sin(pi x) on [-1,1]) or 2 (Fletcher's exact solution on [0,1]^2)", "NbBurgersSetFromOptions", b->dim, &b->dim, NULL));
   PetscCall(PetscOptionsReal("-burgers_nu", "Viscosity nu > 0", "NbBurgersSetFromOptions", b->nu, &b->nu, NULL));
   PetscCall(PetscOptionsInt("-burgers_frames", "Number of output times, equally spaced from 0 to -ts_max_time (>= 2)", "NbBurgersSetFromOptions", b->nframes, &b->nframes, NULL));
@@ -314,6 +332,7 @@ PetscErrorCode NbBurgersSetUp(NbBurgers b)
     b->upper[0] = b->upper[1] = 1;
     PetscCall(DMDACreate2d(b->comm, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DMDA_STENCIL_STAR, 129, 129, PETSC_DECIDE, PETSC_DECIDE, 2, 1, NULL, NULL, &b->da));
   }
+  if (b->prefix[0]) PetscCall(DMSetOptionsPrefix(b->da, b->prefix));
   PetscCall(DMSetFromOptions(b->da));
   PetscCall(DMSetUp(b->da));
   PetscCall(DMDAGetInfo(b->da, NULL, &mx, &my, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL));
@@ -328,6 +347,7 @@ PetscErrorCode NbBurgersSetUp(NbBurgers b)
   }
 
   PetscCall(TSCreate(b->comm, &b->ts));
+  if (b->prefix[0]) PetscCall(TSSetOptionsPrefix(b->ts, b->prefix));
   PetscCall(TSSetDM(b->ts, b->da));
   PetscCall(TSSetProblemType(b->ts, TS_NONLINEAR));
   if (b->dim == 1) {
@@ -423,6 +443,13 @@ PetscErrorCode NbBurgersGetViscosity(NbBurgers b, PetscReal *nu)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode NbBurgersGetNumFrames(NbBurgers b, PetscInt *n)
+{
+  PetscFunctionBegin;
+  *n = b->nframes;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode NbBurgersGetFinalTime(NbBurgers b, PetscReal *t)
 {
   PetscFunctionBegin;
@@ -497,6 +524,7 @@ PetscErrorCode NbBurgersSolveReference(NbBurgers b)
     PetscCheck(PetscAbsReal(t - tk) <= 1e-10 * PetscMax(1.0, tk), b->comm, PETSC_ERR_PLIB, "TS stopped at t = %g instead of the output time %g (-ts_max_steps too small?)", (double)t, (double)tk);
     b->tframes[k] = tk;
     PetscCall(VecCopy(U, b->uframes[k]));
+    if (b->monitor) PetscCall((*b->monitor)(k, tk, NbWallTime() - t0, b->monctx));
   }
   b->stats.wall = NbWallTime() - t0;
   PetscCall(PetscLogEventEnd(NB_BurgersSolve, 0, 0, 0, 0));
@@ -557,28 +585,6 @@ PetscErrorCode NbBurgersWriteSolution(NbBurgers b, NbOutput out, const char suff
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode NbBurgersWriteReference(NbBurgers b, NbOutput out, NbBurgersFrameFn extra, void *ctx)
-{
-  Vec E;
-
-  PetscFunctionBegin;
-  PetscCheck(b->solved, b->comm, PETSC_ERR_ARG_WRONGSTATE, "Call NbBurgersSolveReference() first");
-  PetscCall(NbOutputSetGrid(out, b->da, b->lower, b->upper));
-  PetscCall(VecDuplicate(b->uframes[0], &E));
-  for (PetscInt k = 0; k < b->nframes; k++) {
-    PetscCall(NbOutputBeginStep(out, b->tframes[k]));
-    PetscCall(NbBurgersWriteSolution(b, out, "", b->uframes[k]));
-    PetscCall(NbBurgersComputeExact(b, b->tframes[k], E));
-    PetscCall(NbBurgersWriteSolution(b, out, "_exact", E));
-    if (extra) PetscCall(extra(b, out, k, b->tframes[k], b->uframes[k], ctx));
-    PetscCall(NbOutputEndStep(out));
-  }
-  PetscCall(VecDestroy(&E));
-  PetscCall(NbOutputSetMetadataString(out, "problem", b->dim == 1 ? "burgers 1d: u_t + u u_x = nu u_xx on [-1,1], u0 = -sin(pi x)" : "burgers 2d: Fletcher (1983) exact solution on [0,1]^2"));
-  PetscCall(NbOutputSetMetadataReal(out, "nu", b->nu));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
 PetscErrorCode NbBurgersReport(NbBurgers b, NbReport rep)
 {
   PetscInt    mx, my;
@@ -605,3 +611,25 @@ PetscErrorCode NbBurgersReport(NbBurgers b, NbReport rep)
   PetscCall(NbReportAddReal(rep, "max rel. L2 error vs exact, all frames", "%.3e", b->stats.err_max));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
+PetscErrorCode NbBurgersWriteReference(NbBurgers b, NbOutput out, NbBurgersFrameFn extra, void *ctx)
+{
+  Vec E;
+
+  PetscFunctionBegin;
+  PetscCheck(b->solved, b->comm, PETSC_ERR_ARG_WRONGSTATE, "Call NbBurgersSolveReference() first");
+  PetscCall(NbOutputSetGrid(out, b->da, b->lower, b->upper));
+  PetscCall(VecDuplicate(b->uframes[0], &E));
+  for (PetscInt k = 0; k < b->nframes; k++) {
+    PetscCall(NbOutputBeginStep(out, b->tframes[k]));
+    PetscCall(NbBurgersWriteSolution(b, out, "", b->uframes[k]));
+    PetscCall(NbBurgersComputeExact(b, b->tframes[k], E));
+    PetscCall(NbBurgersWriteSolution(b, out, "_exact", E));
+    if (extra) PetscCall(extra(b, out, k, b->tframes[k], b->uframes[k], ctx));
+    PetscCall(NbOutputEndStep(out));
+  }
+  PetscCall(VecDestroy(&E));
+  PetscCall(NbOutputSetMetadataString(out, "problem", b->dim == 1 ? "burgers 1d: u_t + u u_x = nu u_xx on [-1,1], u0 = -sin(pi x)" : "burgers 2d: Fletcher (1983) exact solution on [0,1]^2"));
+  PetscCall(NbOutputSetMetadataReal(out, "nu", b->nu));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+

@@ -265,6 +265,20 @@ PetscErrorCode NbNavierStokesGetCase(NbNavierStokes ns, const char *name[])
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode NbNavierStokesGetComm(NbNavierStokes ns, MPI_Comm *comm)
+{
+  PetscFunctionBegin;
+  *comm = ns->comm;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbNavierStokesGetDrag(NbNavierStokes ns, PetscReal *a)
+{
+  PetscFunctionBegin;
+  *a = ns->drag;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode NbNavierStokesGetViscosity(NbNavierStokes ns, PetscReal *nu)
 {
   PetscFunctionBegin;
@@ -418,6 +432,7 @@ PetscErrorCode NbNSKeepFrame(NbNavierStokes ns, PetscReal t, Vec U)
   PetscCall(NbNSRemoveMeanPressure(ns, ns->uframes[ns->nkept]));
   ns->tframes[ns->nkept] = t;
   ns->nkept++;
+  if (ns->monitor) PetscCall((*ns->monitor)(ns->nkept - 1, t, NbWallTime() - ns->t0, ns->monctx));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -466,7 +481,7 @@ PetscErrorCode NbNavierStokesSolveReference(NbNavierStokes ns)
   PetscCall(PetscMemzero(&ns->count, sizeof(ns->count)));
   ns->stats.err_vel = ns->stats.err_p = -1;
   PetscCall(PetscLogEventBegin(NB_NSSolve, 0, 0, 0, 0));
-  t0 = NbWallTime();
+  t0 = ns->t0 = NbWallTime();
   if (ns->steady && !strcmp(ns->steadysolver, "newton")) PetscCall(NbNSSolveNewton(ns));
   else PetscCall(NbNSSolveProjection(ns));
   ns->stats.wall = NbWallTime() - t0;
@@ -488,6 +503,21 @@ PetscErrorCode NbNavierStokesSolveReference(NbNavierStokes ns)
   }
   if (ns->c.exact) PetscCall(NbNavierStokesRelativeError(ns, ns->tframes[ns->nkept - 1], ns->uframes[ns->nkept - 1], &ns->stats.err_vel, &ns->stats.err_p));
   ns->solved = PETSC_TRUE;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbNavierStokesSetFrameMonitor(NbNavierStokes ns, PetscErrorCode (*monitor)(PetscInt, PetscReal, double, void *), void *ctx)
+{
+  PetscFunctionBegin;
+  ns->monitor = monitor;
+  ns->monctx  = ctx;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbNavierStokesGetNumFrames(NbNavierStokes ns, PetscInt *n)
+{
+  PetscFunctionBegin;
+  *n = ns->steady ? 1 : ns->nframes;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -536,32 +566,11 @@ PetscErrorCode NbNavierStokesWriteSolution(NbNavierStokes ns, NbOutput out, cons
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode NbNavierStokesWriteReference(NbNavierStokes ns, NbOutput out)
+PetscErrorCode NbNavierStokesWriteMetadata(NbNavierStokes ns, NbOutput out)
 {
-  PetscReal lo[2], hi[2];
-  Vec       E = NULL;
-  char      buf[256];
+  char buf[256];
 
   PetscFunctionBegin;
-  PetscCheck(ns->solved, ns->comm, PETSC_ERR_ARG_WRONGSTATE, "Call NbNavierStokesSolveReference() first");
-  /* fields live at cell centres: the output grid is the lattice of centres */
-  lo[0] = ns->c.lower[0] + 0.5 * ns->hx;
-  hi[0] = ns->c.upper[0] - 0.5 * ns->hx;
-  lo[1] = ns->c.lower[1] + 0.5 * ns->hy;
-  hi[1] = ns->c.upper[1] - 0.5 * ns->hy;
-  PetscCall(NbOutputSetGrid(out, ns->dac1, lo, hi));
-  if (ns->c.exact) PetscCall(VecDuplicate(ns->uframes[0], &E));
-  for (PetscInt k = 0; k < ns->nkept; k++) {
-    PetscCall(NbOutputBeginStep(out, ns->tframes[k]));
-    PetscCall(NbNavierStokesWriteSolution(ns, out, "", ns->uframes[k]));
-    if (E) {
-      PetscCall(NbNSFillState(ns, ns->tframes[k], NB_NS_FILL_EXACT, E));
-      PetscCall(NbNSRemoveMeanPressure(ns, E));
-      PetscCall(NbNavierStokesWriteSolution(ns, out, "_exact", E));
-    }
-    PetscCall(NbOutputEndStep(out));
-  }
-  PetscCall(VecDestroy(&E));
   PetscCall(PetscSNPrintf(buf, sizeof(buf), "navier-stokes 2d, %s", ns->c.description));
   PetscCall(NbOutputSetMetadataString(out, "problem", buf));
   PetscCall(NbOutputSetMetadataString(out, "case", ns->casename));
@@ -570,7 +579,7 @@ PetscErrorCode NbNavierStokesWriteReference(NbNavierStokes ns, NbOutput out)
   PetscCall(NbOutputSetMetadataReal(out, "drag", ns->drag));
   PetscCall(NbOutputSetMetadataInt(out, "cells_x", ns->M));
   PetscCall(NbOutputSetMetadataInt(out, "cells_y", ns->N));
-  PetscCall(NbOutputSetMetadataString(out, "field_location", "cell centres: u, v averaged from the MAC faces, p in the cells, omega averaged from the cell corners; pressure with zero mean"));
+  PetscCall(NbOutputSetMetadataString(out, "field_location", "cell centres: u, v averaged from the MAC faces, p in the cells, omega averaged from the cell corners; neural fields evaluated at the cell centres; pressure with zero mean"));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -619,3 +628,41 @@ PetscErrorCode NbNavierStokesReport(NbNavierStokes ns, NbReport rep)
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
+PetscErrorCode NbNavierStokesWriteReference(NbNavierStokes ns, NbOutput out)
+{
+  PetscReal lo[2], hi[2];
+  Vec       E = NULL;
+  char      buf[256];
+
+  PetscFunctionBegin;
+  PetscCheck(ns->solved, ns->comm, PETSC_ERR_ARG_WRONGSTATE, "Call NbNavierStokesSolveReference() first");
+  /* fields live at cell centres: the output grid is the lattice of centres */
+  lo[0] = ns->c.lower[0] + 0.5 * ns->hx;
+  hi[0] = ns->c.upper[0] - 0.5 * ns->hx;
+  lo[1] = ns->c.lower[1] + 0.5 * ns->hy;
+  hi[1] = ns->c.upper[1] - 0.5 * ns->hy;
+  PetscCall(NbOutputSetGrid(out, ns->dac1, lo, hi));
+  if (ns->c.exact) PetscCall(VecDuplicate(ns->uframes[0], &E));
+  for (PetscInt k = 0; k < ns->nkept; k++) {
+    PetscCall(NbOutputBeginStep(out, ns->tframes[k]));
+    PetscCall(NbNavierStokesWriteSolution(ns, out, "", ns->uframes[k]));
+    if (E) {
+      PetscCall(NbNSFillState(ns, ns->tframes[k], NB_NS_FILL_EXACT, E));
+      PetscCall(NbNSRemoveMeanPressure(ns, E));
+      PetscCall(NbNavierStokesWriteSolution(ns, out, "_exact", E));
+    }
+    PetscCall(NbOutputEndStep(out));
+  }
+  PetscCall(VecDestroy(&E));
+  PetscCall(PetscSNPrintf(buf, sizeof(buf), "navier-stokes 2d, %s", ns->c.description));
+  PetscCall(NbOutputSetMetadataString(out, "problem", buf));
+  PetscCall(NbOutputSetMetadataString(out, "case", ns->casename));
+  PetscCall(NbOutputSetMetadataReal(out, "Re", ns->re));
+  PetscCall(NbOutputSetMetadataReal(out, "nu", ns->nu));
+  PetscCall(NbOutputSetMetadataReal(out, "drag", ns->drag));
+  PetscCall(NbOutputSetMetadataInt(out, "cells_x", ns->M));
+  PetscCall(NbOutputSetMetadataInt(out, "cells_y", ns->N));
+  PetscCall(NbOutputSetMetadataString(out, "field_location", "cell centres: u, v averaged from the MAC faces, p in the cells, omega averaged from the cell corners; pressure with zero mean"));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+

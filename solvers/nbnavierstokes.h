@@ -51,6 +51,8 @@ PETSC_EXTERN PetscErrorCode NbNavierStokesRegisterCase(const char name[], PetscE
 PETSC_EXTERN PetscErrorCode NbNavierStokesGetDM(NbNavierStokes, DM *);
 PETSC_EXTERN PetscErrorCode NbNavierStokesGetCellDM(NbNavierStokes, DM *scalar, DM *vector);
 PETSC_EXTERN PetscErrorCode NbNavierStokesGetCase(NbNavierStokes, const char *[]);
+PETSC_EXTERN PetscErrorCode NbNavierStokesGetComm(NbNavierStokes, MPI_Comm *);
+PETSC_EXTERN PetscErrorCode NbNavierStokesGetDrag(NbNavierStokes, PetscReal *);
 PETSC_EXTERN PetscErrorCode NbNavierStokesGetViscosity(NbNavierStokes, PetscReal *);
 PETSC_EXTERN PetscErrorCode NbNavierStokesGetReynolds(NbNavierStokes, PetscReal *);
 PETSC_EXTERN PetscErrorCode NbNavierStokesGetDomain(NbNavierStokes, PetscReal lower[], PetscReal upper[]);
@@ -97,6 +99,10 @@ PETSC_EXTERN PetscErrorCode NbNavierStokesInterpolateVelocity(NbNavierStokes, Ve
    Time-dependent: projection steps to the final time, -ns_frames equally
    spaced frames (t = 0 included). */
 PETSC_EXTERN PetscErrorCode NbNavierStokesSolveReference(NbNavierStokes);
+/* The number of frames the solve will keep (1 when steady), after SetFromOptions. */
+PETSC_EXTERN PetscErrorCode NbNavierStokesGetNumFrames(NbNavierStokes, PetscInt *);
+/* Called after every kept frame k of the reference solve (elapsed: wall seconds). */
+PETSC_EXTERN PetscErrorCode NbNavierStokesSetFrameMonitor(NbNavierStokes, PetscErrorCode (*)(PetscInt k, PetscReal t, double elapsed, void *), void *ctx);
 PETSC_EXTERN PetscErrorCode NbNavierStokesGetFrames(NbNavierStokes, PetscInt *n, const PetscReal *t[], Vec *U[]);
 PETSC_EXTERN PetscErrorCode NbNavierStokesGetStats(NbNavierStokes, NbNavierStokesStats *);
 /* Relative discrete L2 errors of U against the exact solution at t:
@@ -110,9 +116,8 @@ PETSC_EXTERN PetscErrorCode NbNavierStokesGhiaDeviation(NbNavierStokes, Vec U, P
 
 /* Writes velocity, u, v, p, omega (cell centres), names followed by suffix. */
 PETSC_EXTERN PetscErrorCode NbNavierStokesWriteSolution(NbNavierStokes, NbOutput, const char suffix[], Vec U);
-/* Writes the grid of cell centres and every frame (and the exact solution
-   where known), with the problem's metadata. */
-PETSC_EXTERN PetscErrorCode NbNavierStokesWriteReference(NbNavierStokes, NbOutput);
+/* The case, Re, nu, drag, grid and field locations as output metadata. */
+PETSC_EXTERN PetscErrorCode NbNavierStokesWriteMetadata(NbNavierStokes, NbOutput);
 /* Adds grid, ranks, solver, steps, times, residual, divergence, errors and
    (cavity) Ghia deviations to a result table. */
 PETSC_EXTERN PetscErrorCode NbNavierStokesReport(NbNavierStokes, NbReport);

@@ -8,6 +8,7 @@
 #include <petscdmda.h>
 #include "nbio.h"
 #include "nbnavierstokes.h"
+#include "nbproblem.h"
 
 /* ------------------------------------------------------------------------
    Viscous Burgers, method of lines on a DMDA, PETSc TS.
@@ -28,6 +29,8 @@ typedef struct {
 } NbBurgersStats;
 
 PETSC_EXTERN PetscErrorCode NbBurgersCreate(MPI_Comm, NbBurgers *);
+/* Prefix of the -burgers_ options and of the DMDA's and TS's. */
+PETSC_EXTERN PetscErrorCode NbBurgersSetOptionsPrefix(NbBurgers, const char prefix[]);
 PETSC_EXTERN PetscErrorCode NbBurgersSetFromOptions(NbBurgers);
 PETSC_EXTERN PetscErrorCode NbBurgersSetUp(NbBurgers);
 PETSC_EXTERN PetscErrorCode NbBurgersView(NbBurgers, PetscViewer);
@@ -38,6 +41,7 @@ PETSC_EXTERN PetscErrorCode NbBurgersGetTS(NbBurgers, TS *);
 PETSC_EXTERN PetscErrorCode NbBurgersGetDimension(NbBurgers, PetscInt *);
 PETSC_EXTERN PetscErrorCode NbBurgersGetViscosity(NbBurgers, PetscReal *);
 PETSC_EXTERN PetscErrorCode NbBurgersGetFinalTime(NbBurgers, PetscReal *);
+PETSC_EXTERN PetscErrorCode NbBurgersGetNumFrames(NbBurgers, PetscInt *);
 /* The space box [lower, upper] (x first). */
 PETSC_EXTERN PetscErrorCode NbBurgersGetDomain(NbBurgers, PetscReal lower[], PetscReal upper[]);
 
@@ -56,6 +60,8 @@ PETSC_EXTERN PetscErrorCode NbBurgersComputeRHSJacobian(NbBurgers, PetscReal t, 
 /* The reference solve: time-march from t = 0 to the final time and keep the
    solution at -burgers_frames equally spaced output times (t = 0 included). */
 PETSC_EXTERN PetscErrorCode NbBurgersSolveReference(NbBurgers);
+/* Called after every output frame k of the reference solve (elapsed: wall seconds). */
+PETSC_EXTERN PetscErrorCode NbBurgersSetFrameMonitor(NbBurgers, PetscErrorCode (*)(PetscInt k, PetscReal t, double elapsed, void *), void *ctx);
 PETSC_EXTERN PetscErrorCode NbBurgersGetFrames(NbBurgers, PetscInt *n, const PetscReal *t[], Vec *u[]);
 PETSC_EXTERN PetscErrorCode NbBurgersGetStats(NbBurgers, NbBurgersStats *);
 /* Relative discrete L2 error ||u - exact|| / ||exact|| at time t. */
@@ -64,10 +70,6 @@ PETSC_EXTERN PetscErrorCode NbBurgersRelativeError(NbBurgers, PetscReal t, Vec u
 /* Writes a solution vector under nabla's field names: u (1-D); u, v and
    velocity (2-D), each followed by suffix ("", "_exact", "_pinn", ...). */
 PETSC_EXTERN PetscErrorCode NbBurgersWriteSolution(NbBurgers, NbOutput, const char suffix[], Vec u);
-/* Writes the grid and every frame: the reference solution, the exact one,
-   and whatever fields extra() adds to frame k (extra may be NULL). */
-typedef PetscErrorCode (*NbBurgersFrameFn)(NbBurgers, NbOutput, PetscInt k, PetscReal t, Vec uref, void *ctx);
-PETSC_EXTERN PetscErrorCode NbBurgersWriteReference(NbBurgers, NbOutput, NbBurgersFrameFn extra, void *ctx);
 /* Adds grid, ranks, steps, wall time and errors to a result table. */
 PETSC_EXTERN PetscErrorCode NbBurgersReport(NbBurgers, NbReport);
 
@@ -76,4 +78,8 @@ PETSC_EXTERN PetscErrorCode NbBurgersReport(NbBurgers, NbReport);
    trapezoidal quadrature of the heat kernel (Basdevant et al. 1986). */
 PETSC_EXTERN PetscErrorCode NbBurgersColeHopf(PetscReal nu, PetscReal t, PetscReal x, PetscReal *u);
 
+/* TEMPORARY (removed with the old run functions) */
+typedef PetscErrorCode (*NbBurgersFrameFn)(NbBurgers, NbOutput, PetscInt k, PetscReal t, Vec uref, void *ctx);
+PETSC_EXTERN PetscErrorCode NbBurgersWriteReference(NbBurgers, NbOutput, NbBurgersFrameFn extra, void *ctx);
+PETSC_EXTERN PetscErrorCode NbNavierStokesWriteReference(NbNavierStokes, NbOutput);
 #endif

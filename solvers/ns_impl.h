@@ -105,6 +105,9 @@ struct _p_NbNavierStokes {
   PetscBool setupcalled, solved;
   /* results */
   PetscInt           nkept;
+  double             t0; /* wall time at the start of the solve */
+  PetscErrorCode   (*monitor)(PetscInt, PetscReal, double, void *);
+  void              *monctx;
   PetscReal         *tframes;
   Vec               *uframes;
   NbNavierStokesStats stats;

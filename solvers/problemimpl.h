@@ -1,0 +1,80 @@
+/* Private to solvers/problem*.c and the problem types: the NbProblem
+   object and its ops table. A type's create function fills the ops; its
+   setup fills the evaluation grid, the frame times and the groups. */
+#ifndef NBPROBLEMIMPL_H
+#define NBPROBLEMIMPL_H
+
+#include "nbproblem.h"
+
+typedef struct {
+  PetscErrorCode (*setfromoptions)(NbProblem);
+  /* must set dim, nout, steady, outnames, velocity, da1 (and da2), the
+     evaluation grid (origin, spacing), the frame times and the groups */
+  PetscErrorCode (*setup)(NbProblem);
+  PetscErrorCode (*view)(NbProblem, PetscViewer);
+  PetscErrorCode (*destroy)(NbProblem);
+  PetscErrorCode (*solve)(NbProblem);
+  /* fills p->pde or fails naming why the configuration has none */
+  PetscErrorCode (*pde)(NbProblem, NbPDE *);
+  /* the reference at this rank's evaluation points, frame k (n x nout) */
+  PetscErrorCode (*reference)(NbProblem, PetscInt k, PetscReal v[]);
+  /* the exact solution at one point (dim coordinates); NULL: none */
+  PetscErrorCode (*exact)(NbProblem, PetscReal t, const PetscReal x[], PetscReal u[]);
+  /* the type's metadata and the reference's fields of frame k */
+  PetscErrorCode (*writemetadata)(NbProblem, NbOutput);
+  PetscErrorCode (*writeframe)(NbProblem, NbOutput, PetscInt k);
+  PetscErrorCode (*report)(NbProblem, NbReport);
+  PetscErrorCode (*reportsolution)(NbProblem, NbReport, const char who[], NbPointFn, void *);
+  PetscErrorCode (*getdm)(NbProblem, DM *);
+  PetscErrorCode (*creatematrix)(NbProblem, Mat *);
+  PetscErrorCode (*residual)(NbProblem, PetscReal t, Vec U, Vec F);
+  PetscErrorCode (*jacobian)(NbProblem, PetscReal t, Vec U, Mat J);
+  PetscErrorCode (*stepresidual)(NbProblem, PetscReal t, PetscReal dt, Vec Uold, Vec U, Vec R);
+  PetscErrorCode (*stepjacobian)(NbProblem, PetscReal t, PetscReal dt, Vec U, Mat J);
+} NbProblemOps;
+
+struct _p_NbProblem {
+  MPI_Comm     comm;
+  char         type[64], prefix[64];
+  NbProblemOps ops;
+  void        *data;   /* the type's */
+  void        *solver; /* the type's solver object (NbProblemGetSolver) */
+  PetscBool    setup, solved;
+  PetscInt     monitor;     /* -problem_monitor: progress of long solves */
+  double       lastmonitor; /* elapsed seconds at the last progress line */
+  /* set by the type's setup */
+  PetscInt       dim, nout;
+  PetscBool      steady, velocity; /* velocity: outputs 0, 1 form a vector field */
+  const char    *outnames[NB_PDE_MAXOUT];
+  DM             da1, da2;         /* 1- and 2-dof DMDAs over the evaluation grid (borrowed) */
+  PetscReal      origin[3], spacing[3];
+  PetscInt       nf;
+  PetscReal     *t;                /* frame times (PetscMalloc1, freed by the base) */
+  PetscInt       ngroup;
+  NbProblemGroup group[NB_PDE_MAXOUT];
+  const char    *frameshint;       /* how to ask for more frames, "-burgers_frames 51" */
+  /* the PDE, made on first request */
+  NbPDE     pde;
+  PetscBool haspde;
+  /* evaluation points: this rank's block of the natural order */
+  PetscInt   n, m[3];
+  PetscInt64 N, offset;
+  PetscReal *x;
+  PetscReal **ref, **ex; /* per frame, cached on first use */
+};
+
+/* Values of a vector G on the DMDA da (dof d, same decomposition as da1) at
+   this rank's evaluation points, into columns c0 .. c0 + d - 1 of v (n x nout). */
+PETSC_INTERN PetscErrorCode NbProblemGlobalToValues_Private(NbProblem, DM da, Vec G, PetscInt c0, PetscReal v[]);
+/* The reverse: columns c0 .. c0 + d - 1 of v into G. */
+PETSC_INTERN PetscErrorCode NbProblemValuesToGlobal_Private(NbProblem, DM da, const PetscReal v[], PetscInt c0, Vec G);
+/* The frame times t_k = T k / (nf - 1), k = 0 .. nf - 1 (one frame at t = 0 when nf = 1). */
+PETSC_INTERN PetscErrorCode NbProblemSetFrames_Private(NbProblem, PetscInt nf, PetscReal T);
+/* A progress line of a long reference solve after frame k (-problem_monitor). */
+PETSC_INTERN PetscErrorCode NbProblemMonitorFrame_Private(NbProblem, PetscInt k, PetscReal t, double elapsed);
+
+PETSC_INTERN PetscErrorCode NbProblemCreate_Burgers(NbProblem);
+PETSC_INTERN PetscErrorCode NbProblemCreate_NavierStokes(NbProblem);
+PETSC_INTERN PetscErrorCode NbProblemCreate_Poisson(NbProblem);
+
+#endif
