@@ -64,9 +64,12 @@ static PetscErrorCode AdamStep(NbOptimizer o, PetscReal *loss)
   PetscFunctionBegin;
   if (o->prestep) PetscCall((*o->prestep)(o, o->step, o->prectx));
   PetscCall(NbOptimizerEvaluate_Private(o, loss));
-  if (o->clip > 0) {
-    for (PetscInt i = 0; i < n; i++) norm += g[i] * g[i];
-    norm = PetscSqrtReal(norm);
+  if (o->clip > 0) { /* the norm of the global gradient (NbModelSetPrivate) */
+    PetscReal priv = 0;
+    for (PetscInt i = 0; i < m->nprivate; i++) priv += g[i] * g[i];
+    for (PetscInt i = m->nprivate; i < n; i++) norm += g[i] * g[i];
+    if (m->nprivate) PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &priv, 1, MPIU_REAL, MPIU_SUM, o->comm));
+    norm = PetscSqrtReal(norm + priv);
     if (norm > o->clip)
       for (PetscInt i = 0; i < n; i++) g[i] *= o->clip / norm;
   }
@@ -97,6 +100,7 @@ static PetscErrorCode AdamStep(NbOptimizer o, PetscReal *loss)
   o->step++;
   if (o->graph) PetscCall(NbGraphAdvanceRandom(o->graph));
   PetscCall(NbOptimizerPushHistory_Private(o, *loss));
+  if (o->stepmonitor) PetscCall((*o->stepmonitor)(o, o->step, *loss, o->stepmonctx));
   if (o->monitor && (o->step % o->monitorevery == 0 || o->step == 1)) PetscCall(PetscPrintf(o->comm, "  %s step %5" PetscInt_FMT " loss %.10e lr %.3e%s\n", o->type, o->step, (double)*loss, (double)lr, o->clip > 0 && norm > o->clip ? " (clipped)" : ""));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

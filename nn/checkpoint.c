@@ -136,6 +136,7 @@ PetscErrorCode NbCheckpointSave(NbModel m, NbOptimizer opt, const char filename[
   PetscCall(PetscLogEventBegin(NB_Checkpoint, 0, 0, 0, 0));
   PetscCall(NbModelSetUp(m));
   PetscCheck(!opt || opt->model == m, m->comm, PETSC_ERR_ARG_WRONG, "NbCheckpointSave: the optimizer belongs to another model");
+  PetscCheck(!m->nprivate, m->comm, PETSC_ERR_SUP, "NbCheckpointSave: model %s is distributed over the ranks (NbModelSetPrivate); a checkpoint holds a replicated model", m->name);
   if (opt) PetscCall(NbOptimizerSetUp(opt));
   PetscCallMPI(MPI_Comm_rank(m->comm, &rank));
   PetscCall(Architecture(m, &arch));
@@ -236,6 +237,7 @@ PetscErrorCode NbCheckpointLoad(NbModel m, NbOptimizer opt, const char filename[
   PetscFunctionBegin;
   PetscCall(PetscLogEventBegin(NB_Checkpoint, 0, 0, 0, 0));
   PetscCall(NbModelSetUp(m));
+  PetscCheck(!m->nprivate, m->comm, PETSC_ERR_SUP, "NbCheckpointLoad: model %s is distributed over the ranks (NbModelSetPrivate); a checkpoint holds a replicated model", m->name);
   if (opt) {
     PetscCall(NbOptimizerSetUp(opt));
     if (opt->ops.getstate) PetscCall(opt->ops.getstate(opt, &narr, names, arrs, lens));

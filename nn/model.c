@@ -361,6 +361,22 @@ PetscErrorCode NbModelGetGradientVec(NbModel m, Vec *v)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode NbModelSetPrivate(NbModel m, PetscInt nprivate)
+{
+  PetscFunctionBegin;
+  PetscCheck(m->setup, m->comm, PETSC_ERR_ARG_WRONGSTATE, "Call NbModelSetUp() before NbModelSetPrivate()");
+  PetscCheck(nprivate >= 0 && nprivate <= m->ntrain, m->comm, PETSC_ERR_ARG_OUTOFRANGE, "NbModelSetPrivate: %" PetscInt_FMT " private entries of %" PetscInt_FMT, nprivate, m->ntrain);
+  m->nprivate = nprivate;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbModelGetPrivate(NbModel m, PetscInt *nprivate)
+{
+  PetscFunctionBegin;
+  *nprivate = m->nprivate;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode NbModelGetRNG(NbModel m, NbRNG *rng)
 {
   PetscFunctionBegin;

@@ -169,6 +169,15 @@ PETSC_EXTERN PetscErrorCode NbModelRestoreGradientArray(NbModel, PetscReal **);
 PETSC_EXTERN PetscErrorCode NbModelGetParameterVec(NbModel, Vec *);
 PETSC_EXTERN PetscErrorCode NbModelGetGradientVec(NbModel, Vec *);
 PETSC_EXTERN PetscErrorCode NbModelGetRNG(NbModel, NbRNG *);
+/* A distributed model: the first nprivate trainable entries of the flat
+   buffer are this rank's own (different on every rank, e.g. the networks of
+   its subdomains), the rest replicated (the same on every rank, with a
+   gradient already summed over the ranks). The global parameter vector is
+   every rank's private part in rank order, then the replicated part once;
+   Adam's clipping and L-BFGS (TAO) work on that vector. Default 0: the whole
+   buffer is replicated. */
+PETSC_EXTERN PetscErrorCode NbModelSetPrivate(NbModel, PetscInt nprivate);
+PETSC_EXTERN PetscErrorCode NbModelGetPrivate(NbModel, PetscInt *nprivate);
 PETSC_EXTERN PetscErrorCode NbModelGetComm(NbModel, MPI_Comm *);
 
 /* Layers: parameter groups owned by the model, applied to graph tensors.
@@ -317,6 +326,8 @@ typedef struct _p_NbOptimizer *NbOptimizer;
    gradient buffer, both already averaged over the ranks. */
 typedef PetscErrorCode (*NbObjectiveFn)(NbModel, PetscReal *loss, void *ctx);
 typedef PetscErrorCode (*NbPreStepFn)(NbOptimizer, PetscInt step, void *ctx);
+/* After every step (adam) or iteration (lbfgs): its number and the loss. */
+typedef PetscErrorCode (*NbStepMonitorFn)(NbOptimizer, PetscInt step, PetscReal loss, void *ctx);
 typedef enum {
   NB_SCHEDULE_CONSTANT,
   NB_SCHEDULE_STEP,        /* lr gamma^floor(t / decay_steps) */
@@ -329,6 +340,9 @@ PETSC_EXTERN PetscErrorCode NbOptimizerRegister(const char name[], PetscErrorCod
 PETSC_EXTERN PetscErrorCode NbOptimizerCreate(NbModel, NbOptimizer *);
 PETSC_EXTERN PetscErrorCode NbOptimizerSetType(NbOptimizer, const char type[]);
 PETSC_EXTERN PetscErrorCode NbOptimizerGetType(NbOptimizer, const char *type[]);
+/* The type, which -opt_type then does not change (a phase of a method that
+   must be this optimizer, e.g. the L-BFGS phase after Adam). */
+PETSC_EXTERN PetscErrorCode NbOptimizerSetFixedType(NbOptimizer, const char type[]);
 PETSC_EXTERN PetscErrorCode NbOptimizerSetOptionsPrefix(NbOptimizer, const char[]);
 /* -opt_type, -opt_max_steps, -opt_loss_tol, -opt_monitor, -opt_view, and the type's
    own: -opt_lr, -opt_beta1, -opt_beta2, -opt_epsilon, -opt_weight_decay,
@@ -343,6 +357,7 @@ PETSC_EXTERN PetscErrorCode NbOptimizerSetObjective(NbOptimizer, NbObjectiveFn, 
 PETSC_EXTERN PetscErrorCode NbOptimizerSetGraph(NbOptimizer, NbGraph);
 /* Called before every step (adam) or every solve (lbfgs): resample points here. */
 PETSC_EXTERN PetscErrorCode NbOptimizerSetPreStep(NbOptimizer, NbPreStepFn, void *ctx);
+PETSC_EXTERN PetscErrorCode NbOptimizerSetStepMonitor(NbOptimizer, NbStepMonitorFn, void *ctx);
 PETSC_EXTERN PetscErrorCode NbOptimizerSetMaxSteps(NbOptimizer, PetscInt);
 PETSC_EXTERN PetscErrorCode NbOptimizerSetLearningRate(NbOptimizer, PetscReal);
 PETSC_EXTERN PetscErrorCode NbOptimizerSetSchedule(NbOptimizer, NbSchedule, PetscReal gamma, PetscInt decay_steps, PetscReal lr_min);

@@ -81,6 +81,7 @@ struct _p_NbModel {
   Vec          vparams, vgrad;
   NbRNG        rng;
   PetscBool    setup, view, hasbounds;
+  PetscInt     nprivate; /* the first nprivate trainable entries are this rank's own */
   PetscInt     nlayers, maxlayers;
   NbLayer     *layers;
 };
@@ -285,9 +286,11 @@ struct _p_NbOptimizer {
   NbGraph        graph;
   NbPreStepFn    prestep;
   void          *prectx;
+  NbStepMonitorFn stepmonitor;
+  void          *stepmonctx;
   PetscInt       step, maxsteps;
   PetscReal      losstol;
-  PetscBool      monitor, setup, view, fromoptions;
+  PetscBool      monitor, setup, view, fromoptions, fixedtype;
   PetscInt       monitorevery;
   PetscInt       nhist, maxhist;
   PetscReal     *hist;

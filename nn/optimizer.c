@@ -80,6 +80,14 @@ PetscErrorCode NbOptimizerSetType(NbOptimizer o, const char type[])
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode NbOptimizerSetFixedType(NbOptimizer o, const char type[])
+{
+  PetscFunctionBegin;
+  PetscCall(NbOptimizerSetType(o, type));
+  o->fixedtype = PETSC_TRUE;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode NbOptimizerGetType(NbOptimizer o, const char *type[])
 {
   PetscFunctionBegin;
@@ -102,8 +110,10 @@ PetscErrorCode NbOptimizerSetFromOptions(NbOptimizer o)
   PetscFunctionBegin;
   PetscCall(PetscStrncpy(type, o->type[0] ? o->type : "adam", sizeof(type)));
   PetscOptionsBegin(o->comm, o->prefix, "nabla optimizer", "NbOptimizer");
-  PetscCall(PetscOptionsFList("-opt_type", "Optimizer", "NbOptimizerSetType", NbOptimizerList, type, type, sizeof(type), &set));
-  PetscCall(NbOptimizerSetType(o, type));
+  if (!o->fixedtype) {
+    PetscCall(PetscOptionsFList("-opt_type", "Optimizer", "NbOptimizerSetType", NbOptimizerList, type, type, sizeof(type), &set));
+    PetscCall(NbOptimizerSetType(o, type));
+  }
   PetscCall(PetscOptionsInt("-opt_max_steps", "Steps of NbOptimizerSolve (adam family)", "NbOptimizerSetMaxSteps", o->maxsteps, &o->maxsteps, NULL));
   PetscCall(PetscOptionsReal("-opt_loss_tol", "Stop when the loss falls below this (adam family)", "NbOptimizerSolve", o->losstol, &o->losstol, NULL));
   PetscCall(PetscOptionsBool("-opt_monitor", "Print the loss every step", "NbOptimizerSolve", o->monitor, &o->monitor, NULL));
@@ -237,6 +247,14 @@ PetscErrorCode NbOptimizerPushHistory_Private(NbOptimizer o, PetscReal loss)
     PetscCall(PetscRealloc(o->maxhist * sizeof(PetscReal), &o->hist));
   }
   o->hist[o->nhist++] = loss;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbOptimizerSetStepMonitor(NbOptimizer o, NbStepMonitorFn fn, void *ctx)
+{
+  PetscFunctionBegin;
+  o->stepmonitor = fn;
+  o->stepmonctx  = ctx;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

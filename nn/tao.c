@@ -2,11 +2,13 @@
    bounds; every -tao_ option applies, with the optimizer's prefix).
 
    TAO sees the model's flat parameter buffer as its solution Vec without a
-   copy: a parallel Vec whose entries all live on rank 0 (VecCreateMPIWithArray
-   on the model's buffer), so TAO's vector algebra, monitors and convergence
-   tests run once. At each evaluation rank 0's parameters are broadcast, every
-   rank computes its share of loss and gradient, and the summed gradient is
-   handed to TAO. */
+   copy (VecCreateMPIWithArray on the model's buffer): each rank's private
+   entries (NbModelSetPrivate: a distributed model's own networks), and the
+   replicated rest on rank 0 only, so that every parameter appears once in
+   TAO's vector algebra, monitors and convergence tests. At each evaluation
+   rank 0's replicated entries are broadcast, every rank computes its share
+   of loss and gradient, and the gradient's entries of the same layout are
+   handed to TAO. A replicated model (the default) lives on rank 0 alone. */
 #include "nnimpl.h"
 #include <string.h>
 
@@ -26,23 +28,24 @@ static PetscErrorCode ObjGrad(Tao tao, Vec X, PetscReal *f, Vec G, void *ctx)
   NbOptimizer        o = (NbOptimizer)ctx;
   NbLBFGS           *t = (NbLBFGS *)o->data;
   NbModel            m = o->model;
-  PetscMPIInt        rank, size;
+  PetscMPIInt        size;
   PetscBool          other = (PetscBool)(X != t->x);
+  PetscInt           nloc;
   const PetscScalar *x;
   PetscScalar       *gv;
 
   PetscFunctionBegin;
   PetscCall(PetscLogEventBegin(NB_TaoObjGrad, 0, 0, 0, 0));
-  PetscCallMPI(MPI_Comm_rank(o->comm, &rank));
   PetscCallMPI(MPI_Comm_size(o->comm, &size));
+  PetscCall(VecGetLocalSize(X, &nloc));
   if (other) PetscCall(PetscArraycpy(t->save, m->params, m->ntrain));
   PetscCall(VecGetArrayRead(X, &x));
-  if (rank == 0 && x != m->params) PetscCall(PetscArraycpy(m->params, x, m->ntrain));
+  if (x != m->params) PetscCall(PetscArraycpy(m->params, x, nloc));
   PetscCall(VecRestoreArrayRead(X, &x));
-  if (size > 1) PetscCallMPI(MPI_Bcast(m->params, (PetscMPIInt)m->ntrain, MPIU_REAL, 0, o->comm));
+  if (size > 1) PetscCallMPI(MPI_Bcast(m->params + m->nprivate, (PetscMPIInt)(m->ntrain - m->nprivate), MPIU_REAL, 0, o->comm));
   PetscCall(NbOptimizerEvaluate_Private(o, f));
   PetscCall(VecGetArray(G, &gv));
-  if (rank == 0) PetscCall(PetscArraycpy(gv, m->grad, m->ntrain));
+  PetscCall(PetscArraycpy(gv, m->grad, nloc));
   PetscCall(VecRestoreArray(G, &gv));
   if (other) PetscCall(PetscArraycpy(m->params, t->save, m->ntrain));
   PetscCall(PetscLogEventEnd(NB_TaoObjGrad, 0, 0, 0, 0));
@@ -58,6 +61,7 @@ static PetscErrorCode Monitor(Tao tao, void *ctx)
   PetscFunctionBegin;
   PetscCall(TaoGetSolutionStatus(tao, &its, &f, NULL, NULL, NULL, NULL));
   PetscCall(NbOptimizerPushHistory_Private(o, f));
+  if (o->stepmonitor) PetscCall((*o->stepmonitor)(o, o->step + its, f, o->stepmonctx));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -179,11 +183,11 @@ static PetscErrorCode LBFGSSetUp(NbOptimizer o)
   /* switched to lbfgs after NbOptimizerSetFromOptions: the -tao_ options still apply */
   if (o->fromoptions && !t->fromoptions) PetscCall(LBFGSPostOptions(o));
   PetscCallMPI(MPI_Comm_rank(o->comm, &rank));
-  nloc = rank == 0 ? m->ntrain : 0;
+  nloc = m->nprivate + (rank == 0 ? m->ntrain - m->nprivate : 0);
   PetscCall(VecDestroy(&t->x));
   PetscCall(PetscFree(t->save));
   PetscCall(PetscMalloc1(m->ntrain + 1, &t->save));
-  PetscCall(VecCreateMPIWithArray(o->comm, 1, nloc, m->ntrain, rank == 0 ? m->params : NULL, &t->x));
+  PetscCall(VecCreateMPIWithArray(o->comm, 1, nloc, PETSC_DECIDE, nloc ? m->params : NULL, &t->x));
   PetscCall(TaoSetSolution(t->tao, t->x));
   PetscCall(TaoSetObjectiveAndGradient(t->tao, NULL, ObjGrad, o));
   if (m->hasbounds) {
@@ -192,12 +196,11 @@ static PetscErrorCode LBFGSSetUp(NbOptimizer o)
     PetscCall(VecDuplicate(t->x, &t->xu));
     PetscCall(VecGetArray(t->xl, &lo));
     PetscCall(VecGetArray(t->xu, &hi));
-    if (rank == 0)
-      for (PetscInt k = 0; k < m->np; k++) {
-        const NbParamInfo *q = &m->p[k];
-        if (!q->trainable) continue;
-        for (PetscInt i = q->offset; i < q->offset + q->rows * q->cols; i++) lo[i] = q->lo, hi[i] = q->hi;
-      }
+    for (PetscInt k = 0; k < m->np; k++) {
+      const NbParamInfo *q = &m->p[k];
+      if (!q->trainable) continue;
+      for (PetscInt i = q->offset; i < PetscMin(q->offset + q->rows * q->cols, nloc); i++) lo[i] = q->lo, hi[i] = q->hi;
+    }
     PetscCall(VecRestoreArray(t->xl, &lo));
     PetscCall(VecRestoreArray(t->xu, &hi));
     PetscCall(TaoSetVariableBounds(t->tao, t->xl, t->xu));
@@ -215,8 +218,8 @@ static PetscErrorCode LBFGSStep(NbOptimizer o, PetscReal *loss)
   PetscFunctionBegin;
   if (o->prestep) PetscCall((*o->prestep)(o, o->step, o->prectx));
   PetscCall(NbTaoSolve(t->tao, &its, &restarts));
-  /* the solution is rank 0's buffer; make every rank's copy the same */
-  PetscCallMPI(MPI_Bcast(m->params, (PetscMPIInt)m->ntrain, MPIU_REAL, 0, o->comm));
+  /* the replicated entries of the solution are rank 0's; make every rank's copy the same */
+  PetscCallMPI(MPI_Bcast(m->params + m->nprivate, (PetscMPIInt)(m->ntrain - m->nprivate), MPIU_REAL, 0, o->comm));
   PetscCall(TaoGetSolutionStatus(t->tao, NULL, loss, NULL, NULL, NULL, &reason));
   PetscCallMPI(MPI_Bcast(loss, 1, MPIU_REAL, 0, o->comm));
   o->step += its;

@@ -1,128 +1,19 @@
-/* NbDDPINN: domain-decomposed physics-informed networks over MPI. The
-   object's lifecycle, options, the partition of the space-time box into
-   cells and of the cells over the ranks, and the networks (rank model and
-   neighbour replicas). The
-   variants (xpinn, cpinn: pinn/dd_xpinn.c; fbpinn: pinn/dd_fbpinn.c) plug
-   in through a registry; communication and the objective are in
-   pinn/dd_comm.c, the graphs in pinn/dd_graph.c, the point sets in
-   pinn/dd_points.c, training in pinn/dd_train.c. */
+/* The decomposed PINN types (-pinn_dd xpinn|cpinn|fbpinn): one network per
+   cell of a tensor partition of the (space-time) box, cells dealt to ranks
+   in contiguous blocks, neighbouring subdomains coupled point to point.
+   This file is the type's life cycle behind NbPINN's ops table: its
+   options, the partition into cells and of the cells over the ranks, the
+   networks (the rank model, NbPINN's distributed flat buffer, and the
+   neighbour replicas). The variants plug in through NbDDOps (xpinn, cpinn:
+   pinn/dd_xpinn.c; fbpinn: pinn/dd_fbpinn.c); communication and the
+   objective are in pinn/dd_comm.c, the graphs in pinn/dd_graph.c, the point
+   sets in pinn/dd_points.c. Training is NbPINN's (pinn/pinn_train.c). */
 #include "ddimpl.h"
 
-static PetscFunctionList NbDDPINNList       = NULL;
-static PetscBool         NbDDPINNRegistered = PETSC_FALSE;
-
-static PetscErrorCode NbDDPINNFinalizePackage(void)
-{
-  PetscFunctionBegin;
-  PetscCall(PetscFunctionListDestroy(&NbDDPINNList));
-  NbDDPINNRegistered = PETSC_FALSE;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-static PetscErrorCode NbDDPINNRegisterAll(void)
-{
-  PetscFunctionBegin;
-  if (NbDDPINNRegistered) PetscFunctionReturn(PETSC_SUCCESS);
-  NbDDPINNRegistered = PETSC_TRUE;
-  PetscCall(PetscFunctionListAdd(&NbDDPINNList, "xpinn", NbDDPINNCreate_XPINN));
-  PetscCall(PetscFunctionListAdd(&NbDDPINNList, "cpinn", NbDDPINNCreate_CPINN));
-  PetscCall(PetscFunctionListAdd(&NbDDPINNList, "fbpinn", NbDDPINNCreate_FBPINN));
-  PetscCall(PetscRegisterFinalize(NbDDPINNFinalizePackage));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode NbDDPINNRegister(const char name[], PetscErrorCode (*create)(NbDDPINN))
-{
-  PetscFunctionBegin;
-  PetscCall(NbDDPINNRegisterAll());
-  PetscCall(PetscFunctionListAdd(&NbDDPINNList, name, create));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode NbDDPINNCreate(MPI_Comm comm, NbDDPINN *ddp)
-{
-  NbDDPINN dd;
-
-  PetscFunctionBegin;
-  PetscCall(NbDDPINNRegisterAll());
-  PetscCall(PetscNew(&dd));
-  dd->comm = comm;
-  PetscCallMPI(MPI_Comm_rank(comm, &dd->rank));
-  PetscCallMPI(MPI_Comm_size(comm, &dd->size));
-  /* NbPINN's defaults (Raissi et al. 2019), so -pinn_* means the same */
-  dd->width             = 20;
-  dd->depth             = 8;
-  dd->act               = NB_ACT_TANH;
-  dd->npoints           = 10000;
-  dd->nbnd              = 100;
-  dd->w[DD_TERM_RES]    = 1;
-  dd->w[DD_TERM_IC]     = 1;
-  dd->w[DD_TERM_BC]     = 1;
-  dd->w[DD_TERM_DATA]   = 1;
-  dd->w[DD_TERM_IF]     = 1;
-  dd->lr                = 1e-3;
-  dd->adam_steps        = 10000;
-  dd->lbfgs_steps       = 10000;
-  dd->resample_every    = 1000;
-  dd->nifpoints         = 100;
-  dd->wavg              = 1;
-  dd->wifres            = 1;
-  dd->wflux             = 1;
-  dd->overlap           = 0.25;
-  dd->ncomm             = MPI_COMM_NULL;
-  dd->stale             = PETSC_TRUE;
-  *ddp                  = dd;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode NbDDPINNSetType(NbDDPINN dd, const char type[])
-{
-  PetscErrorCode (*create)(NbDDPINN);
-  PetscBool same;
-
-  PetscFunctionBegin;
-  PetscCall(PetscStrcmp(dd->type, type, &same));
-  if (same) PetscFunctionReturn(PETSC_SUCCESS);
-  PetscCheck(!dd->setup, dd->comm, PETSC_ERR_ARG_WRONGSTATE, "Choose the decomposition type before NbDDPINNSetUp()");
-  PetscCall(PetscFunctionListFind(NbDDPINNList, type, &create));
-  PetscCheck(create, dd->comm, PETSC_ERR_USER_INPUT, "-pinn_dd %s is unknown: use none, xpinn, cpinn or fbpinn", type);
-  if (dd->ops.destroy) PetscCall((*dd->ops.destroy)(dd));
-  PetscCall(PetscMemzero(&dd->ops, sizeof(dd->ops)));
-  dd->data     = NULL;
-  dd->windowed = PETSC_FALSE;
-  PetscCall(PetscStrncpy(dd->type, type, sizeof(dd->type)));
-  PetscCall((*create)(dd));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode NbDDPINNGetType(NbDDPINN dd, const char *type[])
-{
-  PetscFunctionBegin;
-  *type = dd->type;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode NbDDPINNSetProblem(NbDDPINN dd, const NbPINNProblem *prob)
-{
-  PetscFunctionBegin;
-  PetscCheck(!dd->setup, dd->comm, PETSC_ERR_ARG_WRONGSTATE, "Set the problem before NbDDPINNSetUp()");
-  PetscCheck(prob->dim >= 1 && prob->dim + 1 <= NB_DD_MAXAX && prob->nout >= 1 && prob->nout <= 4 && prob->ncoef <= NB_PINN_MAXCOEF, dd->comm, PETSC_ERR_ARG_OUTOFRANGE, "Unsupported PINN problem shape");
-  dd->prob    = *prob;
-  dd->hasprob = PETSC_TRUE;
-  dd->nin     = prob->dim + 1;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode NbDDPINNSetFlux(NbDDPINN dd, NbDDPINNFluxFn f, void *ctx)
-{
-  PetscFunctionBegin;
-  dd->flux    = f;
-  dd->fluxctx = ctx;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
+#define DD(p) ((NbDD)(p)->data)
 
 /* the name of coordinate a ("x" of "x,t") */
-PetscErrorCode NbDDAxisName_Private(NbDDPINN dd, PetscInt a, char name[16])
+PetscErrorCode NbDDAxisName_Private(NbDD dd, PetscInt a, char name[16])
 {
   const char *c = dd->prob.coords;
   PetscInt    len;
@@ -137,52 +28,23 @@ PetscErrorCode NbDDAxisName_Private(NbDDPINN dd, PetscInt a, char name[16])
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode NbDDPINNSetFromOptions(NbDDPINN dd)
+static PetscErrorCode SetFromOptions_DD(NbPINN p, PetscOptionItems *PetscOptionsObject)
 {
-  char      type[32], bc[16] = "soft";
-  PetscBool set, soft;
-  PetscInt  nfourier = 0, nmax;
-  PetscReal fsigma   = 1;
+  NbDD      dd   = DD(p);
+  PetscInt  nmax = 4096;
+  PetscBool set;
 
   PetscFunctionBegin;
-  PetscCall(PetscStrncpy(type, dd->type[0] ? dd->type : "xpinn", sizeof(type)));
-  nmax = 4096;
+  dd->prob = p->pde;
+  dd->nin  = p->pde.dim + (p->pde.steady ? 0 : 1);
   PetscCall(PetscFree2(dd->widths, dd->depths));
   PetscCall(PetscMalloc2(nmax, &dd->widths, nmax, &dd->depths));
-  PetscOptionsBegin(dd->comm, NULL, "Domain-decomposed PINN", "NbDDPINN");
-  PetscCall(PetscOptionsFList("-pinn_dd", "Domain decomposition", "NbDDPINNSetType", NbDDPINNList, type, type, sizeof(type), NULL));
-  PetscCall(NbDDPINNSetType(dd, type));
-  /* the options NbPINN reads, with the same meaning */
-  PetscCall(PetscOptionsInt("-pinn_width", "Units per hidden layer (every subdomain; see -pinn_dd_width)", "NbDDPINNSetFromOptions", dd->width, &dd->width, NULL));
-  PetscCall(PetscOptionsInt("-pinn_depth", "Hidden layers (every subdomain; see -pinn_dd_depth)", "NbDDPINNSetFromOptions", dd->depth, &dd->depth, NULL));
-  PetscCall(PetscOptionsEnum("-pinn_activation", "Activation of the hidden layers", "NbDDPINNSetFromOptions", NbActivations, (PetscEnum)dd->act, (PetscEnum *)&dd->act, NULL));
-  PetscCall(PetscOptionsInt("-pinn_fourier", "Random Fourier features (not with -pinn_dd)", "NbDDPINNSetFromOptions", nfourier, &nfourier, NULL));
-  PetscCall(PetscOptionsReal("-pinn_fourier_sigma", "Standard deviation of the Fourier feature frequencies (not with -pinn_dd)", "NbDDPINNSetFromOptions", fsigma, &fsigma, NULL));
-  PetscCall(PetscOptionsInt("-pinn_points", "Collocation points in all (divided over the subdomains unless -pinn_dd_points)", "NbDDPINNSetFromOptions", dd->npoints, &dd->npoints, NULL));
-  PetscCall(PetscOptionsInt("-pinn_boundary_points", "Initial + boundary points in all (half initial, half boundary)", "NbDDPINNSetFromOptions", dd->nbnd, &dd->nbnd, NULL));
-  PetscCall(PetscOptionsString("-pinn_bc", "Initial/boundary conditions: soft or hard", "NbDDPINNSetFromOptions", bc, bc, sizeof(bc), NULL));
-  PetscCall(PetscOptionsReal("-pinn_w_res", "Weight of the residual term", "NbDDPINNSetFromOptions", dd->w[DD_TERM_RES], &dd->w[DD_TERM_RES], NULL));
-  PetscCall(PetscOptionsReal("-pinn_w_ic", "Weight of the initial-condition term", "NbDDPINNSetFromOptions", dd->w[DD_TERM_IC], &dd->w[DD_TERM_IC], NULL));
-  PetscCall(PetscOptionsReal("-pinn_w_bc", "Weight of the boundary-condition term", "NbDDPINNSetFromOptions", dd->w[DD_TERM_BC], &dd->w[DD_TERM_BC], NULL));
-  PetscCall(PetscOptionsReal("-pinn_w_data", "Weight of the observation term", "NbDDPINNSetFromOptions", dd->w[DD_TERM_DATA], &dd->w[DD_TERM_DATA], NULL));
-  PetscCall(PetscOptionsInt("-pinn_adam_steps", "Adam steps", "NbDDPINNSetFromOptions", dd->adam_steps, &dd->adam_steps, NULL));
-  PetscCall(PetscOptionsReal("-pinn_lr", "Adam learning rate", "NbDDPINNSetFromOptions", dd->lr, &dd->lr, NULL));
-  PetscCall(PetscOptionsInt("-pinn_lbfgs_steps", "L-BFGS iterations after Adam (0: none)", "NbDDPINNSetFromOptions", dd->lbfgs_steps, &dd->lbfgs_steps, NULL));
-  PetscCall(PetscOptionsInt("-pinn_resample_every", "Adam steps between sampling rounds", "NbDDPINNSetFromOptions", dd->resample_every, &dd->resample_every, NULL));
-  {
-    PetscInt seed = (PetscInt)dd->seed;
-    PetscCall(PetscOptionsInt("-pinn_seed", "Seed of initialisation and sampling", "NbDDPINNSetFromOptions", seed, &seed, NULL));
-    dd->seed = seed;
-  }
-  PetscCall(PetscOptionsBool("-pinn_inverse", "Identify the PDE coefficients from observations", "NbDDPINNSetFromOptions", dd->inverse, &dd->inverse, NULL));
-  PetscCall(PetscOptionsReal("-pinn_noise", "Relative Gaussian noise on the observations (inverse) or on the initial/boundary data", "NbDDPINNSetFromOptions", dd->noise, &dd->noise, NULL));
-  PetscCall(PetscOptionsInt("-pinn_monitor", "Print the loss terms every this many steps (0: never)", "NbDDPINNSetFromOptions", dd->monitor, &dd->monitor, NULL));
-  PetscCall(PetscOptionsReal("-opt_clip_norm", "Clip the global gradient 2-norm to this (0: off)", "NbDDPINNSetFromOptions", dd->clip, &dd->clip, NULL));
+  PetscOptionsHeadBegin(PetscOptionsObject, "Domain decomposition");
   /* the decomposition */
   dd->nparts = NB_DD_MAXAX + 1;
   {
     PetscInt parts[NB_DD_MAXAX + 1];
-    PetscCall(PetscOptionsIntArray("-pinn_dd_parts", "Parts along x[,y],t (missing ones: 1)", "NbDDPINNSetFromOptions", parts, &dd->nparts, &set));
+    PetscCall(PetscOptionsIntArray("-pinn_dd_parts", "Parts along x[,y],t (missing ones: 1)", "NbPINNSetFromOptions", parts, &dd->nparts, &set));
     if (!set) dd->nparts = 0;
     for (PetscInt a = 0; a < NB_DD_MAXAX; a++) dd->parts[a] = a < dd->nparts ? parts[a] : 1;
   }
@@ -191,7 +53,7 @@ PetscErrorCode NbDDPINNSetFromOptions(NbDDPINN dd)
     PetscCall(PetscFree(dd->cut[a]));
     dd->ncut[a] = 0;
   }
-  for (PetscInt a = 0; a < (dd->hasprob ? dd->nin : 0); a++) {
+  for (PetscInt a = 0; a < dd->nin; a++) {
     char       tok[16], opt[32], text[128];
     PetscInt   n = nmax;
     PetscReal *buf;
@@ -199,7 +61,7 @@ PetscErrorCode NbDDPINNSetFromOptions(NbDDPINN dd)
     PetscCall(PetscSNPrintf(opt, sizeof(opt), "-pinn_dd_cuts_%s", tok));
     PetscCall(PetscSNPrintf(text, sizeof(text), "Interior cell edges along %s, increasing (default: -pinn_dd_parts equal cells)", tok));
     PetscCall(PetscMalloc1(nmax, &buf));
-    PetscCall(PetscOptionsRealArray(opt, text, "NbDDPINNSetFromOptions", buf, &n, &set));
+    PetscCall(PetscOptionsRealArray(opt, text, "NbPINNSetFromOptions", buf, &n, &set));
     if (set) {
       PetscCheck(n >= 1, dd->comm, PETSC_ERR_USER_INPUT, "%s needs at least one cut position", opt);
       dd->ncut[a] = n;
@@ -207,87 +69,25 @@ PetscErrorCode NbDDPINNSetFromOptions(NbDDPINN dd)
     } else PetscCall(PetscFree(buf));
   }
   dd->ppsub = 0;
-  PetscCall(PetscOptionsInt("-pinn_dd_points", "Collocation points per subdomain (default: -pinn_points / subdomains)", "NbDDPINNSetFromOptions", dd->ppsub, &dd->ppsub, NULL));
+  PetscCall(PetscOptionsInt("-pinn_dd_points", "Collocation points per subdomain (default: -pinn_points / subdomains)", "NbPINNSetFromOptions", dd->ppsub, &dd->ppsub, NULL));
   dd->nwidth = nmax;
-  PetscCall(PetscOptionsIntArray("-pinn_dd_width", "Units per hidden layer: one value, or one per subdomain", "NbDDPINNSetFromOptions", dd->widths, &dd->nwidth, &set));
+  PetscCall(PetscOptionsIntArray("-pinn_dd_width", "Units per hidden layer: one value, or one per subdomain", "NbPINNSetFromOptions", dd->widths, &dd->nwidth, &set));
   if (!set) dd->nwidth = 0;
   dd->ndepth = nmax;
-  PetscCall(PetscOptionsIntArray("-pinn_dd_depth", "Hidden layers: one value, or one per subdomain", "NbDDPINNSetFromOptions", dd->depths, &dd->ndepth, &set));
+  PetscCall(PetscOptionsIntArray("-pinn_dd_depth", "Hidden layers: one value, or one per subdomain", "NbPINNSetFromOptions", dd->depths, &dd->ndepth, &set));
   if (!set) dd->ndepth = 0;
-  PetscCall(PetscOptionsBool("-pinn_dd_view", "Describe the decomposition", "NbDDPINNView", dd->view, &dd->view, NULL));
+  PetscCall(PetscOptionsBool("-pinn_dd_view", "Describe the decomposition", "NbDDView", dd->view, &dd->view, NULL));
   if (dd->ops.setfromoptions) PetscCall((*dd->ops.setfromoptions)(dd, PetscOptionsObject));
-  PetscOptionsEnd();
-  PetscCall(PetscStrcmp(bc, "hard", &dd->hard));
-  PetscCall(PetscStrcmp(bc, "soft", &soft));
-  PetscCheck(dd->hard || soft, dd->comm, PETSC_ERR_USER_INPUT, "-pinn_bc %s is unknown: use soft or hard", bc);
-  PetscCheck(nfourier == 0, dd->comm, PETSC_ERR_USER_INPUT, "-pinn_fourier %d: Fourier features are not available with -pinn_dd %s (each subdomain's inputs are already normalised to its own box); drop -pinn_fourier", (int)nfourier, dd->type);
-  PetscCheck(dd->width >= 1 && dd->depth >= 1, dd->comm, PETSC_ERR_USER_INPUT, "-pinn_width %d and -pinn_depth %d must be at least 1", (int)dd->width, (int)dd->depth);
+  PetscOptionsHeadEnd();
+  PetscCheck(p->nfourier == 0, dd->comm, PETSC_ERR_USER_INPUT, "-pinn_fourier %d: Fourier features are not available with -pinn_dd %s (each subdomain's inputs are already normalised to its own box); drop -pinn_fourier", (int)p->nfourier, dd->type);
+  PetscCheck(p->dropout == 0, dd->comm, PETSC_ERR_USER_INPUT, "-pinn_dropout %g: dropout is not available with -pinn_dd %s; use -pinn_dd none", (double)p->dropout, dd->type);
   for (PetscInt k = 0; k < dd->nwidth; k++) PetscCheck(dd->widths[k] >= 1, dd->comm, PETSC_ERR_USER_INPUT, "-pinn_dd_width: entry %d is %d; widths must be at least 1", (int)k, (int)dd->widths[k]);
   for (PetscInt k = 0; k < dd->ndepth; k++) PetscCheck(dd->depths[k] >= 1, dd->comm, PETSC_ERR_USER_INPUT, "-pinn_dd_depth: entry %d is %d; depths must be at least 1", (int)k, (int)dd->depths[k]);
-  PetscCheck(dd->npoints >= 1, dd->comm, PETSC_ERR_USER_INPUT, "-pinn_points %d must be at least 1", (int)dd->npoints);
   PetscCheck(dd->ppsub >= 0, dd->comm, PETSC_ERR_USER_INPUT, "-pinn_dd_points %d must be at least 1", (int)dd->ppsub);
-  PetscCheck(dd->nbnd >= 2 || dd->hard, dd->comm, PETSC_ERR_USER_INPUT, "-pinn_boundary_points %d: soft conditions need at least 2", (int)dd->nbnd);
-  PetscCheck(dd->adam_steps >= 0 && dd->lbfgs_steps >= 0, dd->comm, PETSC_ERR_USER_INPUT, "-pinn_adam_steps and -pinn_lbfgs_steps must be >= 0");
-  PetscCheck(dd->lr > 0, dd->comm, PETSC_ERR_USER_INPUT, "-pinn_lr %g must be positive", (double)dd->lr);
-  PetscCheck(dd->noise >= 0, dd->comm, PETSC_ERR_USER_INPUT, "-pinn_noise %g must be >= 0", (double)dd->noise);
-  PetscCheck(dd->resample_every >= 1, dd->comm, PETSC_ERR_USER_INPUT, "-pinn_resample_every %d must be >= 1", (int)dd->resample_every);
-  for (PetscInt k = 0; k < DD_NTERMS; k++) PetscCheck(dd->w[k] >= 0, dd->comm, PETSC_ERR_USER_INPUT, "The loss weights (-pinn_w_*) must be >= 0");
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode NbDDPINNGetInverse(NbDDPINN dd, PetscBool *inv)
-{
-  PetscFunctionBegin;
-  *inv = dd->inverse;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode NbDDPINNGetNoise(NbDDPINN dd, PetscReal *noise)
-{
-  PetscFunctionBegin;
-  *noise = dd->noise;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode NbDDPINNGetSeed(NbDDPINN dd, PetscInt64 *seed)
-{
-  PetscFunctionBegin;
-  *seed = dd->seed;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode NbDDPINNSetData(NbDDPINN dd, PetscInt n, const PetscReal x[], const PetscReal u[])
-{
-  PetscInt nin = dd->nin, nout = dd->prob.nout;
-
-  PetscFunctionBegin;
-  PetscCheck(dd->hasprob && !dd->setup, dd->comm, PETSC_ERR_ARG_WRONGSTATE, "Set the data after the problem and before NbDDPINNSetUp()");
-  PetscCall(PetscFree2(dd->xDraw, dd->uDraw));
-  PetscCall(PetscMalloc2(n * nin + 1, &dd->xDraw, n * nout + 1, &dd->uDraw));
-  PetscCall(PetscArraycpy(dd->xDraw, x, n * nin));
-  PetscCall(PetscArraycpy(dd->uDraw, u, n * nout));
-  dd->nDraw = n;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode NbDDPINNSetErrorMonitor(NbDDPINN dd, PetscErrorCode (*fn)(NbDDPINN, PetscReal *, void *), void *ctx)
-{
-  PetscFunctionBegin;
-  dd->errfn  = fn;
-  dd->errctx = ctx;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode NbDDPINNSetOutput(NbDDPINN dd, NbOutput out)
-{
-  PetscFunctionBegin;
-  dd->out = out;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-/* ----------------------------------------------------------------- geometry */
-
-PetscErrorCode NbDDCellFromIndex_Private(NbDDPINN dd, const PetscInt idx[], PetscInt *cell)
+PetscErrorCode NbDDCellFromIndex_Private(NbDD dd, const PetscInt idx[], PetscInt *cell)
 {
   PetscFunctionBegin;
   *cell = 0;
@@ -303,7 +103,7 @@ PetscErrorCode NbDDCellFromIndex_Private(NbDDPINN dd, const PetscInt idx[], Pets
 
 /* Half-open cells, the last one along each axis closed; points outside the
    box go to the nearest cell. */
-PetscErrorCode NbDDCellOfPoint_Private(NbDDPINN dd, const PetscReal x[], PetscInt *cell)
+PetscErrorCode NbDDCellOfPoint_Private(NbDD dd, const PetscReal x[], PetscInt *cell)
 {
   PetscInt idx[NB_DD_MAXAX];
 
@@ -322,17 +122,9 @@ PetscErrorCode NbDDCellOfPoint_Private(NbDDPINN dd, const PetscReal x[], PetscIn
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode NbDDPINNGetSubdomain(NbDDPINN dd, PetscInt n, const PetscReal x[], PetscInt sub[])
-{
-  PetscFunctionBegin;
-  PetscCheck(dd->setup, dd->comm, PETSC_ERR_ARG_WRONGSTATE, "Call NbDDPINNSetUp() first");
-  for (PetscInt i = 0; i < n; i++) PetscCall(NbDDCellOfPoint_Private(dd, x + i * dd->nin, &sub[i]));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
 /* The cells, their networks and their ranks; the variant adds supports and
    neighbours. */
-static PetscErrorCode BuildCells(NbDDPINN dd)
+static PetscErrorCode BuildCells(NbDD dd)
 {
   const char *axes = dd->prob.coords;
   PetscInt    nin = dd->nin, S = 1, nout = dd->prob.nout;
@@ -407,7 +199,7 @@ static PetscErrorCode BuildCells(NbDDPINN dd)
 
 /* ------------------------------------------------------------------ models */
 
-static PetscErrorCode MLPWidths(NbDDPINN dd, PetscInt id, PetscInt *nw, PetscInt w[])
+static PetscErrorCode MLPWidths(NbDD dd, PetscInt id, PetscInt *nw, PetscInt w[])
 {
   NbDDCell *c = &dd->cells[id];
 
@@ -422,7 +214,7 @@ static PetscErrorCode MLPWidths(NbDDPINN dd, PetscInt id, PetscInt *nw, PetscInt
 /* A subdomain's initial parameters depend only on (seed, subdomain), not on
    where it runs: drawn by a model of its own, seed + 7919 id. Subdomain 0
    starts where NbPINN's single network does (same seed, same names). */
-static PetscErrorCode InitialParameters(NbDDPINN dd, PetscInt id, PetscReal dst[])
+static PetscErrorCode InitialParameters(NbDD dd, PetscInt id, PetscReal dst[])
 {
   NbModel    m;
   PetscInt   nw, *w, np;
@@ -445,14 +237,14 @@ static PetscErrorCode InitialParameters(NbDDPINN dd, PetscInt id, PetscReal dst[
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode BuildModels(NbDDPINN dd)
+static PetscErrorCode BuildModels(NbDD dd)
 {
   PetscInt   w[1024], nw, n0, n1;
   char       name[64];
   PetscReal *params;
 
   PetscFunctionBegin;
-  PetscCall(NbModelCreate(PETSC_COMM_SELF, &dd->model));
+  PetscCall(NbModelCreate(dd->comm, &dd->model));
   PetscCall(NbModelSetName(dd->model, "ddpinn"));
   PetscCall(NbModelSetSeed(dd->model, dd->seed));
   for (PetscInt s = 0; s < dd->nlocal; s++) {
@@ -467,16 +259,9 @@ static PetscErrorCode BuildModels(NbDDPINN dd)
     PetscCheck(n1 - n0 == dd->cells[sb->id].np, PETSC_COMM_SELF, PETSC_ERR_PLIB, "parameter count of subdomain %d", (int)sb->id);
   }
   PetscCall(NbModelGetNumParameters(dd->model, &dd->coefoff));
-  if (dd->inverse) {
-    /* NbPINN's convention: 10 x the true positive coefficients (through
-       their logarithm), 0 for the others */
-    for (PetscInt k = 0; k < dd->prob.ncoef; k++) {
-      PetscReal v = dd->prob.coefpositive[k] ? PetscLogReal(10 * dd->prob.coef[k]) : 0;
-      PetscCall(PetscSNPrintf(name, sizeof(name), "%s%s", dd->prob.coefpositive[k] ? "log_" : "", dd->prob.coefname[k]));
-      PetscCall(NbModelAddScalar(dd->model, name, v, NULL));
-    }
-  }
+  PetscCall(NbPINNAddCoefficients_Private(dd->pinn, dd->model));
   PetscCall(NbModelSetUp(dd->model));
+  PetscCall(NbModelSetPrivate(dd->model, dd->coefoff)); /* the networks are this rank's own */
   PetscCall(NbModelGetParameterArray(dd->model, &params));
   for (PetscInt s = 0; s < dd->nlocal; s++) PetscCall(InitialParameters(dd, dd->sub[s].id, params + dd->sub[s].off));
   PetscCall(NbModelRestoreParameterArray(dd->model, &params));
@@ -500,28 +285,195 @@ static PetscErrorCode BuildModels(NbDDPINN dd)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode NbDDPINNSetUp(NbDDPINN dd)
+/* Global count of collocation points (rar adds some every round). */
+static PetscErrorCode CountPoints(NbDD dd)
+{
+  PetscInt64 n = 0;
+
+  PetscFunctionBegin;
+  for (PetscInt s = 0; s < dd->nlocal; s++) {
+    PetscInt64 N;
+    PetscCall(NbSamplerGetGlobalInfo(dd->sub[s].sampler, &N, NULL, NULL));
+    n += N;
+  }
+  PetscCallMPI(MPI_Allreduce(&n, &dd->Nres, 1, MPIU_INT64, MPI_SUM, dd->comm));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode Terms_DD(NbPINN p, PetscReal v[])
 {
   PetscFunctionBegin;
-  if (dd->setup) PetscFunctionReturn(PETSC_SUCCESS);
-  PetscCheck(dd->hasprob, dd->comm, PETSC_ERR_ARG_WRONGSTATE, "Call NbDDPINNSetProblem() before NbDDPINNSetUp()");
-  if (!dd->type[0]) PetscCall(NbDDPINNSetType(dd, "xpinn"));
-  PetscCheck(!dd->hard || dd->prob.hard, dd->comm, PETSC_ERR_USER_INPUT, "-pinn_bc hard is not available for %s: use -pinn_bc soft", dd->prob.name);
+  for (PetscInt k = 0; k < DD_NTERMS; k++) v[k] = DD(p)->termval[k];
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* every subdomain's compiled loss: the weights of its active terms */
+static PetscErrorCode SetWeights_DD(NbPINN p)
+{
+  NbDD dd = DD(p);
+
+  PetscFunctionBegin;
+  for (PetscInt k = 0; k < DD_NTERMS; k++) dd->w[k] = p->w[k];
+  for (PetscInt s = 0; s < dd->nlocal; s++) {
+    PetscReal w[DD_NTERMS];
+    PetscInt  nt = 0;
+    for (PetscInt k = 0; k < DD_NTERMS; k++)
+      if (dd->sub[s].term[k]) w[nt++] = dd->w[k];
+    PetscCall(NbTensorSetWeights(dd->sub[s].loss, w));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* One sampling round in every subdomain: the replicas first take the
+   neighbours' current parameters, so that adaptive samplers see the
+   current solution (fbpinn: the windowed sum) at their candidates. */
+static PetscErrorCode NewRound_DD(NbPINN p)
+{
+  NbDD dd = DD(p);
+
+  PetscFunctionBegin;
+  PetscCall(NbDDExchangeParameters_Private(dd));
+  for (PetscInt s = 0; s < dd->nlocal; s++) {
+    PetscCall(NbSamplerAdapt(dd->sub[s].sampler));
+    PetscCall((*dd->ops.assign)(dd, &dd->sub[s]));
+  }
+  PetscCall(CountPoints(dd));
+  for (PetscInt s = 0; s < dd->nlocal; s++) PetscCall(NbDDSetInputs_Private(dd, &dd->sub[s]));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The collocation points of every subdomain with its id and |r| there. */
+static PetscErrorCode WritePoints_DD(NbPINN p, NbOutput out, PetscReal tag)
+{
+  NbDD             dd = DD(p);
+  PetscInt         n  = 0, nin = dd->nin, k = 0;
+  PetscReal       *x, *id, *r;
+  const char      *names[2] = {"subdomain", "residual"};
+  const PetscReal *fields[2];
+
+  PetscFunctionBegin;
+  if (nin > 3) PetscFunctionReturn(PETSC_SUCCESS);
+  for (PetscInt s = 0; s < dd->nlocal; s++)
+    for (PetscInt q = 0; q < dd->sub[s].nres; q++) n += dd->sub[s].res[q].n;
+  PetscCall(PetscMalloc3(n * nin + 1, &x, n + 1, &id, n + 1, &r));
+  PetscCall(NbDDExchangeParameters_Private(dd));
+  for (PetscInt s = 0; s < dd->nlocal; s++) {
+    NbDDSub *sb = &dd->sub[s];
+    PetscInt k0 = k;
+    for (PetscInt q = 0; q < sb->nres; q++) {
+      NbDDSet *S = &sb->res[q];
+      PetscCall(PetscArraycpy(x + k * nin, S->x, S->n * nin));
+      for (PetscInt i = 0; i < S->n; i++) id[k + i] = (PetscReal)sb->id;
+      k += S->n;
+    }
+    if (k > k0) {
+      PetscReal *rr = r + k0;
+      PetscCall(NbGraphEvaluate(sb->gres, sb->XR, k - k0, x + k0 * nin, 1, &sb->RR, &rr));
+    }
+  }
+  fields[0] = id;
+  fields[1] = r;
+  PetscCall(NbOutputWritePoints(out, "collocation", tag, n, nin, x, 2, names, fields));
+  PetscCall(PetscFree3(x, id, r));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode Initialize_DD(NbPINN p)
+{
+  NbDD       dd = DD(p);
+  PetscReal *params;
+
+  PetscFunctionBegin;
+  dd->seed = p->seed;
+  PetscCall(NbModelGetParameterArray(dd->model, &params));
+  for (PetscInt s = 0; s < dd->nlocal; s++) PetscCall(InitialParameters(dd, dd->sub[s].id, params + dd->sub[s].off));
+  PetscCall(NbModelRestoreParameterArray(dd->model, &params));
+  dd->stale = PETSC_TRUE;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode CollocationCount_DD(NbPINN p, PetscInt64 *n)
+{
+  PetscFunctionBegin;
+  *n = DD(p)->Nres;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* the subdomain owning each point */
+static PetscErrorCode EvaluateFields_DD(NbPINN p, PetscInt n, const PetscReal x[], PetscReal v[])
+{
+  PetscFunctionBegin;
+  for (PetscInt i = 0; i < n; i++) {
+    PetscInt c;
+    PetscCall(NbDDCellOfPoint_Private(DD(p), x + i * DD(p)->nin, &c));
+    v[i] = (PetscReal)c;
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode CommTime_DD(NbPINN p, PetscLogDouble *t)
+{
+  PetscFunctionBegin;
+  *t = DD(p)->tcomm;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode Report_DD(NbPINN p, NbReport rep)
+{
+  NbDD        dd = DD(p);
+  char        buf[256], parts[64] = "";
+  const char *stype;
+  PetscInt    np = 0, wmin = PETSC_MAX_INT, wmax = 0, dmin = PETSC_MAX_INT, dmax = 0;
+
+  PetscFunctionBegin;
+  for (PetscInt a = 0; a < dd->nin; a++) {
+    char q[16];
+    PetscCall(PetscSNPrintf(q, sizeof(q), "%s%d", a ? " x " : "", (int)dd->parts[a]));
+    PetscCall(PetscStrlcat(parts, q, sizeof(parts)));
+  }
+  PetscCall(PetscSNPrintf(buf, sizeof(buf), "%s, %s subdomains along (%s), %d on %d ranks", dd->type, parts, dd->prob.coords, (int)dd->ncell, (int)dd->size));
+  PetscCall(NbReportAddString(rep, "PINN domain decomposition", buf));
+  for (PetscInt id = 0; id < dd->ncell; id++) {
+    np += dd->cells[id].np;
+    wmin = PetscMin(wmin, dd->cells[id].width);
+    wmax = PetscMax(wmax, dd->cells[id].width);
+    dmin = PetscMin(dmin, dd->cells[id].depth);
+    dmax = PetscMax(dmax, dd->cells[id].depth);
+  }
+  if (wmin == wmax && dmin == dmax) PetscCall(PetscSNPrintf(buf, sizeof(buf), "%d x %d %s per subdomain, %d parameters in all", (int)dmin, (int)wmin, NbActivations[dd->act], (int)np));
+  else PetscCall(PetscSNPrintf(buf, sizeof(buf), "%d-%d x %d-%d %s, %d parameters in all", (int)dmin, (int)dmax, (int)wmin, (int)wmax, NbActivations[dd->act], (int)np));
+  PetscCall(NbReportAddString(rep, "PINN network", buf));
+  PetscCall(NbSamplerGetType(dd->sub[0].sampler, &stype));
+  PetscCall(PetscSNPrintf(buf, sizeof(buf), "%d %s (%d per subdomain, %d rounds), %d initial/boundary, %d interface, bc %s", (int)dd->Nres, stype, (int)dd->ppsub, (int)p->stats.rounds, (int)(dd->Nic + dd->Nbc), (int)dd->Nif, dd->hard ? "hard" : "soft"));
+  PetscCall(NbReportAddString(rep, "PINN points", buf));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode SetUp_DD(NbPINN p)
+{
+  NbDD dd = DD(p);
+
+  PetscFunctionBegin;
+  /* NbPINN's options, which mean the same here */
+  dd->prob    = p->pde;
+  dd->width   = p->width;
+  dd->depth   = p->depth;
+  dd->act     = p->act;
+  dd->npoints = p->npoints;
+  dd->hard    = p->hard;
+  dd->inverse = p->inverse;
+  dd->seed    = p->seed;
+  for (PetscInt k = 0; k < DD_NTERMS; k++) dd->w[k] = p->w[k];
   PetscCall(BuildCells(dd));
   PetscCall(PetscCalloc1(dd->nlocal, &dd->sub));
   for (PetscInt s = 0; s < dd->nlocal; s++) dd->sub[s].id = dd->first + s;
-  {
-    PetscInt64 nD = dd->nDraw, ND;
-    PetscCallMPI(MPI_Allreduce(&nD, &ND, 1, MPIU_INT64, MPI_SUM, dd->comm));
-    PetscCheck(!dd->inverse || ND > 0, dd->comm, PETSC_ERR_ARG_WRONGSTATE, "-pinn_inverse needs observations (NbDDPINNSetData)");
-  }
   PetscCall(BuildModels(dd));
+  p->model = dd->model;
   PetscCall(NbDDCommSetUp_Private(dd));
   PetscCall(NbDDBuildSamplers_Private(dd));
-  PetscCall(NbDDBuildBoundaryData_Private(dd));
-  PetscCall(NbDDRouteData_Private(dd));
+  PetscCall(NbDDDistributeData_Private(dd));
   for (PetscInt s = 0; s < dd->nlocal; s++) {
-    NbDDSub *sb = &dd->sub[s];
+    NbDDSub   *sb  = &dd->sub[s];
     PetscInt64 nif = 0;
     PetscCall((*dd->ops.residualsets)(dd, sb));
     if (dd->ops.interfacesets) PetscCall((*dd->ops.interfacesets)(dd, sb));
@@ -532,94 +484,14 @@ PetscErrorCode NbDDPINNSetUp(NbDDPINN dd)
   }
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &dd->Nif, 1, MPIU_INT64, MPI_SUM, dd->comm));
   for (PetscInt s = 0; s < dd->nlocal; s++) PetscCall((*dd->ops.assign)(dd, &dd->sub[s]));
-  {
-    PetscInt64 n = 0;
-    for (PetscInt s = 0; s < dd->nlocal; s++) {
-      PetscInt64 N;
-      PetscCall(NbSamplerGetGlobalInfo(dd->sub[s].sampler, &N, NULL, NULL));
-      n += N;
-    }
-    PetscCallMPI(MPI_Allreduce(&n, &dd->Nres, 1, MPIU_INT64, MPI_SUM, dd->comm));
-  }
+  PetscCall(CountPoints(dd));
   for (PetscInt s = 0; s < dd->nlocal; s++) PetscCall(NbDDSetInputs_Private(dd, &dd->sub[s]));
-  PetscCall(NbOptimizerCreate(dd->model, &dd->opt));
-  PetscCall(NbOptimizerSetObjective(dd->opt, NbDDObjective_Private, dd));
-  dd->stats.nsub   = dd->ncell;
-  dd->stats.nlocal = dd->nlocal;
+  p->nsub          = dd->ncell;
+  p->nlocal        = dd->nlocal;
+  p->nfields       = 1;
+  p->fieldnames[0] = "subdomain";
   dd->setup        = PETSC_TRUE;
-  if (dd->view) PetscCall(NbDDPINNView(dd, NULL));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode NbDDPINNGetNumSubdomains(NbDDPINN dd, PetscInt *nsub, PetscInt *nlocal)
-{
-  PetscFunctionBegin;
-  PetscCheck(dd->setup, dd->comm, PETSC_ERR_ARG_WRONGSTATE, "Call NbDDPINNSetUp() first");
-  if (nsub) *nsub = dd->ncell;
-  if (nlocal) *nlocal = dd->nlocal;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode NbDDPINNGetSubdomainRank(NbDDPINN dd, PetscInt sub, PetscMPIInt *rank)
-{
-  PetscFunctionBegin;
-  PetscCheck(dd->setup, dd->comm, PETSC_ERR_ARG_WRONGSTATE, "Call NbDDPINNSetUp() first");
-  PetscCheck(sub >= 0 && sub < dd->ncell, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "No subdomain %d (there are %d)", (int)sub, (int)dd->ncell);
-  *rank = dd->cells[sub].rank;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode NbDDPINNGetSubdomainArrays(NbDDPINN dd, PetscInt sub, PetscInt *n, PetscReal **params, const PetscReal **grad)
-{
-  PetscReal *p, *g;
-  NbDDSub   *sb;
-
-  PetscFunctionBegin;
-  PetscCheck(dd->setup, dd->comm, PETSC_ERR_ARG_WRONGSTATE, "Call NbDDPINNSetUp() first");
-  PetscCheck(sub >= 0 && sub < dd->ncell && dd->cells[sub].rank == dd->rank, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "Subdomain %d is not on rank %d", (int)sub, (int)dd->rank);
-  sb = &dd->sub[sub - dd->first];
-  PetscCall(NbModelGetParameterArray(dd->model, &p));
-  PetscCall(NbModelGetGradientArray(dd->model, &g));
-  if (n) *n = dd->cells[sub].np;
-  if (params) *params = p + sb->off;
-  if (grad) *grad = g + sb->off;
-  PetscCall(NbModelRestoreGradientArray(dd->model, &g));
-  PetscCall(NbModelRestoreParameterArray(dd->model, &p));
-  dd->stale = PETSC_TRUE;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode NbDDPINNGetSharedArrays(NbDDPINN dd, PetscInt *n, PetscReal **params, const PetscReal **grad)
-{
-  PetscReal *p, *g;
-  PetscInt   ntrain;
-
-  PetscFunctionBegin;
-  PetscCheck(dd->setup, dd->comm, PETSC_ERR_ARG_WRONGSTATE, "Call NbDDPINNSetUp() first");
-  PetscCall(NbModelGetNumParameters(dd->model, &ntrain));
-  PetscCall(NbModelGetParameterArray(dd->model, &p));
-  PetscCall(NbModelGetGradientArray(dd->model, &g));
-  if (n) *n = ntrain - dd->coefoff;
-  if (params) *params = p + dd->coefoff;
-  if (grad) *grad = g + dd->coefoff;
-  PetscCall(NbModelRestoreGradientArray(dd->model, &g));
-  PetscCall(NbModelRestoreParameterArray(dd->model, &p));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode NbDDPINNGetCoefficient(NbDDPINN dd, PetscInt k, PetscReal *c)
-{
-  char name[64];
-
-  PetscFunctionBegin;
-  PetscCheck(k >= 0 && k < dd->prob.ncoef, dd->comm, PETSC_ERR_ARG_OUTOFRANGE, "No coefficient %d", (int)k);
-  if (!dd->inverse) {
-    *c = dd->prob.coef[k];
-    PetscFunctionReturn(PETSC_SUCCESS);
-  }
-  PetscCall(PetscSNPrintf(name, sizeof(name), "%s%s", dd->prob.coefpositive[k] ? "log_" : "", dd->prob.coefname[k]));
-  PetscCall(NbModelGetScalar(dd->model, name, c));
-  if (dd->prob.coefpositive[k]) *c = PetscExpReal(*c);
+  if (dd->view) PetscCall(NbPINNView(p, NULL));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -634,13 +506,13 @@ static PetscErrorCode Cat(char line[], size_t len, const char fmt[], double a, d
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode NbDDPINNView(NbDDPINN dd, PetscViewer v)
+static PetscErrorCode View_DD(NbPINN p, PetscViewer v)
 {
+  NbDD dd = DD(p);
   char line[1024];
 
   PetscFunctionBegin;
-  if (!v) PetscCall(PetscViewerASCIIGetStdout(dd->comm, &v));
-  PetscCall(PetscSNPrintf(line, sizeof(line), "NbDDPINN %s for %s: %d subdomains (", dd->type, dd->hasprob ? dd->prob.name : "(no problem)", (int)dd->ncell));
+  PetscCall(PetscSNPrintf(line, sizeof(line), "%s: %d subdomains (", dd->type, (int)dd->ncell));
   for (PetscInt a = 0; a < dd->nin; a++) PetscCall(Cat(line, sizeof(line), a ? " x %.0f" : "%.0f", (double)dd->parts[a], 0));
   PetscCall(PetscViewerASCIIPrintf(v, "%s along %s) on %d ranks, %d collocation points each, bc %s%s\n", line, dd->prob.coords, (int)dd->size, (int)dd->ppsub, dd->hard ? "hard" : "soft", dd->inverse ? ", inverse" : ""));
   PetscCall(PetscViewerASCIIPushTab(v));
@@ -661,12 +533,11 @@ PetscErrorCode NbDDPINNView(NbDDPINN dd, PetscViewer v)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode NbDDPINNDestroy(NbDDPINN *ddp)
+static PetscErrorCode Destroy_DD(NbPINN p)
 {
-  NbDDPINN dd = *ddp;
+  NbDD dd = DD(p);
 
   PetscFunctionBegin;
-  if (!dd) PetscFunctionReturn(PETSC_SUCCESS);
   if (dd->ops.destroy) PetscCall((*dd->ops.destroy)(dd));
   for (PetscInt s = 0; s < dd->nlocal && dd->sub; s++) {
     NbDDSub *sb = &dd->sub[s];
@@ -693,13 +564,148 @@ PetscErrorCode NbDDPINNDestroy(NbDDPINN *ddp)
     PetscCall(PetscFree(dd->edge[a]));
   }
   PetscCall(NbDDCommDestroy_Private(dd));
-  PetscCall(NbOptimizerDestroy(&dd->opt));
-  PetscCall(NbModelDestroy(&dd->model));
   PetscCall(PetscFree(dd->acc));
   PetscCall(PetscFree2(dd->widths, dd->depths));
-  PetscCall(PetscFree2(dd->xDraw, dd->uDraw));
-  PetscCall(PetscFree(dd->history));
-  PetscCall(PetscFree(dd));
-  *ddp = NULL;
+  PetscCall(PetscFree(p->data));
   PetscFunctionReturn(PETSC_SUCCESS);
+}
+/* ------------------------------------------------------------ public */
+
+static PetscErrorCode GetDD(NbPINN p, NbDD *dd)
+{
+  PetscBool plain;
+
+  PetscFunctionBegin;
+  PetscCall(PetscStrcmp(p->type, "none", &plain));
+  PetscCheck(!plain && p->type[0], p->comm, PETSC_ERR_ARG_WRONG, "This is not a domain-decomposed PINN (-pinn_dd none)");
+  PetscCheck(p->setup, p->comm, PETSC_ERR_ARG_WRONGSTATE, "Call NbPINNSetUp() first");
+  *dd = DD(p);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbPINNDDGetNumSubdomains(NbPINN p, PetscInt *nsub, PetscInt *nlocal)
+{
+  NbDD dd = NULL;
+
+  PetscFunctionBegin;
+  PetscCall(GetDD(p, &dd));
+  if (nsub) *nsub = dd->ncell;
+  if (nlocal) *nlocal = dd->nlocal;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbPINNDDGetSubdomainRank(NbPINN p, PetscInt sub, PetscMPIInt *rank)
+{
+  NbDD dd = NULL;
+
+  PetscFunctionBegin;
+  PetscCall(GetDD(p, &dd));
+  PetscCheck(sub >= 0 && sub < dd->ncell, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "No subdomain %d (there are %d)", (int)sub, (int)dd->ncell);
+  *rank = dd->cells[sub].rank;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbPINNDDGetSubdomainArrays(NbPINN p, PetscInt sub, PetscInt *n, PetscReal **params, const PetscReal **grad)
+{
+  NbDD       dd = NULL;
+  PetscReal *a, *g;
+  NbDDSub   *sb;
+
+  PetscFunctionBegin;
+  PetscCall(GetDD(p, &dd));
+  PetscCheck(sub >= 0 && sub < dd->ncell && dd->cells[sub].rank == dd->rank, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "Subdomain %d is not on rank %d", (int)sub, (int)dd->rank);
+  sb = &dd->sub[sub - dd->first];
+  PetscCall(NbModelGetParameterArray(dd->model, &a));
+  PetscCall(NbModelGetGradientArray(dd->model, &g));
+  if (n) *n = dd->cells[sub].np;
+  if (params) *params = a + sb->off;
+  if (grad) *grad = g + sb->off;
+  PetscCall(NbModelRestoreGradientArray(dd->model, &g));
+  PetscCall(NbModelRestoreParameterArray(dd->model, &a));
+  dd->stale = PETSC_TRUE;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbPINNDDGetSharedArrays(NbPINN p, PetscInt *n, PetscReal **params, const PetscReal **grad)
+{
+  NbDD       dd = NULL;
+  PetscReal *a, *g;
+  PetscInt   ntrain;
+
+  PetscFunctionBegin;
+  PetscCall(GetDD(p, &dd));
+  PetscCall(NbModelGetNumParameters(dd->model, &ntrain));
+  PetscCall(NbModelGetParameterArray(dd->model, &a));
+  PetscCall(NbModelGetGradientArray(dd->model, &g));
+  if (n) *n = ntrain - dd->coefoff;
+  if (params) *params = a + dd->coefoff;
+  if (grad) *grad = g + dd->coefoff;
+  PetscCall(NbModelRestoreGradientArray(dd->model, &g));
+  PetscCall(NbModelRestoreParameterArray(dd->model, &a));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbPINNDDGetSubdomain(NbPINN p, PetscInt n, const PetscReal x[], PetscInt sub[])
+{
+  NbDD dd = NULL;
+
+  PetscFunctionBegin;
+  PetscCall(GetDD(p, &dd));
+  for (PetscInt i = 0; i < n; i++) PetscCall(NbDDCellOfPoint_Private(dd, x + i * dd->nin, &sub[i]));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* --------------------------------------------------------------- create */
+
+PetscErrorCode NbDDCreate_Private(NbPINN p, PetscErrorCode (*variant)(NbDD))
+{
+  NbDD dd = NULL;
+
+  PetscFunctionBegin;
+  PetscCall(PetscNew(&dd));
+  dd->pinn      = p;
+  dd->comm      = p->comm;
+  dd->rank      = p->rank;
+  dd->size      = p->size;
+  dd->nifpoints = 100;
+  dd->wavg      = 1;
+  dd->wifres    = 1;
+  dd->wflux     = 1;
+  dd->overlap   = 0.25;
+  dd->ncomm     = MPI_COMM_NULL;
+  dd->stale     = PETSC_TRUE;
+  PetscCall(PetscStrncpy(dd->type, p->type, sizeof(dd->type)));
+  p->data                 = dd;
+  p->ops.setfromoptions   = SetFromOptions_DD;
+  p->ops.setup            = SetUp_DD;
+  p->ops.objective        = NbDDObjective_Private;
+  p->ops.terms            = Terms_DD;
+  p->ops.setweights       = SetWeights_DD;
+  p->ops.newround         = NewRound_DD;
+  p->ops.writepoints      = WritePoints_DD;
+  p->ops.evaluate         = NbDDEvaluate_Private;
+  p->ops.initialize       = Initialize_DD;
+  p->ops.collocationcount = CollocationCount_DD;
+  p->ops.evaluatefields   = EvaluateFields_DD;
+  p->ops.commtime         = CommTime_DD;
+  p->ops.report           = Report_DD;
+  p->ops.view             = View_DD;
+  p->ops.destroy          = Destroy_DD;
+  PetscCall((*variant)(dd));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbPINNCreate_XPINN(NbPINN p)
+{
+  return NbDDCreate_Private(p, NbDDCreate_XPINN);
+}
+
+PetscErrorCode NbPINNCreate_CPINN(NbPINN p)
+{
+  return NbDDCreate_Private(p, NbDDCreate_CPINN);
+}
+
+PetscErrorCode NbPINNCreate_FBPINN(NbPINN p)
+{
+  return NbDDCreate_Private(p, NbDDCreate_FBPINN);
 }

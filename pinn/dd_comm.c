@@ -15,8 +15,7 @@
         contributions to its own, in ascending order of the sender, so the
         sum does not depend on which rank holds which subdomain;
      4. one MPI_Allreduce of a few numbers: the loss, the gradient of the
-        shared coefficients (inverse nu, lambda), the loss terms, and the
-        gradient's squared norm (for -opt_clip_norm).
+        shared coefficients (inverse nu, lambda) and the loss terms.
    No rank ever holds more than its own and its neighbours' parameters. */
 #include "ddimpl.h"
 
@@ -27,14 +26,14 @@ static PetscInt Slot(const NbDDCell *c, PetscInt l)
   return -1;
 }
 
-static PetscInt NeighbourRankIndex(NbDDPINN dd, PetscMPIInt q)
+static PetscInt NeighbourRankIndex(NbDD dd, PetscMPIInt q)
 {
   for (PetscInt i = 0; i < dd->nrank; i++)
     if (dd->nbrank[i] == q) return i;
   return -1;
 }
 
-PetscErrorCode NbDDCommSetUp_Private(NbDDPINN dd)
+PetscErrorCode NbDDCommSetUp_Private(NbDD dd)
 {
   PetscMPIInt *mark;
 
@@ -155,7 +154,7 @@ PetscErrorCode NbDDCommSetUp_Private(NbDDPINN dd)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode NbDDCommDestroy_Private(NbDDPINN dd)
+PetscErrorCode NbDDCommDestroy_Private(NbDD dd)
 {
   PetscFunctionBegin;
   if (dd->ncomm != MPI_COMM_NULL) PetscCallMPI(MPI_Comm_free(&dd->ncomm));
@@ -167,7 +166,7 @@ PetscErrorCode NbDDCommDestroy_Private(NbDDPINN dd)
 }
 
 /* Step 1: the replicas take the neighbours' current parameters. */
-PetscErrorCode NbDDExchangeParameters_Private(NbDDPINN dd)
+PetscErrorCode NbDDExchangeParameters_Private(NbDD dd)
 {
   PetscReal *p;
   double     t0 = NbWallTime();
@@ -205,7 +204,7 @@ PetscErrorCode NbDDExchangeParameters_Private(NbDDPINN dd)
 }
 
 /* Step 3: replica gradients back to the owners; acc gets the sums. */
-static PetscErrorCode ReturnGradients(NbDDPINN dd)
+static PetscErrorCode ReturnGradients(NbDD dd)
 {
   double t0 = NbWallTime();
 
@@ -242,11 +241,11 @@ static PetscErrorCode ReturnGradients(NbDDPINN dd)
 
 /* The total loss and its gradient in the rank model's gradient buffer: the
    objective of Adam (NbOptimizer on the rank model) and of L-BFGS. */
-PetscErrorCode NbDDObjective_Private(NbModel m, PetscReal *loss, void *ctx)
+PetscErrorCode NbDDObjective_Private(NbPINN p, PetscReal *loss)
 {
-  NbDDPINN   dd = (NbDDPINN)ctx;
+  NbDD       dd = (NbDD)p->data;
   PetscInt   ntrain, ncoef = 0, nred;
-  PetscReal *g, red[1 + NB_PINN_MAXCOEF + DD_NTERMS + 1];
+  PetscReal *g, red[1 + NB_PDE_MAXCOEF + DD_NTERMS];
   double     t0;
 
   PetscFunctionBegin;
@@ -272,21 +271,12 @@ PetscErrorCode NbDDObjective_Private(NbModel m, PetscReal *loss, void *ctx)
       }
   }
   PetscCall(ReturnGradients(dd));
-  nred = 1 + ncoef + DD_NTERMS + 1;
-  for (PetscInt i = 0; i < dd->coefoff; i++) red[nred - 1] += dd->acc[i] * dd->acc[i];
+  nred = 1 + ncoef + DD_NTERMS;
   t0 = NbWallTime();
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, red, (PetscMPIInt)nred, MPIU_REAL, MPIU_SUM, dd->comm));
   dd->tcomm += NbWallTime() - t0;
   for (PetscInt k = 0; k < ncoef; k++) dd->acc[dd->coefoff + k] = red[1 + k];
   for (PetscInt k = 0; k < DD_NTERMS; k++) dd->termval[k] = red[1 + ncoef + k];
-  if (dd->clip > 0) {
-    /* the optimizer's own clipping would see this rank's part only */
-    PetscReal norm = red[nred - 1];
-    for (PetscInt k = 0; k < ncoef; k++) norm += red[1 + k] * red[1 + k];
-    norm = PetscSqrtReal(norm);
-    if (norm > dd->clip)
-      for (PetscInt i = 0; i < ntrain; i++) dd->acc[i] *= dd->clip / norm;
-  }
   PetscCall(NbModelGetGradientArray(dd->model, &g));
   PetscCall(PetscArraycpy(g, dd->acc, ntrain));
   PetscCall(NbModelRestoreGradientArray(dd->model, &g));
@@ -295,130 +285,18 @@ PetscErrorCode NbDDObjective_Private(NbModel m, PetscReal *loss, void *ctx)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode NbDDPINNComputeLossGradient(NbDDPINN dd, PetscReal *loss)
-{
-  PetscReal l;
-
-  PetscFunctionBegin;
-  PetscCall(NbDDPINNSetUp(dd));
-  PetscCall(NbDDObjective_Private(dd->model, &l, dd));
-  if (loss) *loss = l;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-/* ------------------------------------------------------------------ L-BFGS
-   TAO (default TAOLMVM, every -tao_ option) on a parallel Vec whose local
-   part is this rank's networks, plus the shared coefficients on rank 0:
-   each parameter appears once, so TAO's dot products and norms are those
-   of the whole parameter vector. */
-typedef struct {
-  NbDDPINN  dd;
-  PetscInt  nloc, ncoef;
-  PetscReal *hist;
-  PetscInt  nhist, maxhist;
-} DDTao;
-
-static PetscErrorCode CopyIn(DDTao *t, Vec X)
-{
-  NbDDPINN           dd = t->dd;
-  const PetscScalar *x;
-  PetscReal         *p;
-
-  PetscFunctionBegin;
-  PetscCall(NbModelGetParameterArray(dd->model, &p));
-  PetscCall(VecGetArrayRead(X, &x));
-  PetscCall(PetscArraycpy(p, x, t->nloc));
-  PetscCall(VecRestoreArrayRead(X, &x));
-  if (t->ncoef) PetscCallMPI(MPI_Bcast(p + dd->coefoff, (PetscMPIInt)t->ncoef, MPIU_REAL, 0, dd->comm));
-  PetscCall(NbModelRestoreParameterArray(dd->model, &p));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-static PetscErrorCode TaoObjGrad(Tao tao, Vec X, PetscReal *f, Vec G, void *ctx)
-{
-  DDTao       *t = (DDTao *)ctx;
-  PetscScalar *gv;
-  PetscReal   *g;
-
-  PetscFunctionBegin;
-  PetscCall(CopyIn(t, X));
-  PetscCall(NbDDObjective_Private(t->dd->model, f, t->dd));
-  PetscCall(NbModelGetGradientArray(t->dd->model, &g));
-  PetscCall(VecGetArray(G, &gv));
-  PetscCall(PetscArraycpy(gv, g, t->nloc));
-  PetscCall(VecRestoreArray(G, &gv));
-  PetscCall(NbModelRestoreGradientArray(t->dd->model, &g));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-static PetscErrorCode TaoHistory(Tao tao, void *ctx)
-{
-  DDTao    *t = (DDTao *)ctx;
-  PetscReal f;
-  PetscInt  its;
-
-  PetscFunctionBegin;
-  PetscCall(TaoGetSolutionStatus(tao, &its, &f, NULL, NULL, NULL, NULL));
-  if (t->nhist == t->maxhist) {
-    t->maxhist = t->maxhist ? 2 * t->maxhist : 256;
-    PetscCall(PetscRealloc(t->maxhist * sizeof(PetscReal), &t->hist));
-  }
-  t->hist[t->nhist++] = f;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode NbDDLBFGS_Private(NbDDPINN dd, PetscInt maxit, PetscInt *its)
-{
-  DDTao        t = {dd, 0, 0, NULL, 0, 0};
-  PetscInt     ntrain;
-  Vec          x;
-  Tao          tao;
-  PetscScalar *xv;
-  PetscReal   *p;
-
-  PetscFunctionBegin;
-  PetscCall(NbModelGetNumParameters(dd->model, &ntrain));
-  t.ncoef = ntrain - dd->coefoff;
-  t.nloc  = dd->rank == 0 ? ntrain : dd->coefoff;
-  PetscCall(VecCreateMPI(dd->comm, t.nloc, PETSC_DETERMINE, &x));
-  PetscCall(NbModelGetParameterArray(dd->model, &p));
-  PetscCall(VecGetArray(x, &xv));
-  PetscCall(PetscArraycpy(xv, p, t.nloc));
-  PetscCall(VecRestoreArray(x, &xv));
-  PetscCall(NbModelRestoreParameterArray(dd->model, &p));
-  PetscCall(TaoCreate(dd->comm, &tao));
-  PetscCall(TaoSetType(tao, TAOLMVM));
-  PetscCall(TaoSetSolution(tao, x));
-  PetscCall(TaoSetObjectiveAndGradient(tao, NULL, TaoObjGrad, &t));
-  PetscCall(TaoSetMaximumIterations(tao, maxit));
-  PetscCall(TaoSetMaximumFunctionEvaluations(tao, 4 * maxit));
-  PetscCall(TaoSetMonitor(tao, TaoHistory, &t, NULL));
-  PetscCall(NbTaoSetHistoryDefault(tao)); /* as NbPINN's lbfgs */
-  PetscCall(TaoSetFromOptions(tao));
-  PetscCall(NbTaoSolve(tao, its, NULL)); /* as NbPINN's lbfgs */
-  PetscCall(CopyIn(&t, x));
-  /* history: append to the object's */
-  PetscCall(PetscRealloc((dd->nhistory + t.nhist + 1) * sizeof(PetscReal), &dd->history));
-  for (PetscInt k = 0; k < t.nhist; k++) dd->history[dd->nhistory++] = t.hist[k];
-  PetscCall(PetscFree(t.hist));
-  PetscCall(TaoDestroy(&tao));
-  PetscCall(VecDestroy(&x));
-  dd->stale = PETSC_TRUE;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
 /* -------------------------------------------------------------- evaluation
    Points travel to the rank of the subdomain that owns them (an all-to-all
    of counts and coordinates, at evaluation time only), which evaluates
    them with its network (and, fbpinn, its neighbours' replicas). */
-PetscErrorCode NbDDPINNEvaluate(NbDDPINN dd, PetscInt n, const PetscReal x[], PetscReal u[])
+PetscErrorCode NbDDEvaluate_Private(NbPINN p, PetscInt n, const PetscReal x[], PetscReal u[])
 {
+  NbDD         dd = (NbDD)p->data;
   PetscInt     nin = dd->nin, nout = dd->prob.nout, *cell, nrecv, *rcell;
   PetscMPIInt *sc, *sd, *rc, *rd, *pos;
   PetscReal   *sx, *rx, *ru, *su;
 
   PetscFunctionBegin;
-  PetscCheck(dd->setup, dd->comm, PETSC_ERR_ARG_WRONGSTATE, "Call NbDDPINNSetUp() first");
   PetscCall(NbDDExchangeParameters_Private(dd));
   PetscCall(PetscCalloc4(dd->size, &sc, dd->size + 1, &sd, dd->size, &rc, dd->size + 1, &rd));
   PetscCall(PetscMalloc2(n + 1, &cell, dd->size, &pos));

@@ -42,16 +42,16 @@ typedef struct {
   PetscInt   ncode;              /* 3^nin */
 } DDFBPINN;
 
-static PetscErrorCode SetFromOptions_FBPINN(NbDDPINN dd, PetscOptionItems *PetscOptionsObject)
+static PetscErrorCode SetFromOptions_FBPINN(NbDD dd, PetscOptionItems *PetscOptionsObject)
 {
   PetscFunctionBegin;
   PetscOptionsHeadBegin(PetscOptionsObject, "FBPINN");
-  PetscCall(PetscOptionsReal("-pinn_dd_overlap", "Band half-width of the windows as a fraction of the cell width, 0 < overlap <= 0.5", "NbDDPINNSetFromOptions", dd->overlap, &dd->overlap, NULL));
+  PetscCall(PetscOptionsReal("-pinn_dd_overlap", "Band half-width of the windows as a fraction of the cell width, 0 < overlap <= 0.5", "NbPINNSetFromOptions", dd->overlap, &dd->overlap, NULL));
   PetscOptionsHeadEnd();
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode Geometry_FBPINN(NbDDPINN dd)
+static PetscErrorCode Geometry_FBPINN(NbDD dd)
 {
   DDFBPINN *f = (DDFBPINN *)dd->data;
   PetscInt  nin = dd->nin;
@@ -104,7 +104,7 @@ static PetscErrorCode Geometry_FBPINN(NbDDPINN dd)
 }
 
 /* region code of a point of cell c: per axis 0 (core), 1 (lower band), 2 (upper band) */
-static PetscInt RegionCode(NbDDPINN dd, const NbDDCell *c, const PetscReal x[])
+static PetscInt RegionCode(NbDD dd, const NbDDCell *c, const PetscReal x[])
 {
   DDFBPINN *f    = (DDFBPINN *)dd->data;
   PetscInt  code = 0, m = 1;
@@ -118,7 +118,7 @@ static PetscInt RegionCode(NbDDPINN dd, const NbDDCell *c, const PetscReal x[])
   return code;
 }
 
-static PetscErrorCode ResidualSets_FBPINN(NbDDPINN dd, NbDDSub *sb)
+static PetscErrorCode ResidualSets_FBPINN(NbDD dd, NbDDSub *sb)
 {
   DDFBPINN *f = (DDFBPINN *)dd->data;
   NbDDCell *c = &dd->cells[sb->id];
@@ -162,7 +162,7 @@ static PetscErrorCode ResidualSets_FBPINN(NbDDPINN dd, NbDDSub *sb)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode Assign_FBPINN(NbDDPINN dd, NbDDSub *sb)
+static PetscErrorCode Assign_FBPINN(NbDD dd, NbDDSub *sb)
 {
   DDFBPINN        *f   = (DDFBPINN *)dd->data;
   const PetscInt  *map = f->regionof + (sb->id - dd->first) * f->ncode;
@@ -206,7 +206,7 @@ static PetscErrorCode Step(NbTensor x, PetscReal c, PetscReal d, NbTensor *S)
 }
 
 /* w_cell(X) (one column; a jet if X is); NULL when no axis is partitioned (w = 1) */
-PetscErrorCode NbDDFBPINNWindow_Private(NbDDPINN dd, NbTensor X, PetscInt cell, NbTensor *w)
+PetscErrorCode NbDDFBPINNWindow_Private(NbDD dd, NbTensor X, PetscInt cell, NbTensor *w)
 {
   DDFBPINN *f = (DDFBPINN *)dd->data;
   NbDDCell *c = &dd->cells[cell];
@@ -230,7 +230,7 @@ PetscErrorCode NbDDFBPINNWindow_Private(NbDDPINN dd, NbTensor X, PetscInt cell, 
 
 /* u = C[sum over cover of w_l N_l]; a set with one network is a core
    region (or the whole box), where the own window is 1 */
-static PetscErrorCode Solution_FBPINN(NbDDPINN dd, NbDDSub *sb, NbGraph g, NbTensor X, PetscInt ncover, const PetscInt cover[], NbTensor *U)
+static PetscErrorCode Solution_FBPINN(NbDD dd, NbDDSub *sb, NbGraph g, NbTensor X, PetscInt ncover, const PetscInt cover[], NbTensor *U)
 {
   PetscInt nout = dd->prob.nout;
   NbTensor sum  = NULL;
@@ -252,23 +252,27 @@ static PetscErrorCode Solution_FBPINN(NbDDPINN dd, NbDDSub *sb, NbGraph g, NbTen
     if (sum) PetscCall(NbTensorAdd(sum, N, &sum));
     else sum = N;
   }
-  if (dd->hard) PetscCall(dd->prob.hard(dd->prob.ctx, X, sum, U));
+  if (dd->hard) PetscCall((*dd->prob.hard)(dd->prob.ctx, X, sum, U));
   else *U = sum;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode NbDDPINNEvaluateWindows(NbDDPINN dd, PetscInt n, const PetscReal x[], PetscReal w[], PetscReal dw[])
+PetscErrorCode NbPINNDDEvaluateWindows(NbPINN p, PetscInt n, const PetscReal x[], PetscReal w[], PetscReal dw[])
 {
+  NbDD       dd;
   NbGraph    g;
   NbTensor   X, Xj, *ws, W, out[NB_DD_MAXAX + 1];
-  PetscInt   nin = dd->nin, S = dd->ncell, nout;
+  PetscInt   nin, S, nout;
   PetscReal *vals[NB_DD_MAXAX + 1];
   PetscBool  isfb;
 
   PetscFunctionBegin;
-  PetscCheck(dd->setup, dd->comm, PETSC_ERR_ARG_WRONGSTATE, "Call NbDDPINNSetUp() first");
-  PetscCall(PetscStrcmp(dd->type, "fbpinn", &isfb));
-  PetscCheck(isfb, dd->comm, PETSC_ERR_ARG_WRONG, "Windows exist for -pinn_dd fbpinn only, not %s", dd->type);
+  PetscCheck(p->setup, p->comm, PETSC_ERR_ARG_WRONGSTATE, "Call NbPINNSetUp() first");
+  PetscCall(PetscStrcmp(p->type, "fbpinn", &isfb));
+  PetscCheck(isfb, p->comm, PETSC_ERR_ARG_WRONG, "Windows exist for -pinn_dd fbpinn only, not %s", p->type);
+  dd  = (NbDD)p->data;
+  nin = dd->nin;
+  S   = dd->ncell;
   PetscCall(NbGraphCreate(PETSC_COMM_SELF, &g));
   PetscCall(NbGraphAddInput(g, "points", 4096, nin, &X));
   PetscCall(NbTensorJetSeed(X, dd->prob.coords, dd->prob.coords, &Xj));
@@ -303,14 +307,14 @@ PetscErrorCode NbDDPINNEvaluateWindows(NbDDPINN dd, PetscInt n, const PetscReal 
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode View_FBPINN(NbDDPINN dd, PetscViewer v)
+static PetscErrorCode View_FBPINN(NbDD dd, PetscViewer v)
 {
   PetscFunctionBegin;
   PetscCall(PetscViewerASCIIPrintf(v, "FBPINN: windows rise across bands of half-width %g x the narrower adjacent cell's width (quintic smoothstep, partition of unity)\n", (double)dd->overlap));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode Destroy_FBPINN(NbDDPINN dd)
+static PetscErrorCode Destroy_FBPINN(NbDD dd)
 {
   DDFBPINN *f = (DDFBPINN *)dd->data;
 
@@ -321,7 +325,7 @@ static PetscErrorCode Destroy_FBPINN(NbDDPINN dd)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode NbDDPINNCreate_FBPINN(NbDDPINN dd)
+PetscErrorCode NbDDCreate_FBPINN(NbDD dd)
 {
   DDFBPINN *f;
 

@@ -14,11 +14,9 @@
 
 /* N_l(X): network of subdomain `cell` on inputs normalised to its support,
    [slo, shi] -> [-1, 1] (per-subdomain normalisation, Moseley et al. 2023). */
-PetscErrorCode NbDDNetwork_Private(NbDDPINN dd, NbDDSub *sb, NbGraph g, PetscInt cell, NbTensor X, NbTensor *N)
+PetscErrorCode NbDDNetwork_Private(NbDD dd, NbDDSub *sb, NbGraph g, PetscInt cell, NbTensor X, NbTensor *N)
 {
-  PetscInt  nin = dd->nin;
-  PetscReal D[NB_DD_MAXAX * NB_DD_MAXAX] = {0}, b[NB_DD_MAXAX];
-  NbTensor  Dt, bt, Y;
+  NbTensor  Y;
   NbLayer   net = NULL;
   NbDDCell *c   = &dd->cells[cell];
 
@@ -30,66 +28,34 @@ PetscErrorCode NbDDNetwork_Private(NbDDPINN dd, NbDDSub *sb, NbGraph g, PetscInt
       if (own->nb[k] == cell) net = sb->hnet[k];
   }
   PetscCheck(net, PETSC_COMM_SELF, PETSC_ERR_PLIB, "subdomain %d holds no replica of %d", (int)sb->id, (int)cell);
-  for (PetscInt d = 0; d < nin; d++) {
-    D[d * nin + d] = 2 / (c->shi[d] - c->slo[d]);
-    b[d]           = -(c->shi[d] + c->slo[d]) / (c->shi[d] - c->slo[d]);
-  }
-  PetscCall(NbGraphAddConstant(g, "input_scale", nin, nin, D, &Dt));
-  PetscCall(NbGraphAddConstant(g, "input_shift", 1, nin, b, &bt));
-  PetscCall(NbTensorDense(X, Dt, bt, &Y));
+  PetscCall(NbPINNNormalize_Private(g, dd->nin, c->slo, c->shi, X, &Y));
   PetscCall(NbLayerApply(net, g, Y, N));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 /* One subdomain's solution: its network, through the hard constraint if any. */
-PetscErrorCode NbDDSolutionOne_Private(NbDDPINN dd, NbDDSub *sb, NbGraph g, NbTensor X, PetscInt cell, NbTensor *U)
+PetscErrorCode NbDDSolutionOne_Private(NbDD dd, NbDDSub *sb, NbGraph g, NbTensor X, PetscInt cell, NbTensor *U)
 {
   NbTensor N;
 
   PetscFunctionBegin;
   PetscCall(NbDDNetwork_Private(dd, sb, g, cell, X, &N));
-  if (dd->hard) PetscCall(dd->prob.hard(dd->prob.ctx, X, N, U));
+  if (dd->hard) PetscCall((*dd->prob.hard)(dd->prob.ctx, X, N, U));
   else *U = N;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 /* Coefficients as 1 x 1 tensors: constants, or (inverse) the shared
    trainable scalars of the rank model, positive ones through exp. */
-PetscErrorCode NbDDCoefficients_Private(NbDDPINN dd, NbGraph g, NbTensor coef[])
+PetscErrorCode NbDDCoefficients_Private(NbDD dd, NbGraph g, NbTensor coef[])
 {
   PetscFunctionBegin;
-  for (PetscInt k = 0; k < dd->prob.ncoef; k++) {
-    if (!dd->inverse) PetscCall(NbGraphAddConstant(g, dd->prob.coefname[k], 1, 1, &dd->prob.coef[k], &coef[k]));
-    else {
-      char name[64];
-      PetscCall(PetscSNPrintf(name, sizeof(name), "%s%s", dd->prob.coefpositive[k] ? "log_" : "", dd->prob.coefname[k]));
-      PetscCall(NbGraphAddParameter(g, dd->model, name, &coef[k]));
-      if (dd->prob.coefpositive[k]) PetscCall(NbTensorExp(coef[k], &coef[k]));
-    }
-  }
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-/* sum over the residual components of r^2, pointwise */
-PetscErrorCode NbDDResidualSquare_Private(NbDDPINN dd, NbTensor U, const NbTensor coef[], NbTensor *sq)
-{
-  NbTensor res[8];
-  PetscInt nres;
-
-  PetscFunctionBegin;
-  PetscCall(dd->prob.residual(dd->prob.ctx, U, coef, &nres, res));
-  *sq = NULL;
-  for (PetscInt k = 0; k < nres; k++) {
-    NbTensor s2;
-    PetscCall(NbTensorSquare(res[k], &s2));
-    if (*sq) PetscCall(NbTensorAdd(*sq, s2, sq));
-    else *sq = s2;
-  }
+  PetscCall(NbPINNCoefficients_Private(dd->pinn, dd->model, g, coef));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 /* mean |u - v|^2 summed over the components, at a set of data points */
-static PetscErrorCode DataTerm(NbDDPINN dd, NbDDSub *sb, NbGraph g, NbDDSet *S, const char *name, NbTensor *term)
+static PetscErrorCode DataTerm(NbDD dd, NbDDSub *sb, NbGraph g, NbDDSet *S, const char *name, NbTensor *term)
 {
   NbTensor U, d;
   char     vname[64];
@@ -105,16 +71,20 @@ static PetscErrorCode DataTerm(NbDDPINN dd, NbDDSub *sb, NbGraph g, NbDDSet *S, 
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode NbDDBuildGraphs_Private(NbDDPINN dd, NbDDSub *sb)
+PetscErrorCode NbDDBuildGraphs_Private(NbDD dd, NbDDSub *sb)
 {
   PetscInt  nin = dd->nin, nt = 0, cap;
-  NbTensor  coef[NB_PINN_MAXCOEF], terms[DD_NTERMS];
+  NbTensor  coef[NB_PDE_MAXCOEF], terms[DD_NTERMS];
   PetscReal w[DD_NTERMS];
   NbDDSet   all = {0};
 
   PetscFunctionBegin;
   PetscCall(NbGraphCreate(PETSC_COMM_SELF, &sb->g));
-  PetscCall(NbGraphSetOptionsPrefix(sb->g, "pinn_"));
+  {
+    char prefix[96];
+    PetscCall(PetscSNPrintf(prefix, sizeof(prefix), "%spinn_", dd->pinn->prefix));
+    PetscCall(NbGraphSetOptionsPrefix(sb->g, prefix));
+  }
   PetscCall(NbDDCoefficients_Private(dd, sb->g, coef));
   /* residual: one point set per region (fbpinn) or one (xpinn, cpinn) */
   for (PetscInt r = 0; r < sb->nres; r++) {
@@ -125,7 +95,7 @@ PetscErrorCode NbDDBuildGraphs_Private(NbDDPINN dd, NbDDSub *sb)
     PetscCall(NbGraphAddInput(sb->g, name, S->cap, nin, &S->X));
     PetscCall(NbTensorJetSeed(S->X, dd->prob.coords, dd->prob.derivs, &Xj));
     PetscCall((*dd->ops.solution)(dd, sb, sb->g, Xj, S->ncover, S->cover, &U));
-    PetscCall(NbDDResidualSquare_Private(dd, U, coef, &sq));
+    PetscCall(NbPINNResidualSquare_Private(dd->pinn, S->X, U, coef, &sq));
     PetscCall(NbTensorMean(sq, &t));
     if (sb->term[DD_TERM_RES]) PetscCall(NbTensorAdd(sb->term[DD_TERM_RES], t, &sb->term[DD_TERM_RES]));
     else sb->term[DD_TERM_RES] = t;
@@ -164,13 +134,13 @@ PetscErrorCode NbDDBuildGraphs_Private(NbDDPINN dd, NbDDSub *sb)
     for (PetscInt k = 0; k < dd->cells[sb->id].nnb; k++) all.cover[all.ncover++] = dd->cells[sb->id].nb[k];
   cap = 4096;
   {
-    NbTensor Xj, U, sq, c2[NB_PINN_MAXCOEF];
+    NbTensor Xj, U, sq, c2[NB_PDE_MAXCOEF];
     PetscCall(NbGraphCreate(PETSC_COMM_SELF, &sb->gres));
     PetscCall(NbDDCoefficients_Private(dd, sb->gres, c2));
     PetscCall(NbGraphAddInput(sb->gres, "points", cap, nin, &sb->XR));
     PetscCall(NbTensorJetSeed(sb->XR, dd->prob.coords, dd->prob.derivs, &Xj));
     PetscCall((*dd->ops.solution)(dd, sb, sb->gres, Xj, all.ncover, all.cover, &U));
-    PetscCall(NbDDResidualSquare_Private(dd, U, c2, &sq));
+    PetscCall(NbPINNResidualSquare_Private(dd->pinn, sb->XR, U, c2, &sq));
     PetscCall(NbTensorSqrt(sq, &sb->RR));
     PetscCall(NbGraphMarkOutput(sb->gres, sb->RR));
     PetscCall(NbGraphSetUp(sb->gres));
@@ -193,7 +163,7 @@ static PetscErrorCode SetSet(NbGraph g, NbDDSet *S, PetscInt64 N, PetscBool valu
 }
 
 /* Every set's points, with the global count of its kind. */
-PetscErrorCode NbDDSetInputs_Private(NbDDPINN dd, NbDDSub *sb)
+PetscErrorCode NbDDSetInputs_Private(NbDD dd, NbDDSub *sb)
 {
   PetscFunctionBegin;
   for (PetscInt r = 0; r < sb->nres; r++) PetscCall(SetSet(sb->g, &sb->res[r], dd->Nres, PETSC_FALSE));

@@ -39,18 +39,18 @@ typedef struct {
   PetscReal wdn;  /* xpinn: normal-derivative continuity */
 } DDXPINN;
 
-static PetscErrorCode SetFromOptions_XPINN(NbDDPINN dd, PetscOptionItems *PetscOptionsObject)
+static PetscErrorCode SetFromOptions_XPINN(NbDD dd, PetscOptionItems *PetscOptionsObject)
 {
   DDXPINN *x = (DDXPINN *)dd->data;
 
   PetscFunctionBegin;
   PetscOptionsHeadBegin(PetscOptionsObject, x->flux ? "cPINN" : "XPINN");
-  PetscCall(PetscOptionsInt("-pinn_dd_interface_points", "Points on every interface", "NbDDPINNSetFromOptions", dd->nifpoints, &dd->nifpoints, NULL));
-  PetscCall(PetscOptionsReal("-pinn_dd_w_avg", "Weight W_I of the average-solution interface term", "NbDDPINNSetFromOptions", dd->wavg, &dd->wavg, NULL));
-  if (x->flux) PetscCall(PetscOptionsReal("-pinn_dd_w_flux", "Weight W_F of the normal-flux continuity term", "NbDDPINNSetFromOptions", dd->wflux, &dd->wflux, NULL));
+  PetscCall(PetscOptionsInt("-pinn_dd_interface_points", "Points on every interface", "NbPINNSetFromOptions", dd->nifpoints, &dd->nifpoints, NULL));
+  PetscCall(PetscOptionsReal("-pinn_dd_w_avg", "Weight W_I of the average-solution interface term", "NbPINNSetFromOptions", dd->wavg, &dd->wavg, NULL));
+  if (x->flux) PetscCall(PetscOptionsReal("-pinn_dd_w_flux", "Weight W_F of the normal-flux continuity term", "NbPINNSetFromOptions", dd->wflux, &dd->wflux, NULL));
   else {
-    PetscCall(PetscOptionsReal("-pinn_dd_w_ifres", "Weight W_IF of the residual-continuity term", "NbDDPINNSetFromOptions", dd->wifres, &dd->wifres, NULL));
-    PetscCall(PetscOptionsReal("-pinn_dd_w_dn", "Weight W_D of continuity of the normal derivative (0: XPINN as published)", "NbDDPINNSetFromOptions", x->wdn, &x->wdn, NULL));
+    PetscCall(PetscOptionsReal("-pinn_dd_w_ifres", "Weight W_IF of the residual-continuity term", "NbPINNSetFromOptions", dd->wifres, &dd->wifres, NULL));
+    PetscCall(PetscOptionsReal("-pinn_dd_w_dn", "Weight W_D of continuity of the normal derivative (0: XPINN as published)", "NbPINNSetFromOptions", x->wdn, &x->wdn, NULL));
   }
   PetscOptionsHeadEnd();
   PetscCheck(dd->nifpoints >= 1, dd->comm, PETSC_ERR_USER_INPUT, "-pinn_dd_interface_points %d must be at least 1", (int)dd->nifpoints);
@@ -59,12 +59,12 @@ static PetscErrorCode SetFromOptions_XPINN(NbDDPINN dd, PetscOptionItems *PetscO
 }
 
 /* Supports are the cells; neighbours share a face. */
-static PetscErrorCode Geometry_XPINN(NbDDPINN dd)
+static PetscErrorCode Geometry_XPINN(NbDD dd)
 {
   DDXPINN *x = (DDXPINN *)dd->data;
 
   PetscFunctionBegin;
-  PetscCheck(!x->flux || dd->flux, dd->comm, PETSC_ERR_USER_INPUT, "-pinn_dd cpinn needs the flux of a conservation law u_t + div f(u) = 0, and %s provides none (NbDDPINNSetFlux); use -pinn_dd xpinn or fbpinn", dd->prob.name);
+  PetscCheck(!x->flux || dd->prob.flux, dd->comm, PETSC_ERR_USER_INPUT, "-pinn_dd cpinn needs the flux of a conservation law u_t + div f(u) = 0, and %s provides none (NbPDE.flux); use -pinn_dd xpinn or fbpinn", dd->prob.name);
   for (PetscInt id = 0; id < dd->ncell; id++) {
     NbDDCell *c = &dd->cells[id];
     PetscCall(PetscMalloc1(2 * dd->nin + 1, &c->nb));
@@ -82,7 +82,7 @@ static PetscErrorCode Geometry_XPINN(NbDDPINN dd)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode ResidualSets_XPINN(NbDDPINN dd, NbDDSub *sb)
+static PetscErrorCode ResidualSets_XPINN(NbDD dd, NbDDSub *sb)
 {
   PetscInt cap;
 
@@ -96,7 +96,7 @@ static PetscErrorCode ResidualSets_XPINN(NbDDPINN dd, NbDDSub *sb)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode Assign_XPINN(NbDDPINN dd, NbDDSub *sb)
+static PetscErrorCode Assign_XPINN(NbDD dd, NbDDSub *sb)
 {
   PetscInt         n;
   const PetscReal *x;
@@ -109,7 +109,7 @@ static PetscErrorCode Assign_XPINN(NbDDPINN dd, NbDDSub *sb)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode Solution_XPINN(NbDDPINN dd, NbDDSub *sb, NbGraph g, NbTensor X, PetscInt ncover, const PetscInt cover[], NbTensor *U)
+static PetscErrorCode Solution_XPINN(NbDD dd, NbDDSub *sb, NbGraph g, NbTensor X, PetscInt ncover, const PetscInt cover[], NbTensor *U)
 {
   PetscFunctionBegin;
   PetscCall(NbDDSolutionOne_Private(dd, sb, g, X, cover[0], U));
@@ -120,7 +120,7 @@ static PetscErrorCode Solution_XPINN(NbDDPINN dd, NbDDSub *sb, NbGraph g, NbTens
    across axis a: uniform on the shared face, drawn from stream 1000 +
    (lo, a) of the seed, so both sides see the same set; point i belongs to
    the lower cell if i is even. */
-static PetscErrorCode InterfaceSets_XPINN(NbDDPINN dd, NbDDSub *sb)
+static PetscErrorCode InterfaceSets_XPINN(NbDD dd, NbDDSub *sb)
 {
   NbDDCell *c   = &dd->cells[sb->id];
   PetscInt  nin = dd->nin, N = dd->nifpoints;
@@ -171,15 +171,15 @@ static PetscErrorCode InterfaceSets_XPINN(NbDDPINN dd, NbDDSub *sb)
 }
 
 /* f(u).n across a face normal to axis a (the same n for both sides) */
-static PetscErrorCode NormalFlux(NbDDPINN dd, NbTensor U, const NbTensor coef[], PetscInt a, NbTensor *F)
+static PetscErrorCode NormalFlux(NbDD dd, NbTensor U, const NbTensor coef[], PetscInt a, NbTensor *F)
 {
   PetscFunctionBegin;
-  if (a == dd->nin - 1) PetscCall(NbTensorJetComponent(U, "", F)); /* time: the conserved quantity */
-  else PetscCall((*dd->flux)(dd->fluxctx, U, coef, a, F));
+  if (!dd->prob.steady && a == dd->nin - 1) PetscCall(NbTensorJetComponent(U, "", F)); /* time: the conserved quantity */
+  else PetscCall((*dd->prob.flux)(dd->prob.ctx, U, coef, a, F));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode InterfaceTerm_XPINN(NbDDPINN dd, NbDDSub *sb, NbGraph g, const NbTensor coef[], NbTensor *term)
+static PetscErrorCode InterfaceTerm_XPINN(NbDD dd, NbDDSub *sb, NbGraph g, const NbTensor coef[], NbTensor *term)
 {
   DDXPINN  *x    = (DDXPINN *)dd->data;
   PetscInt  nout = dd->prob.nout;
@@ -216,8 +216,8 @@ static PetscErrorCode InterfaceTerm_XPINN(NbDDPINN dd, NbDDSub *sb, NbGraph g, c
     } else {
       NbTensor rq[8], rp[8];
       PetscInt nr;
-      PetscCall(dd->prob.residual(dd->prob.ctx, Uq, coef, &nr, rq));
-      PetscCall(dd->prob.residual(dd->prob.ctx, Up, coef, &nr, rp));
+      PetscCall((*dd->prob.residual)(dd->prob.ctx, S->X, Uq, coef, &nr, rq));
+      PetscCall((*dd->prob.residual)(dd->prob.ctx, S->X, Up, coef, &nr, rp));
       tc = NULL;
       for (PetscInt k = 0; k < nr; k++) {
         NbTensor e;
@@ -245,7 +245,7 @@ static PetscErrorCode InterfaceTerm_XPINN(NbDDPINN dd, NbDDSub *sb, NbGraph g, c
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode View_XPINN(NbDDPINN dd, PetscViewer v)
+static PetscErrorCode View_XPINN(NbDD dd, PetscViewer v)
 {
   DDXPINN *x = (DDXPINN *)dd->data;
 
@@ -256,14 +256,14 @@ static PetscErrorCode View_XPINN(NbDDPINN dd, PetscViewer v)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode Destroy_XPINN(NbDDPINN dd)
+static PetscErrorCode Destroy_XPINN(NbDD dd)
 {
   PetscFunctionBegin;
   PetscCall(PetscFree(dd->data));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode Create(NbDDPINN dd, PetscBool flux)
+static PetscErrorCode Create(NbDD dd, PetscBool flux)
 {
   DDXPINN *x;
 
@@ -283,5 +283,5 @@ static PetscErrorCode Create(NbDDPINN dd, PetscBool flux)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode NbDDPINNCreate_XPINN(NbDDPINN dd) { return Create(dd, PETSC_FALSE); }
-PetscErrorCode NbDDPINNCreate_CPINN(NbDDPINN dd) { return Create(dd, PETSC_TRUE); }
+PetscErrorCode NbDDCreate_XPINN(NbDD dd) { return Create(dd, PETSC_FALSE); }
+PetscErrorCode NbDDCreate_CPINN(NbDD dd) { return Create(dd, PETSC_TRUE); }

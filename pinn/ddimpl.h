@@ -1,4 +1,5 @@
-/* Private to pinn/dd*.c: the domain-decomposed PINN object (NbDDPINN).
+/* Private to pinn/dd*.c: the data of the decomposed PINN types (xpinn,
+   cpinn, fbpinn), NbDD, behind NbPINN's ops table.
 
    Geometry. The problem's space-time box is cut into a tensor grid of
    cells, parts[a] along axis a (x[, y], t), of equal widths or between
@@ -21,7 +22,7 @@
 #ifndef NBDDIMPL_H
 #define NBDDIMPL_H
 
-#include "nbpinn.h"
+#include "pinnimpl.h"
 
 #define NB_DD_MAXAX    4  /* coordinates of the space-time box */
 #define NB_DD_MAXCOVER 16 /* networks that can overlap at one point (2^axes) */
@@ -54,14 +55,14 @@ typedef struct {
   PetscInt off;       /* remote: offset in the exchange buffer */
 } NbDDContrib;
 
-typedef enum {
-  DD_TERM_RES,
-  DD_TERM_IC,
-  DD_TERM_BC,
-  DD_TERM_DATA,
-  DD_TERM_IF,
-  DD_NTERMS
-} NbDDTerm;
+#define DD_TERM_RES  NB_PINN_TERM_RES
+#define DD_TERM_IC   NB_PINN_TERM_IC
+#define DD_TERM_BC   NB_PINN_TERM_BC
+#define DD_TERM_DATA NB_PINN_TERM_DATA
+#define DD_TERM_IF   NB_PINN_TERM_IF
+#define DD_NTERMS    NB_PINN_NTERMS
+
+typedef struct _p_NbDD *NbDD;
 
 typedef struct {
   PetscInt  id;     /* the cell */
@@ -89,40 +90,38 @@ typedef struct {
 } NbDDSub;
 
 typedef struct {
-  PetscErrorCode (*setfromoptions)(NbDDPINN, PetscOptionItems *);
+  PetscErrorCode (*setfromoptions)(NbDD, PetscOptionItems *);
   /* supports and neighbour lists of all cells; checks the variant's options */
-  PetscErrorCode (*geometry)(NbDDPINN);
+  PetscErrorCode (*geometry)(NbDD);
   /* the residual sets of a local subdomain (before the graph is built) */
-  PetscErrorCode (*residualsets)(NbDDPINN, NbDDSub *);
+  PetscErrorCode (*residualsets)(NbDD, NbDDSub *);
   /* distributes the sampler's points into the residual sets */
-  PetscErrorCode (*assign)(NbDDPINN, NbDDSub *);
+  PetscErrorCode (*assign)(NbDD, NbDDSub *);
   /* u at the points X of a set from the networks cover[] (a jet or plain) */
-  PetscErrorCode (*solution)(NbDDPINN, NbDDSub *, NbGraph, NbTensor X, PetscInt ncover, const PetscInt cover[], NbTensor *U);
+  PetscErrorCode (*solution)(NbDD, NbDDSub *, NbGraph, NbTensor X, PetscInt ncover, const PetscInt cover[], NbTensor *U);
   /* the interface sets of a local subdomain, and their loss terms */
-  PetscErrorCode (*interfacesets)(NbDDPINN, NbDDSub *);
-  PetscErrorCode (*interfaceterm)(NbDDPINN, NbDDSub *, NbGraph, const NbTensor coef[], NbTensor *term);
-  PetscErrorCode (*view)(NbDDPINN, PetscViewer);
-  PetscErrorCode (*destroy)(NbDDPINN);
-} NbDDPINNOps;
+  PetscErrorCode (*interfacesets)(NbDD, NbDDSub *);
+  PetscErrorCode (*interfaceterm)(NbDD, NbDDSub *, NbGraph, const NbTensor coef[], NbTensor *term);
+  PetscErrorCode (*view)(NbDD, PetscViewer);
+  PetscErrorCode (*destroy)(NbDD);
+} NbDDOps;
 
-struct _p_NbDDPINN {
+struct _p_NbDD {
+  NbPINN        pinn; /* the object this is the data of */
   MPI_Comm      comm;
   PetscMPIInt   rank, size;
   char          type[32];
-  NbDDPINNOps   ops;
+  NbDDOps       ops;
   void         *data;
-  NbPINNProblem prob;
-  PetscBool     hasprob, setup;
+  NbPDE         prob;
+  PetscBool     setup;
   PetscBool     windowed; /* u = sum of windowed networks (fbpinn) */
-  NbDDPINNFluxFn flux;
-  void          *fluxctx;
-  /* options shared with NbPINN (-pinn_*) */
+  /* NbPINN's options, copied at set-up */
   PetscInt      width, depth;
   NbActivation  act;
-  PetscInt      npoints, nbnd;
+  PetscInt      npoints;
   PetscBool     hard, inverse;
-  PetscReal     w[DD_NTERMS], lr, noise;
-  PetscInt      adam_steps, lbfgs_steps, resample_every, monitor;
+  PetscReal     w[DD_NTERMS];
   PetscInt64    seed;
   /* decomposition options (-pinn_dd_*) */
   PetscInt      nin, parts[NB_DD_MAXAX], nparts, stride[NB_DD_MAXAX];
@@ -141,7 +140,8 @@ struct _p_NbDDPINN {
   PetscInt      nlocal;
   NbDDSub      *sub;
   PetscInt      first;                   /* id of the first local cell */
-  /* one model per rank: the local networks, then the shared coefficients */
+  /* the rank model (NbPINN's p->model, borrowed): the local networks, then
+     the shared coefficients (its replicated part) */
   NbModel       model;
   PetscInt      coefoff;                 /* first coefficient in the buffer */
   PetscReal    *acc;                     /* gradient being assembled */
@@ -155,49 +155,37 @@ struct _p_NbDDPINN {
   PetscBool     stale;                   /* replicas older than the parameters */
   /* global counts of each kind of point (means divide by them) */
   PetscInt64    Nres, Nic, Nbc, Ndata, Nif;
-  /* observations given before SetUp (this rank's, any cell) */
-  PetscInt      nDraw;
-  PetscReal    *xDraw, *uDraw;
-  /* training */
-  NbOptimizer   opt;
-  NbOutput      out;
-  PetscErrorCode (*errfn)(NbDDPINN, PetscReal *, void *);
-  void         *errctx;
-  PetscReal    *history;
-  PetscInt      nhistory;
-  PetscReal     clip;
-  NbDDPINNStats stats;
   PetscLogDouble tcomm;                  /* seconds in communication so far */
   PetscReal     termval[DD_NTERMS];      /* last evaluation, summed over subdomains */
 };
 
 /* dd.c */
-PETSC_INTERN PetscErrorCode NbDDCellOfPoint_Private(NbDDPINN, const PetscReal x[], PetscInt *cell);
-PETSC_INTERN PetscErrorCode NbDDAxisName_Private(NbDDPINN, PetscInt, char[16]);
-PETSC_INTERN PetscErrorCode NbDDCellFromIndex_Private(NbDDPINN, const PetscInt idx[], PetscInt *cell);
+PETSC_INTERN PetscErrorCode NbDDCellOfPoint_Private(NbDD, const PetscReal x[], PetscInt *cell);
+PETSC_INTERN PetscErrorCode NbDDAxisName_Private(NbDD, PetscInt, char[16]);
+PETSC_INTERN PetscErrorCode NbDDCellFromIndex_Private(NbDD, const PetscInt idx[], PetscInt *cell);
 /* dd_points.c */
-PETSC_INTERN PetscErrorCode NbDDSetAlloc_Private(NbDDPINN, NbDDSet *, PetscInt cap);
+PETSC_INTERN PetscErrorCode NbDDSetAlloc_Private(NbDD, NbDDSet *, PetscInt cap);
 PETSC_INTERN PetscErrorCode NbDDSetFree_Private(NbDDSet *);
-PETSC_INTERN PetscErrorCode NbDDBuildSamplers_Private(NbDDPINN);
-PETSC_INTERN PetscErrorCode NbDDBuildBoundaryData_Private(NbDDPINN);
-PETSC_INTERN PetscErrorCode NbDDRouteData_Private(NbDDPINN);
+PETSC_INTERN PetscErrorCode NbDDBuildSamplers_Private(NbDD);
+PETSC_INTERN PetscErrorCode NbDDDistributeData_Private(NbDD);
 /* dd_graph.c */
-PETSC_INTERN PetscErrorCode NbDDNetwork_Private(NbDDPINN, NbDDSub *, NbGraph, PetscInt cell, NbTensor X, NbTensor *N);
-PETSC_INTERN PetscErrorCode NbDDCoefficients_Private(NbDDPINN, NbGraph, NbTensor coef[]);
-PETSC_INTERN PetscErrorCode NbDDResidualSquare_Private(NbDDPINN, NbTensor U, const NbTensor coef[], NbTensor *sq);
-PETSC_INTERN PetscErrorCode NbDDBuildGraphs_Private(NbDDPINN, NbDDSub *);
-PETSC_INTERN PetscErrorCode NbDDSetInputs_Private(NbDDPINN, NbDDSub *);
-PETSC_INTERN PetscErrorCode NbDDSolutionOne_Private(NbDDPINN, NbDDSub *, NbGraph, NbTensor X, PetscInt cell, NbTensor *U);
+PETSC_INTERN PetscErrorCode NbDDNetwork_Private(NbDD, NbDDSub *, NbGraph, PetscInt cell, NbTensor X, NbTensor *N);
+PETSC_INTERN PetscErrorCode NbDDCoefficients_Private(NbDD, NbGraph, NbTensor coef[]);
+PETSC_INTERN PetscErrorCode NbDDBuildGraphs_Private(NbDD, NbDDSub *);
+PETSC_INTERN PetscErrorCode NbDDSetInputs_Private(NbDD, NbDDSub *);
+PETSC_INTERN PetscErrorCode NbDDSolutionOne_Private(NbDD, NbDDSub *, NbGraph, NbTensor X, PetscInt cell, NbTensor *U);
 /* dd_comm.c */
-PETSC_INTERN PetscErrorCode NbDDCommSetUp_Private(NbDDPINN);
-PETSC_INTERN PetscErrorCode NbDDExchangeParameters_Private(NbDDPINN);
-PETSC_INTERN PetscErrorCode NbDDObjective_Private(NbModel, PetscReal *, void *);
-PETSC_INTERN PetscErrorCode NbDDLBFGS_Private(NbDDPINN, PetscInt maxit, PetscInt *its);
-PETSC_INTERN PetscErrorCode NbDDCommDestroy_Private(NbDDPINN);
+PETSC_INTERN PetscErrorCode NbDDCommSetUp_Private(NbDD);
+PETSC_INTERN PetscErrorCode NbDDExchangeParameters_Private(NbDD);
+PETSC_INTERN PetscErrorCode NbDDObjective_Private(NbPINN, PetscReal *);
+PETSC_INTERN PetscErrorCode NbDDEvaluate_Private(NbPINN, PetscInt n, const PetscReal x[], PetscReal u[]);
+PETSC_INTERN PetscErrorCode NbDDCommDestroy_Private(NbDD);
 /* variants */
-PETSC_INTERN PetscErrorCode NbDDPINNCreate_XPINN(NbDDPINN);
-PETSC_INTERN PetscErrorCode NbDDPINNCreate_CPINN(NbDDPINN);
-PETSC_INTERN PetscErrorCode NbDDPINNCreate_FBPINN(NbDDPINN);
-PETSC_INTERN PetscErrorCode NbDDFBPINNWindow_Private(NbDDPINN, NbTensor X, PetscInt cell, NbTensor *w);
+PETSC_INTERN PetscErrorCode NbDDCreate_XPINN(NbDD);
+PETSC_INTERN PetscErrorCode NbDDCreate_CPINN(NbDD);
+PETSC_INTERN PetscErrorCode NbDDCreate_FBPINN(NbDD);
+/* dd.c: the NbPINN type shared by the three variants */
+PETSC_INTERN PetscErrorCode NbDDCreate_Private(NbPINN, PetscErrorCode (*variant)(NbDD));
+PETSC_INTERN PetscErrorCode NbDDFBPINNWindow_Private(NbDD, NbTensor X, PetscInt cell, NbTensor *w);
 
 #endif

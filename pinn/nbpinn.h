@@ -23,7 +23,7 @@
 
 #include "nbnn.h"
 #include "nbio.h"
-#include "nbsolvers.h"
+#include "nbproblem.h"
 
 typedef struct _p_NbSampler *NbSampler;
 
@@ -41,6 +41,7 @@ PETSC_EXTERN PetscErrorCode NbSamplerSetDomain(NbSampler, PetscInt dim, const Pe
 /* Global number of collocation points (the initial number for rar). */
 PETSC_EXTERN PetscErrorCode NbSamplerSetNumPoints(NbSampler, PetscInt64 n);
 PETSC_EXTERN PetscErrorCode NbSamplerSetSeed(NbSampler, PetscInt64 seed);
+PETSC_EXTERN PetscErrorCode NbSamplerGetSeed(NbSampler, PetscInt64 *seed);
 PETSC_EXTERN PetscErrorCode NbSamplerSetResidual(NbSampler, NbSamplerResidualFn, void *ctx);
 /* -pinn_sampler <type>, -sampler_seed, and the type's options:
    -sampler_redraw (uniform), -rad_k, -rad_c, -rad_candidates,
@@ -70,245 +71,153 @@ PETSC_EXTERN PetscErrorCode NbSobolPoints(PetscInt dim, PetscInt64 start, PetscI
 PETSC_EXTERN PetscErrorCode NbHaltonPoints(PetscInt dim, PetscInt64 start, PetscInt n, PetscReal x[]);
 
 /* ------------------------------------------------------------------------
-   NbPINN: a physics-informed network u(x[, y], t) for a problem described by
-   an NbPINNProblem, trained data-parallel over the communicator with Adam
-   then L-BFGS (TAO). Loss = w_res mean|r|^2 + w_ic mean|u - u0|^2
-   + w_bc mean|u - g|^2 [+ w_data mean|u - u_obs|^2], or with -pinn_bc hard
-   the initial/boundary data built into the output. */
+   NbPINN: a physics-informed network for a PDE given pointwise (NbPDE,
+   solvers/nbproblem.h), trained over an MPI communicator with Adam, then
+   L-BFGS (TAO). Loss = w_res mean|r|^2 + w_ic mean|u - u0|^2
+   + w_bc mean|u - g|^2 [+ w_data mean|u - u_obs|^2] [+ interface terms],
+   or with -pinn_bc hard the initial/boundary data built into the output.
+   Types in a registry (-pinn_dd, "none" for the plain network):
+     plain   one network, data parallel: every point set is split over the
+             ranks by global index, one MPI_Allreduce of the gradient a step
+             (Raissi, Perdikaris & Karniadakis 2019);
+     xpinn   one network per cell of a space-time partition, cells on ranks,
+             interface terms for the average solution and the continuity of
+             the residual (Jagtap & Karniadakis 2020);
+     cpinn   the same with continuity of the normal flux (Jagtap, Kharazmi &
+             Karniadakis 2020; needs NbPDE.flux);
+     fbpinn  overlapping subdomains, u = sum of window x network, windows a
+             partition of unity (Moseley, Markham & Nissen-Meyer 2023).
+   The decomposed types exchange parameters and gradients with neighbouring
+   subdomains only (pinn/dd*.c, pinn/README-dd.md). Every type shares the
+   options, the training loop, the monitor and the statistics below.
+
+   USAGE
+     NbPINNCreate(comm, &p); NbPINNSetPDE(p, pde);
+     NbPINNSetFromOptions(p);          // -pinn_*, -pinn_dd_*, -pinn_sampler, -opt_*, -tao_*
+     NbPINNSetObservations(p, N, x, u); // inverse problems
+     NbPINNSetUp(p); NbPINNTrain(p);
+     NbPINNEvaluate(p, n, x, u);       // collective */
 typedef struct _p_NbPINN *NbPINN;
 
-#define NB_PINN_MAXCOEF 4
-/* What a PDE contributes, written once per problem (pointwise on jets). */
-typedef struct {
-  const char *name;
-  PetscInt    dim;    /* space dimension; network inputs are (x[, y], t) */
-  PetscBool   steady; /* no time: inputs are (x[, y]) and there is no initial condition */
-  PetscInt    nout;   /* network outputs */
-  const char *coords; /* input names, e.g. "x,t" */
-  const char *derivs; /* jet derivatives the residual needs, e.g. "x,t,xx" */
-  const char *outnames[4];
-  PetscReal   lo[4], hi[4]; /* the space-time box, time last (space only when steady) */
-  /* PDE coefficients (nu, lambda, ...), fixed in forward runs, trainable
-     in inverse runs; positive ones are trained through their logarithm */
-  PetscInt    ncoef;
-  const char *coefname[NB_PINN_MAXCOEF];
-  PetscReal   coef[NB_PINN_MAXCOEF];
-  PetscBool   coefpositive[NB_PINN_MAXCOEF];
-  /* residual tensors from the output jet U (nout columns) and the
-     coefficients (1 x 1 tensors) */
-  PetscErrorCode (*residual)(void *ctx, NbTensor U, const NbTensor coef[], PetscInt *nres, NbTensor res[]);
-  /* hard constraint u = A(X) + B(X) N from the inputs X (a jet or plain)
-     and the raw network output N; NULL when the problem has none */
-  PetscErrorCode (*hard)(void *ctx, NbTensor X, NbTensor N, NbTensor *U);
-  /* initial data (x: dim coordinates) and boundary data */
-  PetscErrorCode (*initial)(void *ctx, const PetscReal x[], PetscReal u[]);
-  PetscErrorCode (*boundary)(void *ctx, PetscReal t, const PetscReal x[], PetscReal u[]);
-  void *ctx;
-} NbPINNProblem;
+typedef enum {
+  NB_PINN_TERM_RES,
+  NB_PINN_TERM_IC,
+  NB_PINN_TERM_BC,
+  NB_PINN_TERM_DATA,
+  NB_PINN_TERM_IF, /* interface terms (xpinn, cpinn) */
+  NB_PINN_NTERMS
+} NbPINNTerm;
+PETSC_EXTERN const char *const NbPINNTermNames[];
 
 typedef struct {
   PetscInt  adam_steps, lbfgs_iterations, rounds;
-  PetscReal wall, loss, loss_res, loss_ic, loss_bc, loss_data;
+  PetscInt  nsub, nlocal;           /* subdomains in all and on this rank (1, 1 for plain) */
+  PetscReal wall, loss, term[NB_PINN_NTERMS];
+  PetscReal step_time, step_median; /* mean and median wall seconds per Adam step */
+  PetscReal step_min;               /* the fastest Adam step (least disturbed on a shared machine) */
+  PetscReal comm_time, comm_min;    /* of which in neighbour exchanges (mean; in the fastest step) */
 } NbPINNStats;
 
+/* Relative L2 error of the current network against a reference, for the
+   monitor. Collective. */
+typedef PetscErrorCode (*NbPINNErrorFn)(NbPINN, PetscReal *err, void *ctx);
+/* Makes a configured PINN (type, PDE, options read; not set up) on comm:
+   how ensembles and HMC chains get their networks. */
+typedef PetscErrorCode (*NbPINNFactoryFn)(MPI_Comm comm, NbPINN *pinn, void *ctx);
+
+PETSC_EXTERN PetscErrorCode NbPINNRegister(const char name[], PetscErrorCode (*create)(NbPINN));
 PETSC_EXTERN PetscErrorCode NbPINNCreate(MPI_Comm, NbPINN *);
-PETSC_EXTERN PetscErrorCode NbPINNSetProblem(NbPINN, const NbPINNProblem *);
-/* -pinn_width, -pinn_depth, -pinn_activation, -pinn_fourier, -pinn_fourier_sigma,
-   -pinn_points, -pinn_boundary_points, -pinn_bc soft|hard, -pinn_w_res,
-   -pinn_w_ic, -pinn_w_bc, -pinn_w_data, -pinn_adam_steps, -pinn_lr,
-   -pinn_lbfgs_steps, -pinn_resample_every, -pinn_seed, -pinn_inverse,
-   -pinn_noise, -pinn_data_seed, -pinn_dropout, -pinn_monitor,
-   -pinn_sampler ... (NbSampler), -tao_* */
+PETSC_EXTERN PetscErrorCode NbPINNSetType(NbPINN, const char type[]);
+PETSC_EXTERN PetscErrorCode NbPINNGetType(NbPINN, const char *type[]);
+PETSC_EXTERN PetscErrorCode NbPINNSetOptionsPrefix(NbPINN, const char prefix[]);
+PETSC_EXTERN PetscErrorCode NbPINNGetOptionsPrefix(NbPINN, const char *prefix[]);
+PETSC_EXTERN PetscErrorCode NbPINNSetPDE(NbPINN, const NbPDE *);
+PETSC_EXTERN PetscErrorCode NbPINNGetPDE(NbPINN, const NbPDE **);
+/* -pinn_dd none|xpinn|cpinn|fbpinn, -pinn_width, -pinn_depth,
+   -pinn_activation, -pinn_fourier, -pinn_fourier_sigma, -pinn_points,
+   -pinn_boundary_points, -pinn_bc soft|hard, -pinn_w_res, -pinn_w_ic,
+   -pinn_w_bc, -pinn_w_data, -pinn_adam_steps, -pinn_lr, -pinn_lbfgs_steps,
+   -pinn_lbfgs_rounds, -pinn_resample_every, -pinn_seed, -pinn_data_seed,
+   -pinn_inverse, -pinn_data_points, -pinn_noise, -pinn_dropout,
+   -pinn_monitor, -pinn_view; the type's (-pinn_dd_*); the samplers'
+   (-pinn_sampler, -sampler_*, -rad_*, -rar_*, -aas_*); -opt_* (Adam) and
+   -tao_* (L-BFGS). All through the PINN's prefix. */
 PETSC_EXTERN PetscErrorCode NbPINNSetFromOptions(NbPINN);
-/* Programmatic versions of -pinn_seed, -pinn_dropout and -pinn_w_* (before SetUp). */
+/* Programmatic versions of -pinn_seed, -pinn_dropout, -pinn_w_*, the step
+   counts and -pinn_monitor (seed and dropout before SetUp; a negative
+   monitor interval keeps the current one, label prefixes its lines). */
 PETSC_EXTERN PetscErrorCode NbPINNSetSeed(NbPINN, PetscInt64);
-PETSC_EXTERN PetscErrorCode NbPINNSetDataPerturbation(NbPINN, PetscInt64 seed); /* randomize-then-optimize: its own noise draw on the data */
-PETSC_EXTERN PetscErrorCode NbPINNGetBoundaryValues(NbPINN, PetscInt *nI, const PetscReal *uI[], PetscInt *nB, const PetscReal *uB[]);
+PETSC_EXTERN PetscErrorCode NbPINNGetSeed(NbPINN, PetscInt64 *);
 PETSC_EXTERN PetscErrorCode NbPINNSetDropout(NbPINN, PetscReal);
-/* Loss weights; also after SetUp (the compiled loss is updated). */
 PETSC_EXTERN PetscErrorCode NbPINNSetLossWeights(NbPINN, PetscReal wres, PetscReal wic, PetscReal wbc, PetscReal wdata);
 PETSC_EXTERN PetscErrorCode NbPINNSetTrainingSteps(NbPINN, PetscInt adam, PetscInt lbfgs);
-PETSC_EXTERN PetscErrorCode NbPINNGetInverse(NbPINN, PetscBool *);
-PETSC_EXTERN PetscErrorCode NbPINNGetNoise(NbPINN, PetscReal *);
-PETSC_EXTERN PetscErrorCode NbPINNGetSeed(NbPINN, PetscInt64 *);
-/* Observations: this rank's n points x (n x (dim+1)) with values u (n x nout). */
-PETSC_EXTERN PetscErrorCode NbPINNSetData(NbPINN, PetscInt n, const PetscReal x[], const PetscReal u[]);
-/* The same from the whole list (N points, identical on every rank): each rank keeps its NbPartition block. */
-PETSC_EXTERN PetscErrorCode NbPINNSetDataGlobal(NbPINN, PetscInt64 N, const PetscReal x[], const PetscReal u[]);
-/* Relative L2 error of the current network against a reference, for the
-   monitor (-pinn_monitor). Collective. */
-typedef PetscErrorCode (*NbPINNErrorFn)(NbPINN, PetscReal *err, void *ctx);
+PETSC_EXTERN PetscErrorCode NbPINNSetMonitor(NbPINN, PetscInt every, const char label[]);
+/* randomize-then-optimize: this PINN fits its own noise draw of the data */
+PETSC_EXTERN PetscErrorCode NbPINNSetDataPerturbation(NbPINN, PetscInt64 seed);
+/* The inverse-problem settings: identify the coefficients, number of
+   observations to draw, their relative noise and the data set's seed. */
+PETSC_EXTERN PetscErrorCode NbPINNGetInverse(NbPINN, PetscBool *inverse, PetscInt *ndata, PetscReal *noise, PetscInt64 *dataseed);
+PETSC_EXTERN PetscErrorCode NbPINNGetHard(NbPINN, PetscBool *);
+/* Observations: the whole list on every rank, x (N x inputs), u (N x nout). */
+PETSC_EXTERN PetscErrorCode NbPINNSetObservations(NbPINN, PetscInt64 N, const PetscReal x[], const PetscReal u[]);
 PETSC_EXTERN PetscErrorCode NbPINNSetErrorMonitor(NbPINN, NbPINNErrorFn, void *ctx);
 /* Point clouds of every sampling round go to out (may be NULL); on a
    non-finite loss the last good state is saved beside it. */
 PETSC_EXTERN PetscErrorCode NbPINNSetOutput(NbPINN, NbOutput);
 PETSC_EXTERN PetscErrorCode NbPINNSetUp(NbPINN);
 PETSC_EXTERN PetscErrorCode NbPINNTrain(NbPINN);
-/* New initial parameters from seed and a fresh optimizer; the point sets stay. */
+/* New initial parameters from seed and fresh optimizers; the point sets stay. */
 PETSC_EXTERN PetscErrorCode NbPINNReinitialize(NbPINN, PetscInt64 seed);
-/* u (n x nout) at this rank's n points x (n x (dim+1)). */
+/* u (n x nout) at this rank's n points x (n x inputs), anywhere in the box. Collective. */
 PETSC_EXTERN PetscErrorCode NbPINNEvaluate(NbPINN, PetscInt n, const PetscReal x[], PetscReal u[]);
-/* u at points offset..offset+n-1 of a global list of N (for dropout masks
-   that depend on the global index, hence on no rank layout). Collective. */
+/* u at points offset..offset+n-1 of a global list of N (dropout masks then
+   depend on the global index, not on the rank layout). Collective. */
 PETSC_EXTERN PetscErrorCode NbPINNEvaluateGlobal(NbPINN, PetscInt64 N, PetscInt64 offset, PetscInt n, const PetscReal x[], PetscReal u[]);
 /* MC dropout at evaluation: on/off, and new masks for the next pass. */
 PETSC_EXTERN PetscErrorCode NbPINNSetEvaluationDropout(NbPINN, PetscBool);
 PETSC_EXTERN PetscErrorCode NbPINNAdvanceDropout(NbPINN);
-/* The training loss and its gradient (in the model's gradient buffer) at the current parameters. */
-PETSC_EXTERN PetscErrorCode NbPINNComputeLossGradient(NbPINN, PetscReal *loss);
+/* Fields the type adds to the output (aas_density, subdomain): their
+   number and names, and their values at n points (n x nfields). Collective. */
+PETSC_EXTERN PetscErrorCode NbPINNGetFields(NbPINN, PetscInt *nfields, const char *const *names[]);
+PETSC_EXTERN PetscErrorCode NbPINNEvaluateFields(NbPINN, PetscInt n, const PetscReal x[], PetscReal v[]);
+/* The global parameter vector (every trainable parameter once, in a fixed
+   order; the same on every rank) and the gradient of the training loss in
+   the same layout (grad may be NULL). Collective. */
+PETSC_EXTERN PetscErrorCode NbPINNGetNumParameters(NbPINN, PetscInt *);
+PETSC_EXTERN PetscErrorCode NbPINNGetParameters(NbPINN, PetscReal theta[]);
+PETSC_EXTERN PetscErrorCode NbPINNSetParameters(NbPINN, const PetscReal theta[]);
+PETSC_EXTERN PetscErrorCode NbPINNComputeLossGradient(NbPINN, PetscReal *loss, PetscReal grad[]);
 /* Global numbers of collocation, initial, boundary and observation points. */
 PETSC_EXTERN PetscErrorCode NbPINNGetPointCounts(NbPINN, PetscInt64 *ncolloc, PetscInt64 *nic, PetscInt64 *nbc, PetscInt64 *ndata);
+/* this rank's share of the initial and boundary values (after noise and perturbation) */
+PETSC_EXTERN PetscErrorCode NbPINNGetBoundaryValues(NbPINN, PetscInt64 *NI, const PetscReal *uI[], PetscInt64 *NB, const PetscReal *uB[]);
 PETSC_EXTERN PetscErrorCode NbPINNGetCoefficient(NbPINN, PetscInt k, PetscReal *);
 PETSC_EXTERN PetscErrorCode NbPINNGetStats(NbPINN, NbPINNStats *);
 /* The loss of every Adam step, then of every L-BFGS iteration (borrowed). */
 PETSC_EXTERN PetscErrorCode NbPINNGetLossHistory(NbPINN, PetscInt *n, const PetscReal *loss[]);
 /* Writes the loss history to the output (/history/loss, /history/loss_adam_steps). */
 PETSC_EXTERN PetscErrorCode NbPINNWriteHistory(NbPINN, NbOutput);
+/* The flat parameter buffer (distributed for the decomposed types). */
 PETSC_EXTERN PetscErrorCode NbPINNGetModel(NbPINN, NbModel *);
-PETSC_EXTERN PetscErrorCode NbPINNGetSampler(NbPINN, NbSampler *);
 PETSC_EXTERN PetscErrorCode NbPINNReport(NbPINN, NbReport);
 PETSC_EXTERN PetscErrorCode NbPINNView(NbPINN, PetscViewer);
 PETSC_EXTERN PetscErrorCode NbPINNDestroy(NbPINN *);
 
-/* Burgers (solvers/nbsolvers.h) as a PINN problem: residual
-   u_t + lambda u u_x - nu u_xx on jets (2-D: both components), coefficients
-   nu (positive) and lambda = 1, hard constraint in 1-D. */
-PETSC_EXTERN PetscErrorCode NbBurgersPINNProblem(NbBurgers, NbPINNProblem *);
-/* nabla-burgers -method pinn: reference solve, PINN training, both written
-   (u_pinn, u_pinn_err per frame, collocation points per round) and
-   reported side by side. */
-PETSC_EXTERN PetscErrorCode NbBurgersRunPINN(NbBurgers, NbOutput, NbReport);
+/* The plain type's collocation sampler (borrowed). */
+PETSC_EXTERN PetscErrorCode NbPINNGetSampler(NbPINN, NbSampler *);
 
-/* ==========================================================================
-   Domain-decomposed PINNs (issue 7; code in pinn/dd*.c, described in
-   pinn/README-dd.md). This section is owned by the dd work.
-
-   NbDDPINN: one network per cell of a tensor partition of the space-time
-   box (-pinn_dd_parts px[,py],pt), the same NbPINNProblem (residual written
-   once), one NbSampler per subdomain, cells dealt to ranks in contiguous
-   blocks (one per rank when the counts match, several otherwise). Variants
-   in a registry (-pinn_dd):
-     xpinn   Jagtap & Karniadakis (2020): interface terms for the average
-             solution and the continuity of the residual
-     cpinn   Jagtap, Kharazmi & Karniadakis (2020): average solution and
-             continuity of the normal flux (needs NbDDPINNSetFlux)
-     fbpinn  Moseley, Markham & Nissen-Meyer (2023): overlapping supports,
-             u = sum of window x network, windows a partition of unity, no
-             interface terms
-   Neighbours exchange network parameters and gradient contributions point
-   to point (MPI_Neighbor_alltoallv) every evaluation; the loss and the
-   gradient of shared coefficients are one MPI_Allreduce of a few numbers.
-   ========================================================================== */
-typedef struct _p_NbDDPINN *NbDDPINN;
-
-/* The normal flux of a conservation law u_t + div f(u) = 0 across a face
-   normal to space axis `axis` (cPINN): nout columns from the output jet U
-   and the coefficients. (Across a face normal to time the flux is u.) */
-typedef PetscErrorCode (*NbDDPINNFluxFn)(void *ctx, NbTensor U, const NbTensor coef[], PetscInt axis, NbTensor *F);
-
-typedef struct {
-  PetscInt  adam_steps, lbfgs_iterations, rounds;
-  PetscInt  nsub, nlocal;   /* subdomains in all, on this rank */
-  PetscReal wall, loss, loss_res, loss_ic, loss_bc, loss_data, loss_if;
-  PetscReal step_time;      /* mean wall seconds per Adam step */
-  PetscReal comm_time;      /* of which in neighbour exchanges and the loss allreduce */
-  PetscReal step_median;    /* median wall seconds per Adam step */
-  PetscReal step_min;       /* the fastest Adam step (least disturbed on a shared machine) */
-  PetscReal comm_min;       /* communication in that step */
-} NbDDPINNStats;
-
-PETSC_EXTERN PetscErrorCode NbDDPINNRegister(const char name[], PetscErrorCode (*create)(NbDDPINN));
-PETSC_EXTERN PetscErrorCode NbDDPINNCreate(MPI_Comm, NbDDPINN *);
-PETSC_EXTERN PetscErrorCode NbDDPINNSetType(NbDDPINN, const char type[]);
-PETSC_EXTERN PetscErrorCode NbDDPINNGetType(NbDDPINN, const char *type[]);
-PETSC_EXTERN PetscErrorCode NbDDPINNSetProblem(NbDDPINN, const NbPINNProblem *);
-PETSC_EXTERN PetscErrorCode NbDDPINNSetFlux(NbDDPINN, NbDDPINNFluxFn, void *ctx);
-/* -pinn_dd xpinn|cpinn|fbpinn, -pinn_dd_parts px[,py],pt, -pinn_dd_points
-   (per subdomain; default -pinn_points / subdomains), -pinn_dd_width and
-   -pinn_dd_depth (one value, or one per subdomain; default -pinn_width,
-   -pinn_depth), -pinn_dd_interface_points, -pinn_dd_w_avg,
-   -pinn_dd_w_ifres, -pinn_dd_w_flux, -pinn_dd_overlap, -pinn_dd_view; and
-   NbPINN's -pinn_* options, which mean the same here */
-PETSC_EXTERN PetscErrorCode NbDDPINNSetFromOptions(NbDDPINN);
-PETSC_EXTERN PetscErrorCode NbDDPINNGetInverse(NbDDPINN, PetscBool *);
-PETSC_EXTERN PetscErrorCode NbDDPINNGetNoise(NbDDPINN, PetscReal *);
-PETSC_EXTERN PetscErrorCode NbDDPINNGetSeed(NbDDPINN, PetscInt64 *);
-/* Observations: this rank's n points x (n x (dim+1)), values u (n x nout),
-   anywhere in the box; SetUp sends each to the rank of its subdomain. */
-PETSC_EXTERN PetscErrorCode NbDDPINNSetData(NbDDPINN, PetscInt n, const PetscReal x[], const PetscReal u[]);
-PETSC_EXTERN PetscErrorCode NbDDPINNSetErrorMonitor(NbDDPINN, PetscErrorCode (*)(NbDDPINN, PetscReal *, void *), void *ctx);
-/* Collocation points of every round (with a subdomain field) go to out. */
-PETSC_EXTERN PetscErrorCode NbDDPINNSetOutput(NbDDPINN, NbOutput);
-PETSC_EXTERN PetscErrorCode NbDDPINNSetUp(NbDDPINN);
-PETSC_EXTERN PetscErrorCode NbDDPINNTrain(NbDDPINN);
-/* One evaluation of the total loss and of its gradient (what every training
-   step does); collective. The gradient is read per subdomain below. */
-PETSC_EXTERN PetscErrorCode NbDDPINNComputeLossGradient(NbDDPINN, PetscReal *loss);
-/* A local subdomain's parameters (borrowed, writable between evaluations)
-   and the gradient of the total loss with respect to them. */
-PETSC_EXTERN PetscErrorCode NbDDPINNGetSubdomainArrays(NbDDPINN, PetscInt sub, PetscInt *n, PetscReal **params, const PetscReal **grad);
-/* The shared coefficients (inverse problems: log nu, lambda; NbPINN's
-   parametrisation), the same on every rank, and their gradient. */
-PETSC_EXTERN PetscErrorCode NbDDPINNGetSharedArrays(NbDDPINN, PetscInt *n, PetscReal **params, const PetscReal **grad);
-PETSC_EXTERN PetscErrorCode NbDDPINNGetNumSubdomains(NbDDPINN, PetscInt *nsub, PetscInt *nlocal);
-PETSC_EXTERN PetscErrorCode NbDDPINNGetSubdomainRank(NbDDPINN, PetscInt sub, PetscMPIInt *rank);
-/* The subdomain owning each of n points (no communication). */
-PETSC_EXTERN PetscErrorCode NbDDPINNGetSubdomain(NbDDPINN, PetscInt n, const PetscReal x[], PetscInt sub[]);
-/* u (n x nout) at this rank's n points x (n x (dim+1)), anywhere in the
-   box: the owner's network (xpinn, cpinn) or the sum of the windowed
-   networks (fbpinn). Collective (points travel to their owners). */
-PETSC_EXTERN PetscErrorCode NbDDPINNEvaluate(NbDDPINN, PetscInt n, const PetscReal x[], PetscReal u[]);
-/* fbpinn: every subdomain's window at n points, w (n x nsub), and its
-   first derivatives dw (n x nsub x (dim+1), may be NULL); local. */
-PETSC_EXTERN PetscErrorCode NbDDPINNEvaluateWindows(NbDDPINN, PetscInt n, const PetscReal x[], PetscReal w[], PetscReal dw[]);
-PETSC_EXTERN PetscErrorCode NbDDPINNGetCoefficient(NbDDPINN, PetscInt k, PetscReal *);
-PETSC_EXTERN PetscErrorCode NbDDPINNGetStats(NbDDPINN, NbDDPINNStats *);
-PETSC_EXTERN PetscErrorCode NbDDPINNGetLossHistory(NbDDPINN, PetscInt *n, const PetscReal *loss[]);
-PETSC_EXTERN PetscErrorCode NbDDPINNWriteHistory(NbDDPINN, NbOutput);
-PETSC_EXTERN PetscErrorCode NbDDPINNReport(NbDDPINN, NbReport);
-PETSC_EXTERN PetscErrorCode NbDDPINNView(NbDDPINN, PetscViewer);
-PETSC_EXTERN PetscErrorCode NbDDPINNDestroy(NbDDPINN *);
-
-/* Burgers' flux lambda u^2/2 - nu u_x (1-D) for cPINN (ctx: the NbBurgers). */
-PETSC_EXTERN PetscErrorCode NbBurgersPINNFlux(void *ctx, NbTensor U, const NbTensor coef[], PetscInt axis, NbTensor *F);
-/* nabla-burgers -method pinn -pinn_dd <type>: like NbBurgersRunPINN, with
-   a domain-decomposed PINN; adds the field "subdomain" to every frame. */
-PETSC_EXTERN PetscErrorCode NbBurgersRunDDPINN(NbBurgers, NbOutput, NbReport);
-/* ======================================================= end of the dd section */
-
-/* ==========================================================================
-   Navier-Stokes PINNs (issue 5; code in pinn/ns_pinn.c, described in
-   examples/navierstokes/README.md, "PINN"). This section is owned by the NS
-   PINN work.
-
-   Velocity-pressure formulation, outputs (u, v, p), residuals
-   lambda1 (u.grad)u + grad p - nu Lap u [+ u_t] and div u on jets,
-   coefficients nu (positive) and lambda1 (1 in forward runs). Cases:
-   kovasznay (steady, soft conditions with the exact (u, v, p) on the box),
-   cavity (steady, hard constraint: sharp lid and no-slip walls built into
-   the output together with the Stokes corner flows, pressure free), taylorgreen (space-time, soft conditions: the
-   exact solution on the box and at t = 0).
-   ========================================================================== */
-/* The PINN problem of ns's case (ctx: ns). */
-PETSC_EXTERN PetscErrorCode NbNavierStokesPINNProblem(NbNavierStokes, NbPINNProblem *);
-/* Checks the case and the options a PINN run can use, and makes -pinn_bc
-   hard the default for the cavity (in the options database, so every
-   NbPINN made afterwards sees it). Collective. */
-PETSC_EXTERN PetscErrorCode NbNavierStokesPINNCheckOptions(NbNavierStokes);
-/* N observations (u, v, p at random cell centres of the reference frames;
-   steady: the one frame, else the frames after t = 0), plus Gaussian noise
-   of noise x each component's RMS; the whole list on every rank, x (N x
-   (2 or 3)) and u (N x 3) allocated with PetscMalloc2. Pressure in the
-   gauge of the exact solution where there is one, else with zero mean. */
-PETSC_EXTERN PetscErrorCode NbNavierStokesPINNObservations(NbNavierStokes, PetscInt64 N, PetscInt64 seed, PetscReal noise, PetscReal **x, PetscReal **u);
-/* Writes the reference frames (cell centres, as NbNavierStokesWriteReference)
-   and, in each frame, the fields of extra(out, frame, ctx) (may be NULL). */
-PETSC_EXTERN PetscErrorCode NbNavierStokesPINNWriteFrames(NbNavierStokes, NbOutput, PetscErrorCode (*extra)(NbOutput, PetscInt, void *), void *ctx);
-/* nabla-navierstokes -method pinn: reference solve, PINN training, the
-   PINN at the reference's cell centres in every frame (velocity_pinn, u_pinn,
-   v_pinn, p_pinn and the _err fields), errors against the reference and the
-   exact solution, identified nu and lambda1 in inverse runs. */
-PETSC_EXTERN PetscErrorCode NbNavierStokesRunPINN(NbNavierStokes, NbOutput, NbReport);
-/* ============================================== end of the Navier-Stokes section */
+/* The decomposed types (xpinn, cpinn, fbpinn): subdomains in all and on this
+   rank; the rank of a subdomain; a local subdomain's parameters (borrowed,
+   writable between evaluations) and the gradient of the total loss with
+   respect to them; the shared coefficients (inverse problems) and their
+   gradient; the subdomain owning each of n points; fbpinn's windows at n
+   points, w (n x nsub) and their first derivatives dw (n x nsub x inputs,
+   may be NULL). */
+PETSC_EXTERN PetscErrorCode NbPINNDDGetNumSubdomains(NbPINN, PetscInt *nsub, PetscInt *nlocal);
+PETSC_EXTERN PetscErrorCode NbPINNDDGetSubdomainRank(NbPINN, PetscInt sub, PetscMPIInt *rank);
+PETSC_EXTERN PetscErrorCode NbPINNDDGetSubdomainArrays(NbPINN, PetscInt sub, PetscInt *n, PetscReal **params, const PetscReal **grad);
+PETSC_EXTERN PetscErrorCode NbPINNDDGetSharedArrays(NbPINN, PetscInt *n, PetscReal **params, const PetscReal **grad);
+PETSC_EXTERN PetscErrorCode NbPINNDDGetSubdomain(NbPINN, PetscInt n, const PetscReal x[], PetscInt sub[]);
+PETSC_EXTERN PetscErrorCode NbPINNDDEvaluateWindows(NbPINN, PetscInt n, const PetscReal x[], PetscReal w[], PetscReal dw[]);
 
 #endif

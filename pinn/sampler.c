@@ -105,6 +105,13 @@ PetscErrorCode NbSamplerSetSeed(NbSampler s, PetscInt64 seed)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode NbSamplerGetSeed(NbSampler s, PetscInt64 *seed)
+{
+  PetscFunctionBegin;
+  *seed = s->seed;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode NbSamplerSetResidual(NbSampler s, NbSamplerResidualFn f, void *ctx)
 {
   PetscFunctionBegin;

@@ -611,25 +611,3 @@ PetscErrorCode NbBurgersReport(NbBurgers b, NbReport rep)
   PetscCall(NbReportAddReal(rep, "max rel. L2 error vs exact, all frames", "%.3e", b->stats.err_max));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
-PetscErrorCode NbBurgersWriteReference(NbBurgers b, NbOutput out, NbBurgersFrameFn extra, void *ctx)
-{
-  Vec E;
-
-  PetscFunctionBegin;
-  PetscCheck(b->solved, b->comm, PETSC_ERR_ARG_WRONGSTATE, "Call NbBurgersSolveReference() first");
-  PetscCall(NbOutputSetGrid(out, b->da, b->lower, b->upper));
-  PetscCall(VecDuplicate(b->uframes[0], &E));
-  for (PetscInt k = 0; k < b->nframes; k++) {
-    PetscCall(NbOutputBeginStep(out, b->tframes[k]));
-    PetscCall(NbBurgersWriteSolution(b, out, "", b->uframes[k]));
-    PetscCall(NbBurgersComputeExact(b, b->tframes[k], E));
-    PetscCall(NbBurgersWriteSolution(b, out, "_exact", E));
-    if (extra) PetscCall(extra(b, out, k, b->tframes[k], b->uframes[k], ctx));
-    PetscCall(NbOutputEndStep(out));
-  }
-  PetscCall(VecDestroy(&E));
-  PetscCall(NbOutputSetMetadataString(out, "problem", b->dim == 1 ? "burgers 1d: u_t + u u_x = nu u_xx on [-1,1], u0 = -sin(pi x)" : "burgers 2d: Fletcher (1983) exact solution on [0,1]^2"));
-  PetscCall(NbOutputSetMetadataReal(out, "nu", b->nu));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-

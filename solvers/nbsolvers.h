@@ -78,8 +78,4 @@ PETSC_EXTERN PetscErrorCode NbBurgersReport(NbBurgers, NbReport);
    trapezoidal quadrature of the heat kernel (Basdevant et al. 1986). */
 PETSC_EXTERN PetscErrorCode NbBurgersColeHopf(PetscReal nu, PetscReal t, PetscReal x, PetscReal *u);
 
-/* TEMPORARY (removed with the old run functions) */
-typedef PetscErrorCode (*NbBurgersFrameFn)(NbBurgers, NbOutput, PetscInt k, PetscReal t, Vec uref, void *ctx);
-PETSC_EXTERN PetscErrorCode NbBurgersWriteReference(NbBurgers, NbOutput, NbBurgersFrameFn extra, void *ctx);
-PETSC_EXTERN PetscErrorCode NbNavierStokesWriteReference(NbNavierStokes, NbOutput);
 #endif

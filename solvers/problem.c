@@ -100,6 +100,7 @@ PetscErrorCode NbProblemSetFromOptions(NbProblem p)
   PetscOptionsBegin(p->comm, p->prefix, "PDE problem", "NbProblem");
   PetscCall(PetscOptionsFList("-problem", "Problem", "NbProblemSetType", NbProblemList, type, type, sizeof(type), NULL));
   PetscCall(NbProblemSetType(p, type));
+  PetscCall(PetscOptionsBool("-problem_view", "Describe the problem and its solver after set-up", "NbProblemView", p->view, &p->view, NULL));
   PetscCall(PetscOptionsInt("-problem_monitor", "Progress of the reference solve: a line after an output frame when this many seconds have passed since the last (0: never)", "NbProblemSolveReference", p->monitor, &p->monitor, NULL));
   PetscOptionsEnd();
   if (p->ops.setfromoptions) PetscCall((*p->ops.setfromoptions)(p));
@@ -143,6 +144,7 @@ PetscErrorCode NbProblemSetUp(NbProblem p)
   PetscCall(SetUpEvaluationPoints(p));
   PetscCall(PetscCalloc2(p->nf, &p->ref, p->nf, &p->ex));
   p->setup = PETSC_TRUE;
+  if (p->view) PetscCall(NbProblemView(p, NULL));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -142,6 +142,7 @@ static PetscErrorCode SetFromOptions_Burgers(NbProblem p)
   PetscFunctionBegin;
   PetscCall(NbBurgersSetOptionsPrefix((NbBurgers)p->solver, p->prefix));
   PetscCall(NbBurgersSetFromOptions((NbBurgers)p->solver));
+  PetscCall(PetscOptionsGetBool(NULL, p->prefix, "-burgers_view", &p->view, NULL)); /* the name of -problem_view before NbProblem */
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

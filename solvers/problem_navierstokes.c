@@ -11,6 +11,7 @@ static PetscErrorCode SetFromOptions_NS(NbProblem p)
 {
   PetscFunctionBegin;
   PetscCall(NbNavierStokesSetFromOptions((NbNavierStokes)p->solver));
+  PetscCall(PetscOptionsGetBool(NULL, p->prefix, "-ns_view", &p->view, NULL)); /* the name of -problem_view before NbProblem */
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

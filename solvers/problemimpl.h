@@ -39,7 +39,7 @@ struct _p_NbProblem {
   NbProblemOps ops;
   void        *data;   /* the type's */
   void        *solver; /* the type's solver object (NbProblemGetSolver) */
-  PetscBool    setup, solved;
+  PetscBool    setup, solved, view;
   PetscInt     monitor;     /* -problem_monitor: progress of long solves */
   double       lastmonitor; /* elapsed seconds at the last progress line */
   /* set by the type's setup */

@@ -5,5 +5,7 @@
 #include "nbio.h"
 #include "nbsolvers.h"
 #include "nbnn.h"
+#include "nbpinn.h"
 #include "nbuq.h"
+#include "nbdriver.h"
 #endif

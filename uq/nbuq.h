@@ -87,54 +87,59 @@ PETSC_EXTERN PetscErrorCode NbUQComputeMetrics(Vec mean, Vec std, Vec ref, NbUQM
 PETSC_EXTERN PetscReal NbNormalQuantile(PetscReal p);
 
 /* ------------------------------------------------------------------------
-   Uncertainty of a PINN (NbPINNUQ), one method per -uq type (registry):
+   NbUQ: the uncertainty of a PINN, one method per type (registry, -uq):
      ensemble   deep ensembles (Lakshminarayanan, Pritzel & Blundell 2017):
                 -uq_members M networks differing in initialisation seed and
-                collocation draw, on rank groups (MPI_Comm_split; members run
-                in turn when M exceeds the ranks), data-parallel inside;
+                collocation draw (and, with -pinn_noise, in their own noise
+                draw on the data: randomize-then-optimize), on rank groups
+                (MPI_Comm_split; members run in turn when M exceeds the
+                ranks), each data-parallel or decomposed inside;
      mcdropout  MC dropout (Gal & Ghahramani 2016): one network trained with
                 dropout -uq_dropout p after every hidden layer, predicted with
                 -uq_samples T stochastic passes;
      hmc        Hamiltonian Monte Carlo over the weights (and nu, lambda in
                 inverse runs): log posterior = -sum_i r_i^2/(2 s_r^2)
                 - sum |u - g|^2/(2 s_b^2) - sum |u - u_obs|^2/(2 s_d^2)
-                - |theta|^2/(2 s_p^2), chains started from a short Adam
+                - |theta|^2/(2 s_p^2), chains started from a short
                 optimisation (NbHMC, -hmc_* options).
-   Predictions are Gaussian (mean, std) per point and output component. */
-typedef struct _p_NbPINNUQ *NbPINNUQ;
+   Every network comes from a factory (NbPINNFactoryFn): a PINN of the
+   problem configured by the user's -pinn_ options, so members and chains
+   are PINNs of any type, made on their own communicators. Predictions are
+   Gaussian (mean, std) per point and output component, computed with every
+   network's global parameter vector on every rank, so they do not depend
+   on how members or chains were laid over the ranks. */
+typedef struct _p_NbUQ *NbUQ;
 
-PETSC_EXTERN PetscErrorCode NbPINNUQCreate(MPI_Comm, NbPINNUQ *);
-PETSC_EXTERN PetscErrorCode NbPINNUQSetProblem(NbPINNUQ, const NbPINNProblem *);
+PETSC_EXTERN PetscErrorCode NbUQRegister(const char name[], PetscErrorCode (*create)(NbUQ));
+PETSC_EXTERN PetscErrorCode NbUQCreate(MPI_Comm, NbUQ *);
+PETSC_EXTERN PetscErrorCode NbUQSetType(NbUQ, const char type[]);
+PETSC_EXTERN PetscErrorCode NbUQGetType(NbUQ, const char *type[]);
+PETSC_EXTERN PetscErrorCode NbUQSetOptionsPrefix(NbUQ, const char prefix[]);
+PETSC_EXTERN PetscErrorCode NbUQSetFactory(NbUQ, NbPINNFactoryFn, void *ctx);
 /* Observations (inverse runs): the whole list, identical on every rank. */
-PETSC_EXTERN PetscErrorCode NbPINNUQSetObservations(NbPINNUQ, PetscInt64 N, const PetscReal x[], const PetscReal u[]);
-/* -uq ensemble|mcdropout|hmc, -uq_members, -uq_dropout, -uq_samples,
-   -uq_sigma_res, -uq_sigma_bc, -uq_sigma_data, -uq_prior_sigma,
-   -uq_hmc_pretrain; and all -pinn_ and -hmc_ options. */
-PETSC_EXTERN PetscErrorCode NbPINNUQSetFromOptions(NbPINNUQ);
-PETSC_EXTERN PetscErrorCode NbPINNUQGetType(NbPINNUQ, const char *type[]);
+PETSC_EXTERN PetscErrorCode NbUQSetObservations(NbUQ, PetscInt64 N, const PetscReal x[], const PetscReal u[]);
+/* -uq ensemble|mcdropout|hmc and the type's -uq_ options (-uq_members,
+   -uq_perturb_data; -uq_dropout, -uq_samples; -uq_sigma_res, -uq_sigma_bc,
+   -uq_sigma_data, -uq_prior_sigma, -uq_hmc_pretrain, -uq_hmc_pretrain_lbfgs
+   and -hmc_*). */
+PETSC_EXTERN PetscErrorCode NbUQSetFromOptions(NbUQ);
+/* Makes the evaluation network through the factory (every -pinn_ option is
+   read here) and the type's objects. */
+PETSC_EXTERN PetscErrorCode NbUQSetUp(NbUQ);
+/* The PINN that evaluates the networks (PETSC_COMM_SELF; borrowed). */
+PETSC_EXTERN PetscErrorCode NbUQGetPINN(NbUQ, NbPINN *);
 /* Trains the members / the dropout network / runs the chains. */
-PETSC_EXTERN PetscErrorCode NbPINNUQRun(NbPINNUQ);
+PETSC_EXTERN PetscErrorCode NbUQRun(NbUQ);
 /* mean and std (n x nout) at points offset..offset+n-1 of a global list of N
-   (x: n x (dim+1)); collective; independent of the rank layout. */
-PETSC_EXTERN PetscErrorCode NbPINNUQPredict(NbPINNUQ, PetscInt64 N, PetscInt64 offset, PetscInt n, const PetscReal x[], PetscReal mean[], PetscReal std[]);
-/* Samples of coefficient k (members, chain draws; none for mcdropout), on every rank (borrowed). */
-PETSC_EXTERN PetscErrorCode NbPINNUQGetCoefficientSamples(NbPINNUQ, PetscInt k, PetscInt *n, const PetscReal *s[]);
-PETSC_EXTERN PetscErrorCode NbPINNUQReport(NbPINNUQ, NbReport);
+   (x: n x inputs); collective; independent of the rank layout. */
+PETSC_EXTERN PetscErrorCode NbUQPredict(NbUQ, PetscInt64 N, PetscInt64 offset, PetscInt n, const PetscReal x[], PetscReal mean[], PetscReal std[]);
+/* Samples of coefficient k (members, chain draws; one point estimate for
+   mcdropout), on every rank (borrowed). */
+PETSC_EXTERN PetscErrorCode NbUQGetCoefficientSamples(NbUQ, PetscInt k, PetscInt *n, const PetscReal *s[]);
+PETSC_EXTERN PetscErrorCode NbUQReport(NbUQ, NbReport);
 /* /history/calibration_nominal, calibration_observed and (inverse) <coef>_samples */
-PETSC_EXTERN PetscErrorCode NbPINNUQWriteHistories(NbPINNUQ, NbOutput, const NbUQMetrics *);
-PETSC_EXTERN PetscErrorCode NbPINNUQDestroy(NbPINNUQ *);
-
-/* nabla-burgers -method pinn -uq ...: reference, uncertain PINN, metrics
-   against the reference, u_mean/u_std/u_mean_err fields, calibration. */
-PETSC_EXTERN PetscErrorCode NbBurgersRunPINNUQ(NbBurgers, NbOutput, NbReport);
-
-/* ==========================================================================
-   Navier-Stokes PINNs (issue 5/6; code in uq/ns_uq.c). Owned by the NS PINN work.
-   nabla-navierstokes -method pinn -uq ...: reference, uncertain PINN,
-   u_mean/v_mean/p_mean, u_std/v_std/p_std (and velocity_*) and the _mean_err
-   fields at the cell centres of every frame; metrics of the velocity (and of
-   the pressure where boundary data fix its constant) against the reference. */
-PETSC_EXTERN PetscErrorCode NbNavierStokesRunPINNUQ(NbNavierStokes, NbOutput, NbReport);
-/* ============================================== end of the Navier-Stokes section */
+PETSC_EXTERN PetscErrorCode NbUQWriteHistories(NbUQ, NbOutput, const NbUQMetrics *);
+PETSC_EXTERN PetscErrorCode NbUQView(NbUQ, PetscViewer);
+PETSC_EXTERN PetscErrorCode NbUQDestroy(NbUQ *);
 
 #endif

@@ -1,0 +1,227 @@
+/* NbMethod: the registry of solution methods and their life cycle; the
+   reference method (the problem's PETSc solver alone); and the program
+   body every nabla-* program runs. */
+#include <string.h>
+#include "methodimpl.h"
+
+static PetscFunctionList NbMethodList       = NULL;
+static PetscBool         NbMethodRegistered = PETSC_FALSE;
+
+static PetscErrorCode NbMethodFinalizePackage(void)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscFunctionListDestroy(&NbMethodList));
+  NbMethodRegistered = PETSC_FALSE;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode NbMethodRegisterAll(void)
+{
+  PetscFunctionBegin;
+  if (NbMethodRegistered) PetscFunctionReturn(PETSC_SUCCESS);
+  NbMethodRegistered = PETSC_TRUE;
+  PetscCall(PetscFunctionListAdd(&NbMethodList, "reference", NbMethodCreate_Reference));
+  PetscCall(PetscFunctionListAdd(&NbMethodList, "pinn", NbMethodCreate_PINN));
+  PetscCall(PetscRegisterFinalize(NbMethodFinalizePackage));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbMethodRegister(const char name[], PetscErrorCode (*create)(NbMethod))
+{
+  PetscFunctionBegin;
+  PetscCall(NbMethodRegisterAll());
+  PetscCall(PetscFunctionListAdd(&NbMethodList, name, create));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbMethodCreate(MPI_Comm comm, NbMethod *mp)
+{
+  NbMethod m;
+
+  PetscFunctionBegin;
+  PetscCall(NbMethodRegisterAll());
+  PetscCall(PetscNew(&m));
+  m->comm = comm;
+  *mp     = m;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbMethodSetType(NbMethod m, const char type[])
+{
+  PetscErrorCode (*create)(NbMethod);
+  PetscBool same;
+
+  PetscFunctionBegin;
+  PetscCall(PetscStrcmp(m->type, type, &same));
+  if (same) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCheck(!m->setup, m->comm, PETSC_ERR_ARG_WRONGSTATE, "Choose the method before NbMethodSetUp()");
+  PetscCall(PetscFunctionListFind(NbMethodList, type, &create));
+  PetscCheck(create, m->comm, PETSC_ERR_USER_INPUT, "-method %s is unknown: choose one of the methods listed by -help (reference, pinn)", type);
+  if (m->ops.destroy) PetscCall((*m->ops.destroy)(m));
+  PetscCall(PetscMemzero(&m->ops, sizeof(m->ops)));
+  m->data = NULL;
+  PetscCall(PetscStrncpy(m->type, type, sizeof(m->type)));
+  PetscCall((*create)(m));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbMethodGetType(NbMethod m, const char *type[])
+{
+  PetscFunctionBegin;
+  *type = m->type;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbMethodSetProblem(NbMethod m, NbProblem p)
+{
+  PetscFunctionBegin;
+  m->problem = p;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbMethodSetFromOptions(NbMethod m)
+{
+  char type[32];
+
+  PetscFunctionBegin;
+  PetscCall(PetscStrncpy(type, m->type[0] ? m->type : "reference", sizeof(type)));
+  PetscOptionsBegin(m->comm, NULL, "Solution method", "NbMethod");
+  PetscCall(PetscOptionsFList("-method", "Solution method", "NbMethodSetType", NbMethodList, type, type, sizeof(type), NULL));
+  PetscCall(NbMethodSetType(m, type));
+  if (m->ops.setfromoptions) PetscCall((*m->ops.setfromoptions)(m, PetscOptionsObject));
+  PetscOptionsEnd();
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbMethodSetUp(NbMethod m)
+{
+  PetscFunctionBegin;
+  if (m->setup) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCheck(m->problem, m->comm, PETSC_ERR_ARG_WRONGSTATE, "Call NbMethodSetProblem() first");
+  if (!m->type[0]) PetscCall(NbMethodSetType(m, "reference"));
+  PetscCall(NbProblemSetUp(m->problem));
+  if (m->ops.setup) PetscCall((*m->ops.setup)(m));
+  m->setup = PETSC_TRUE;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbMethodRun(NbMethod m, NbOutput out, NbReport rep)
+{
+  PetscFunctionBegin;
+  PetscCall(NbMethodSetUp(m));
+  PetscCall((*m->ops.run)(m, out, rep));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbMethodView(NbMethod m, PetscViewer v)
+{
+  PetscFunctionBegin;
+  if (!v) PetscCall(PetscViewerASCIIGetStdout(m->comm, &v));
+  PetscCall(PetscViewerASCIIPrintf(v, "NbMethod %s\n", m->type));
+  PetscCall(PetscViewerASCIIPushTab(v));
+  if (m->ops.view) PetscCall((*m->ops.view)(m, v));
+  PetscCall(PetscViewerASCIIPopTab(v));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbMethodDestroy(NbMethod *mp)
+{
+  NbMethod m = *mp;
+
+  PetscFunctionBegin;
+  if (!m) PetscFunctionReturn(PETSC_SUCCESS);
+  if (m->ops.destroy) PetscCall((*m->ops.destroy)(m));
+  PetscCall(PetscFree(m));
+  *mp = NULL;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* ------------------------------------------------------------- reference */
+
+static PetscErrorCode Run_Reference(NbMethod m, NbOutput out, NbReport rep)
+{
+  PetscFunctionBegin;
+  PetscCall(NbProblemSolveReference(m->problem));
+  PetscCall(NbProblemWriteFrames(m->problem, out, NULL, NULL));
+  PetscCall(NbProblemReport(m->problem, rep));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbMethodCreate_Reference(NbMethod m)
+{
+  PetscFunctionBegin;
+  m->ops.run = Run_Reference;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* --------------------------------------------------------------- program */
+
+/* Options of the objects that have read all of theirs once the method is
+   set up: a misspelled one is reported before the reference solve and the
+   training, not after them. (PETSc's solver options, -ksp_ and the like,
+   may be read by solvers made during the solve: they are checked at the
+   end with everything else.) */
+static PetscErrorCode CheckUnusedEarly(MPI_Comm comm)
+{
+  static const char *const early[] = {"pinn_", "uq", "hmc_", "sampler_", "rad_", "rar_", "aas_", "opt_", "tao_", "method", "problem", "burgers_", "ns_", "poisson_", "output", "da_", "stag_", "ts_"};
+  PetscInt                 n, bad = 0;
+  char                   **names, **values;
+  PetscBool                set, dummy;
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsGetBool(NULL, NULL, "-options_left", &dummy, &set));
+  if (set) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(PetscOptionsLeftGet(NULL, &n, &names, &values));
+  for (PetscInt i = 0; i < n; i++)
+    for (size_t k = 0; k < sizeof(early) / sizeof(early[0]); k++) {
+      size_t len;
+      PetscCall(PetscStrlen(early[k], &len));
+      if (!strncmp(names[i], early[k], len)) {
+        PetscCall(PetscPrintf(comm, "nabla: option -%s%s%s was not used\n", names[i], values[i] ? " " : "", values[i] ? values[i] : ""));
+        bad++;
+        break;
+      }
+    }
+  PetscCall(PetscOptionsLeftRestore(NULL, &n, &names, &values));
+  PetscCheck(bad == 0, comm, PETSC_ERR_USER_INPUT, "%d option(s) were not used (listed above): misspelled, or not applicable to this run. See -help for this program's options, or pass -options_left no to ignore unused options", (int)bad);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbRunProgram(MPI_Comm comm, const char program[], const char problem[], const char output[])
+{
+  NbProblem   prob;
+  NbMethod    method;
+  NbOutput    out;
+  NbReport    rep;
+  const char *type, *fname;
+  char        title[128];
+
+  PetscFunctionBegin;
+  PetscCall(NbProblemCreate(comm, &prob));
+  PetscCall(NbProblemSetType(prob, problem));
+  PetscCall(NbProblemSetFromOptions(prob));
+  PetscCall(NbMethodCreate(comm, &method));
+  PetscCall(NbMethodSetProblem(method, prob));
+  PetscCall(NbMethodSetFromOptions(method));
+  PetscCall(NbOutputCreate(comm, &out));
+  PetscCall(NbOutputSetFileName(out, output));
+  PetscCall(NbOutputSetFromOptions(out));
+  PetscCall(NbMethodSetUp(method));
+  PetscCall(CheckUnusedEarly(comm));
+  PetscCall(NbOutputOpen(out));
+
+  PetscCall(NbMethodGetType(method, &type));
+  PetscCall(PetscSNPrintf(title, sizeof(title), "%s -method %s", program, type));
+  PetscCall(NbReportCreate(comm, title, &rep));
+  PetscCall(NbMethodRun(method, out, rep));
+  PetscCall(NbReportPrint(rep, out));
+  PetscCall(NbOptionsCheckUnused(comm));
+  PetscCall(NbOutputClose(out));
+  PetscCall(NbOutputGetFileName(out, &fname));
+  PetscCall(PetscPrintf(comm, "  output: %s (+ .xmf for ParaView)\n", fname));
+  PetscCall(NbReportDestroy(&rep));
+  PetscCall(NbOutputDestroy(&out));
+  PetscCall(NbMethodDestroy(&method));
+  PetscCall(NbProblemDestroy(&prob));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

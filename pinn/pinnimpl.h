@@ -1,0 +1,104 @@
+/* Private to pinn/: the NbPINN object and its ops table. The base (pinn.c:
+   options, data, parameters; pinn_train.c: training, monitor, report) is
+   shared by every type; a type (pinn_plain.c; the decomposed ones in
+   dd*.c) builds the networks, the points and the loss. */
+#ifndef NBPINNIMPL_H
+#define NBPINNIMPL_H
+
+#include "nbpinn.h"
+
+typedef struct {
+  /* the type's options, read after the base's (inside its options block) */
+  PetscErrorCode (*setfromoptions)(NbPINN, PetscOptionItems *);
+  /* builds p->model (and p->graph, or sets ops.objective) from the options
+     and the global data sets */
+  PetscErrorCode (*setup)(NbPINN);
+  /* loss and gradient in p->model's gradient buffer (replicated entries
+     summed over the ranks); NULL: p->graph's */
+  PetscErrorCode (*objective)(NbPINN, PetscReal *loss);
+  /* the terms of the last evaluation, summed over subdomains and ranks */
+  PetscErrorCode (*terms)(NbPINN, PetscReal v[]);
+  /* p->w changed: update the compiled losses */
+  PetscErrorCode (*setweights)(NbPINN);
+  /* one sampling round (collective) */
+  PetscErrorCode (*newround)(NbPINN);
+  PetscErrorCode (*writepoints)(NbPINN, NbOutput, PetscReal tag);
+  PetscErrorCode (*evaluate)(NbPINN, PetscInt n, const PetscReal x[], PetscReal u[]);
+  PetscErrorCode (*evaluateglobal)(NbPINN, PetscInt64 N, PetscInt64 offset, PetscInt n, const PetscReal x[], PetscReal u[]);
+  PetscErrorCode (*evaluationdropout)(NbPINN, PetscBool on, PetscBool advance);
+  /* initial network parameters from p->seed (the coefficients are the base's) */
+  PetscErrorCode (*initialize)(NbPINN);
+  PetscErrorCode (*collocationcount)(NbPINN, PetscInt64 *);
+  PetscErrorCode (*evaluatefields)(NbPINN, PetscInt n, const PetscReal x[], PetscReal v[]);
+  /* seconds spent communicating so far (decomposed types) */
+  PetscErrorCode (*commtime)(NbPINN, PetscLogDouble *);
+  /* the "PINN network" and "PINN points" rows, and any of the type's own */
+  PetscErrorCode (*report)(NbPINN, NbReport);
+  PetscErrorCode (*view)(NbPINN, PetscViewer);
+  PetscErrorCode (*destroy)(NbPINN);
+} NbPINNOps;
+
+struct _p_NbPINN {
+  MPI_Comm    comm;
+  PetscMPIInt rank, size;
+  char        type[32], prefix[64];
+  NbPINNOps   ops;
+  void       *data;
+  NbPDE       pde;
+  PetscBool   haspde, setup;
+  /* options */
+  PetscInt     width, depth, nfourier;
+  NbActivation act;
+  PetscReal    fsigma;
+  PetscInt     npoints, nbnd, ndata;
+  PetscBool    hard, inverse, view;
+  PetscReal    w[NB_PINN_NTERMS], lr, noise, dropout;
+  PetscInt     adam_steps, lbfgs_steps, lbfgs_rounds, resample_every, monitor;
+  PetscInt64   seed, dataseed, perturbseed; /* perturbseed < 0: the data as given */
+  char         label[32];                   /* prefix of the monitor lines */
+  /* the global data sets, whole on every rank: initial, boundary, observations */
+  PetscInt64 NI, NB, ND;
+  PetscReal *xI, *uI, *xB, *uB, *xD, *uD;
+  /* built by the type */
+  NbModel   model;
+  NbGraph   graph;
+  const char *fieldnames[2];
+  PetscInt  nfields;
+  PetscInt  nsub, nlocal; /* subdomains in all and on this rank */
+  /* training */
+  NbOptimizer   adam, lbfgs;
+  PetscInt      lbfgs_maxit; /* -tao_max_it when the user gave one, else 0 */
+  NbOutput      out;
+  NbPINNErrorFn errfn;
+  void         *errctx;
+  PetscReal    *history;
+  PetscInt      nhistory, lbfgs_its;
+  PetscReal    *good, *trial;
+  double        tstart;
+  PetscReal     lastloss;
+  NbPINNStats   stats;
+};
+
+/* network inputs: space, then time unless the problem is steady */
+#define NB_PINN_NIN(p) ((p)->pde.dim + ((p)->pde.steady ? 0 : 1))
+
+/* Y = the inputs X mapped from the box [lo, hi] to [-1, 1] (constants in g). */
+PETSC_INTERN PetscErrorCode NbPINNNormalize_Private(NbGraph g, PetscInt nin, const PetscReal lo[], const PetscReal hi[], NbTensor X, NbTensor *Y);
+/* The coefficients as 1 x 1 tensors: constants (forward), or trainable
+   scalars of model (inverse), positive ones as exp(log-coefficient). */
+PETSC_INTERN PetscErrorCode NbPINNCoefficients_Private(NbPINN, NbModel, NbGraph, NbTensor coef[]);
+/* Adds the trainable coefficients (inverse problems) to a model. */
+PETSC_INTERN PetscErrorCode NbPINNAddCoefficients_Private(NbPINN, NbModel);
+/* sum over the residual components of r^2, pointwise */
+PETSC_INTERN PetscErrorCode NbPINNResidualSquare_Private(NbPINN, NbTensor X, NbTensor U, const NbTensor coef[], NbTensor *sq);
+/* the replicated entries of the model from rank 0 (after an L-BFGS iterate) */
+PETSC_INTERN PetscErrorCode NbPINNSyncParameters_Private(NbPINN);
+/* pinn_train.c: Adam and L-BFGS on p->model, options read (at set-up) */
+PETSC_INTERN PetscErrorCode NbPINNCreateOptimizers_Private(NbPINN);
+
+PETSC_INTERN PetscErrorCode NbPINNCreate_Plain(NbPINN);
+PETSC_INTERN PetscErrorCode NbPINNCreate_XPINN(NbPINN);
+PETSC_INTERN PetscErrorCode NbPINNCreate_CPINN(NbPINN);
+PETSC_INTERN PetscErrorCode NbPINNCreate_FBPINN(NbPINN);
+
+#endif

@@ -1,0 +1,386 @@
+/* The poisson problem (solvers/poisson.c) through the public NbProblem API,
+   each mode asserting a number against an independent reference: the
+   manufactured solution and coefficient written again here (not the
+   library's), and finite differences.
+   -test_mode convergence (default): a refinement study over -test_grids
+     (default 17,33,65,129 nodes per direction): relative L2 error of the
+     reference against u* over the nodes; the observed orders of the last
+     two refinements must lie in [-test_order_min, -test_order_max]. On more
+     than one rank, the finest grid's solution is also compared with the one
+     every rank computes alone (PETSC_COMM_SELF): max |difference| / max |u|
+     must not exceed -test_rank_tol.
+   -test_mode pde: at random points, the PDE's residual of u* (written here
+     with graph ops) vanishes, the residual of u = 0 is -f with f from
+     finite differences of the flux form, and the hard constraint equals u*
+     on the boundary for random network outputs N.
+   -test_mode solve: one solve with the given options and its report (what
+     bench/poisson_reference.sh reads); the discrete operator: F(u_ref) is
+     the solver's residual (|F(u_ref)| <= 1e-8 |F(0)|), the Jacobian is
+     symmetric and F(U) - F(0) = J U for random U (F is affine); with
+     -test_output NAME.h5 the frames are written and the file's u_exact,
+     kappa and f read back and checked. */
+#include "nabla.h"
+#include "nbproblem.h"
+
+static PetscReal UExact(PetscReal x, PetscReal y)
+{
+  return PetscSinReal(PETSC_PI * x) * PetscSinReal(2 * PETSC_PI * y) + x * y;
+}
+
+static PetscReal Kappa(PetscReal x, PetscReal y)
+{
+  return 1 + 0.5 * PetscSinReal(PETSC_PI * x) * PetscSinReal(PETSC_PI * y);
+}
+
+/* -div(kappa grad u*) by the five-point flux form with step h, extrapolated
+   from h and h/2 (Richardson): error O(h^4). */
+static PetscReal SourceFD(PetscReal x, PetscReal y, PetscReal h0)
+{
+  PetscReal L[2];
+
+  for (int k = 0; k < 2; k++) {
+    PetscReal h = h0 / (1 + k), u = UExact(x, y);
+    L[k] = -(Kappa(x + h / 2, y) * (UExact(x + h, y) - u) - Kappa(x - h / 2, y) * (u - UExact(x - h, y))) / (h * h)
+         - (Kappa(x, y + h / 2) * (UExact(x, y + h) - u) - Kappa(x, y - h / 2) * (u - UExact(x, y - h))) / (h * h);
+  }
+  return (4 * L[1] - L[0]) / 3;
+}
+
+static PetscErrorCode CreateSolved(MPI_Comm comm, NbProblem *p)
+{
+  PetscFunctionBegin;
+  PetscCall(NbProblemCreate(comm, p));
+  PetscCall(NbProblemSetType(*p, "poisson"));
+  PetscCall(NbProblemSetFromOptions(*p));
+  PetscCall(NbProblemSetUp(*p));
+  PetscCall(NbProblemSolveReference(*p));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Relative L2 error of the reference against UExact over the nodes. */
+static PetscErrorCode ErrorVsExact(NbProblem p, PetscReal *err)
+{
+  PetscInt         n;
+  const PetscReal *x;
+  PetscReal       *v, s[2] = {0, 0};
+  MPI_Comm         comm;
+
+  PetscFunctionBegin;
+  PetscCall(NbProblemGetComm(p, &comm));
+  PetscCall(NbProblemGetEvaluationPoints(p, &n, NULL, NULL, &x));
+  PetscCall(PetscMalloc1(n + 1, &v));
+  PetscCall(NbProblemGetReferenceValues(p, 0, v));
+  for (PetscInt i = 0; i < n; i++) {
+    PetscReal e = UExact(x[2 * i], x[2 * i + 1]);
+    s[0] += PetscSqr(v[i] - e);
+    s[1] += PetscSqr(e);
+  }
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, s, 2, MPIU_REAL, MPIU_SUM, comm));
+  *err = PetscSqrtReal(s[0] / s[1]);
+  PetscCall(PetscFree(v));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* max |u_world - u_self| / max |u| over the nodes: every rank solves the
+   whole problem alone and compares its block of the natural order. */
+static PetscErrorCode RankDifference(NbProblem p, PetscReal *diff)
+{
+  NbProblem  q;
+  PetscInt   n, nq;
+  PetscInt64 off;
+  PetscReal *v, *w, d[2] = {0, 0};
+
+  PetscFunctionBegin;
+  PetscCall(CreateSolved(PETSC_COMM_SELF, &q));
+  PetscCall(NbProblemGetEvaluationPoints(p, &n, NULL, &off, NULL));
+  PetscCall(NbProblemGetEvaluationPoints(q, &nq, NULL, NULL, NULL));
+  PetscCall(PetscMalloc2(n + 1, &v, nq, &w));
+  PetscCall(NbProblemGetReferenceValues(p, 0, v));
+  PetscCall(NbProblemGetReferenceValues(q, 0, w));
+  for (PetscInt i = 0; i < n; i++) {
+    d[0] = PetscMax(d[0], PetscAbsReal(v[i] - w[off + i]));
+    d[1] = PetscMax(d[1], PetscAbsReal(w[off + i]));
+  }
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, d, 2, MPIU_REAL, MPIU_MAX, PETSC_COMM_WORLD));
+  *diff = d[0] / d[1];
+  PetscCall(PetscFree2(v, w));
+  PetscCall(NbProblemDestroy(&q));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode Convergence(void)
+{
+  PetscInt    grids[16] = {17, 33, 65, 129}, ng = 16, its;
+  PetscReal   omin = 1.9, omax = 2.1, rtol = 1e-8, err[16];
+  PetscMPIInt size;
+  PetscBool   set;
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsGetIntArray(NULL, NULL, "-test_grids", grids, &ng, &set));
+  if (!set) ng = 4;
+  PetscCall(PetscOptionsGetReal(NULL, NULL, "-test_order_min", &omin, NULL));
+  PetscCall(PetscOptionsGetReal(NULL, NULL, "-test_order_max", &omax, NULL));
+  PetscCall(PetscOptionsGetReal(NULL, NULL, "-test_rank_tol", &rtol, NULL));
+  PetscCheck(ng >= 3, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-test_grids: a refinement study needs 3 grids");
+  PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
+  for (PetscInt k = 0; k < ng; k++) {
+    NbProblem p;
+    KSP       ksp;
+    char      s[32];
+    PetscCall(PetscSNPrintf(s, sizeof(s), "%d", (int)grids[k]));
+    PetscCall(PetscOptionsSetValue(NULL, "-da_grid_x", s));
+    PetscCall(PetscOptionsSetValue(NULL, "-da_grid_y", s));
+    PetscCall(CreateSolved(PETSC_COMM_WORLD, &p));
+    PetscCall(ErrorVsExact(p, &err[k]));
+    PetscCall(NbProblemGetSolver(p, &ksp));
+    PetscCall(KSPGetIterationNumber(ksp, &its));
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "grid %4d: %2d Krylov iterations, rel. L2 error vs u* %.4e\n", (int)grids[k], (int)its, (double)err[k]));
+    if (k > 0) {
+      /* grids n and 2n - 1 nodes: h halves */
+      PetscReal order = PetscLog2Real(err[k - 1] / err[k]);
+      PetscCall(PetscPrintf(PETSC_COMM_WORLD, "order %d -> %d: %.3f\n", (int)grids[k - 1], (int)grids[k], (double)order));
+      if (k + 2 >= ng) PetscCheck(order >= omin && order <= omax, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "observed order %.3f outside [%.2f, %.2f]", (double)order, (double)omin, (double)omax);
+    }
+    if (k == ng - 1 && size > 1) {
+      PetscReal d;
+      PetscCall(RankDifference(p, &d));
+      PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%d ranks vs 1 rank: max |difference| / max |u| = %.2e (tolerance %.1e)\n", (int)size, (double)d, (double)rtol));
+      PetscCheck(d <= rtol, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "the solution depends on the rank count: %.2e > %.1e", (double)d, (double)rtol);
+    }
+    PetscCall(NbProblemDestroy(&p));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* u* of UExact as graph ops on the input jet X. */
+static PetscErrorCode ExactJet(NbTensor X, NbTensor *U)
+{
+  NbTensor x, y, a, b;
+
+  PetscFunctionBegin;
+  PetscCall(NbTensorSlice(X, 0, 1, &x));
+  PetscCall(NbTensorSlice(X, 1, 2, &y));
+  PetscCall(NbTensorScale(x, PETSC_PI, &a));
+  PetscCall(NbTensorSin(a, &a));
+  PetscCall(NbTensorScale(y, 2 * PETSC_PI, &b));
+  PetscCall(NbTensorSin(b, &b));
+  PetscCall(NbTensorMul(a, b, &a));
+  PetscCall(NbTensorMul(x, y, &b));
+  PetscCall(NbTensorAdd(a, b, U));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode PDEChecks(void)
+{
+  const PetscInt n = 400;
+  NbProblem      p;
+  const NbPDE   *pde;
+  NbGraph        g;
+  NbTensor       X, Xj, Nt, U, Z, H, r[2];
+  PetscInt       nres;
+  PetscReal     *x, *nv, *v[3], rmax = 0, fmax = 0, hmax = 0;
+  NbRNG          rng;
+
+  PetscFunctionBegin;
+  PetscCall(NbProblemCreate(PETSC_COMM_SELF, &p));
+  PetscCall(NbProblemSetType(p, "poisson"));
+  PetscCall(NbProblemSetFromOptions(p));
+  PetscCall(NbProblemSetUp(p));
+  PetscCall(NbProblemGetPDE(p, &pde));
+  PetscCheck(pde->dim == 2 && pde->steady && pde->nout == 1 && pde->ncoef == 0 && pde->hard && !pde->flux && !pde->initial, PETSC_COMM_SELF, PETSC_ERR_PLIB, "unexpected NbPDE fields");
+  PetscCall(NbGraphCreate(PETSC_COMM_SELF, &g));
+  PetscCall(NbGraphAddInput(g, "points", n, 2, &X));
+  PetscCall(NbGraphAddInputLike(g, "N", X, 1, &Nt));
+  PetscCall(NbTensorJetSeed(X, pde->coords, pde->derivs, &Xj));
+  PetscCall(ExactJet(Xj, &U));
+  PetscCall(pde->residual(pde->ctx, X, U, NULL, &nres, &r[0]));
+  PetscCheck(nres == 1, PETSC_COMM_SELF, PETSC_ERR_PLIB, "expected 1 residual, got %d", (int)nres);
+  PetscCall(NbTensorScale(U, 0, &Z)); /* u = 0 with its (zero) derivatives */
+  PetscCall(pde->residual(pde->ctx, X, Z, NULL, &nres, &r[1]));
+  PetscCall(pde->hard(pde->ctx, X, Nt, &H));
+  PetscCall(NbGraphMarkOutput(g, r[0]));
+  PetscCall(NbGraphMarkOutput(g, r[1]));
+  PetscCall(NbGraphMarkOutput(g, H));
+  PetscCall(NbGraphSetUp(g));
+  PetscCall(PetscMalloc5(2 * n, &x, n, &nv, n, &v[0], n, &v[1], n, &v[2]));
+  PetscCall(NbRNGCreate(PETSC_COMM_SELF, &rng));
+  PetscCall(NbRNGSampleBox(rng, 0, 0, n, 2, pde->lo, pde->hi, x));
+  PetscCall(NbRNGUniform(rng, 1, 0, n, nv));
+  for (PetscInt i = 0; i < n; i++) nv[i] = 20 * nv[i] - 10;
+  PetscCall(NbGraphSetInput(g, X, n, x));
+  PetscCall(NbGraphSetInput(g, Nt, n, nv));
+  PetscCall(NbGraphForward(g));
+  PetscCall(NbGraphGetValues(g, r[0], NULL, v[0]));
+  PetscCall(NbGraphGetValues(g, r[1], NULL, v[1]));
+  for (PetscInt i = 0; i < n; i++) {
+    rmax = PetscMax(rmax, PetscAbsReal(v[0][i]));
+    fmax = PetscMax(fmax, PetscAbsReal(v[1][i] + SourceFD(x[2 * i], x[2 * i + 1], 2e-3)));
+  }
+  /* the hard constraint on the four sides: points (s, 0), (1, s), (s, 1), (0, s) */
+  for (PetscInt i = 0; i < n; i++) {
+    PetscReal s = x[2 * i];
+    PetscInt  side = i % 4;
+    x[2 * i]     = side == 0 || side == 2 ? s : side == 1 ? 1 : 0;
+    x[2 * i + 1] = side == 1 || side == 3 ? s : side == 2 ? 1 : 0;
+  }
+  PetscCall(NbGraphSetInput(g, X, n, x));
+  PetscCall(NbGraphForward(g));
+  PetscCall(NbGraphGetValues(g, H, NULL, v[2]));
+  for (PetscInt i = 0; i < n; i++) {
+    PetscReal b[1];
+    PetscCall(pde->boundary(pde->ctx, 0, x + 2 * i, b));
+    hmax = PetscMax(hmax, PetscMax(PetscAbsReal(v[2][i] - UExact(x[2 * i], x[2 * i + 1])), PetscAbsReal(b[0] - UExact(x[2 * i], x[2 * i + 1]))));
+  }
+  /* |f| <= 80 and round-off in r is ~1e-13 (measured max |r(u*)| 2e-14).
+     The extrapolated differences err by O(h^4) plus round-off O(eps/h^2):
+     measured 8e-7, 5e-8, 2.3e-9 at h = 1e-2, 5e-3, 2e-3. 1e-7 is far below
+     any wrong term of f (the smallest, x kappa_y, is O(1)). */
+  PetscCall(PetscPrintf(PETSC_COMM_SELF, "max |r(u*)| = %.2e (tolerance 1e-10), max |r(0) + f_FD| = %.2e (tolerance 1e-7), hard constraint and boundary data vs u* on the boundary %.2e (tolerance 1e-14)\n", (double)rmax, (double)fmax, (double)hmax));
+  PetscCheck(rmax <= 1e-10 && fmax <= 1e-7 && hmax <= 1e-14, PETSC_COMM_SELF, PETSC_ERR_PLIB, "PDE check failed");
+  PetscCall(NbRNGDestroy(&rng));
+  PetscCall(PetscFree5(x, nv, v[0], v[1], v[2]));
+  PetscCall(NbGraphDestroy(&g));
+  PetscCall(NbProblemDestroy(&p));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The written u_exact, kappa and f at the nodes against the formulas here. */
+static PetscErrorCode CheckOutput(NbProblem p, const char name[])
+{
+  NbInput          in;
+  DM               da;
+  Vec              G;
+  DMDALocalInfo    info;
+  const char      *field[3] = {"u_exact", "kappa", "f"};
+  PetscReal        dmax = 0;
+  PetscScalar    **a;
+  char            *grid, want[64];
+  PetscBool        same;
+
+  PetscFunctionBegin;
+  PetscCall(NbProblemGetDM(p, &da));
+  PetscCall(DMDAGetLocalInfo(da, &info));
+  PetscCall(DMCreateGlobalVector(da, &G));
+  PetscCall(NbInputOpen(PETSC_COMM_WORLD, name, &in));
+  for (PetscInt c = 0; c < 3; c++) {
+    PetscCall(NbInputReadField(in, 0, field[c], G));
+    PetscCall(DMDAVecGetArrayRead(da, G, &a));
+    for (PetscInt j = info.ys; j < info.ys + info.ym; j++)
+      for (PetscInt i = info.xs; i < info.xs + info.xm; i++) {
+        PetscReal x = (PetscReal)i / (info.mx - 1), y = (PetscReal)j / (info.my - 1);
+        PetscReal want = c == 0 ? UExact(x, y) : c == 1 ? Kappa(x, y) : SourceFD(x, y, 2e-3);
+        dmax = PetscMax(dmax, PetscAbsReal(a[j][i] - want));
+      }
+    PetscCall(DMDAVecRestoreArrayRead(da, G, &a));
+  }
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &dmax, 1, MPIU_REAL, MPIU_MAX, PETSC_COMM_WORLD));
+  /* f from finite differences: see PDEChecks (measured 2.9e-9 at 65 x 65) */
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "output: max deviation of u_exact, kappa, f from the formulas %.2e (tolerance 1e-7)\n", (double)dmax));
+  PetscCheck(dmax <= 1e-7, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "the written fields are wrong");
+  PetscCall(NbInputGetMetadataString(in, "grid", &grid));
+  PetscCall(PetscSNPrintf(want, sizeof(want), "%d x %d nodes", (int)info.mx, (int)info.my));
+  PetscCall(PetscStrcmp(grid, want, &same));
+  PetscCheck(same, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "metadata grid '%s', expected '%s'", grid, want);
+  PetscCall(PetscFree(grid));
+  PetscCall(NbInputClose(&in));
+  PetscCall(VecDestroy(&G));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* See -test_mode solve above. */
+static PetscErrorCode CheckOperator(NbProblem p)
+{
+  DM           da;
+  Vec          nat, U, F, F0, JU;
+  Mat          J;
+  PetscScalar *a;
+  PetscReal    n0, nres, nlin;
+  PetscBool    sym;
+  PetscRandom  rnd;
+
+  PetscFunctionBegin;
+  PetscCall(NbProblemGetDM(p, &da));
+  PetscCall(DMCreateGlobalVector(da, &U));
+  PetscCall(VecDuplicate(U, &F));
+  PetscCall(VecDuplicate(U, &F0));
+  PetscCall(VecDuplicate(U, &JU));
+  PetscCall(DMDACreateNaturalVector(da, &nat));
+  PetscCall(VecGetArray(nat, &a)); /* the evaluation points are this rank's block of the natural order */
+  PetscCall(NbProblemGetReferenceValues(p, 0, a));
+  PetscCall(VecRestoreArray(nat, &a));
+  PetscCall(DMDANaturalToGlobalBegin(da, nat, INSERT_VALUES, U));
+  PetscCall(DMDANaturalToGlobalEnd(da, nat, INSERT_VALUES, U));
+  PetscCall(NbProblemComputeResidual(p, 0, U, F));
+  PetscCall(VecZeroEntries(JU));
+  PetscCall(NbProblemComputeResidual(p, 0, JU, F0));
+  PetscCall(VecNorm(F, NORM_2, &nres));
+  PetscCall(VecNorm(F0, NORM_2, &n0));
+  PetscCall(PetscRandomCreate(PETSC_COMM_WORLD, &rnd));
+  PetscCall(VecSetRandom(U, rnd));
+  PetscCall(NbProblemComputeResidual(p, 0, U, F));
+  PetscCall(NbProblemCreateMatrix(p, &J));
+  PetscCall(NbProblemComputeJacobian(p, 0, U, J));
+  PetscCall(MatIsSymmetric(J, 0, &sym));
+  PetscCall(MatMult(J, U, JU));
+  PetscCall(VecAXPBYPCZ(JU, -1, 1, 1, F, F0)); /* J U - F(U) + F(0) */
+  PetscCall(VecNorm(JU, NORM_2, &nlin));
+  /* rtol 1e-10 on the preconditioned residual: measured |F(u_ref)|/|F(0)|
+     1.6e-10 to 2.8e-10 on 1 to 3 ranks; J U is exact up to round-off */
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "operator: |F(u_ref)|/|F(0)| = %.2e (tolerance 1e-8), |J U - F(U) + F(0)|/|F(0)| = %.2e (tolerance 1e-12), J symmetric: %s\n", (double)(nres / n0), (double)(nlin / n0), sym ? "yes" : "no"));
+  PetscCheck(nres <= 1e-8 * n0 && nlin <= 1e-12 * n0 && sym, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "the discrete operator is wrong");
+  PetscCall(PetscRandomDestroy(&rnd));
+  PetscCall(MatDestroy(&J));
+  PetscCall(VecDestroy(&nat));
+  PetscCall(VecDestroy(&U));
+  PetscCall(VecDestroy(&F));
+  PetscCall(VecDestroy(&F0));
+  PetscCall(VecDestroy(&JU));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode Solve(void)
+{
+  NbProblem p;
+  NbReport  rep;
+  char      name[PETSC_MAX_PATH_LEN];
+  PetscBool out;
+
+  PetscFunctionBegin;
+  PetscCall(CreateSolved(PETSC_COMM_WORLD, &p));
+  PetscCall(NbReportCreate(PETSC_COMM_WORLD, "poisson reference", &rep));
+  PetscCall(NbProblemReport(p, rep));
+  PetscCall(NbReportPrint(rep, NULL));
+  PetscCall(NbReportDestroy(&rep));
+  PetscCall(CheckOperator(p));
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-test_output", name, sizeof(name), &out));
+  if (out) {
+    NbOutput o;
+    PetscCall(NbOutputCreate(PETSC_COMM_WORLD, &o));
+    PetscCall(NbOutputSetFileName(o, name));
+    PetscCall(NbOutputOpen(o));
+    PetscCall(NbProblemWriteFrames(p, o, NULL, NULL));
+    PetscCall(NbOutputClose(o));
+    PetscCall(NbOutputDestroy(&o));
+    PetscCall(CheckOutput(p, name));
+  }
+  PetscCall(NbProblemDestroy(&p));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+int main(int argc, char **argv)
+{
+  char      mode[32] = "convergence";
+  PetscBool conv, pde, solve;
+
+  PetscCall(NbInitialize(&argc, &argv, NULL, NULL));
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-test_mode", mode, sizeof(mode), NULL));
+  PetscCall(PetscStrcmp(mode, "convergence", &conv));
+  PetscCall(PetscStrcmp(mode, "pde", &pde));
+  PetscCall(PetscStrcmp(mode, "solve", &solve));
+  PetscCheck(conv || pde || solve, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-test_mode %s is unknown: use convergence, pde or solve", mode);
+  if (conv) PetscCall(Convergence());
+  else if (pde) PetscCall(PDEChecks());
+  else PetscCall(Solve());
+  PetscCall(NbFinalize());
+  return 0;
+}

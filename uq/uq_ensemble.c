@@ -1,0 +1,91 @@
+/* Deep ensembles (Lakshminarayanan, Pritzel & Blundell 2017): -uq_members
+   networks that differ in initialisation seed and collocation draw and,
+   with -pinn_noise, fit their own noise draw of the data (randomize-then-
+   optimize; NbPINNSetDataPerturbation). The communicator is split into
+   min(members, ranks) groups; group g trains members g, g + G, ... in
+   turn, each a PINN of any type on the group's ranks. */
+#include "uqimpl.h"
+
+typedef struct {
+  PetscInt  members;
+  PetscBool perturb;
+} UQEnsemble;
+
+static PetscErrorCode SetFromOptions_Ensemble(NbUQ uq, PetscOptionItems *PetscOptionsObject)
+{
+  UQEnsemble *e = (UQEnsemble *)uq->data;
+
+  PetscFunctionBegin;
+  PetscOptionsHeadBegin(PetscOptionsObject, "Deep ensemble");
+  PetscCall(PetscOptionsInt("-uq_members", "Ensemble members", "NbUQSetFromOptions", e->members, &e->members, NULL));
+  PetscCall(PetscOptionsBool("-uq_perturb_data", "Each member fits the data plus its own draw of the -pinn_noise level (randomize-then-optimize)", "NbUQSetFromOptions", e->perturb, &e->perturb, NULL));
+  PetscOptionsHeadEnd();
+  PetscCheck(e->members >= 1, uq->comm, PETSC_ERR_USER_INPUT, "-uq_members %d: an ensemble needs at least 1 member", (int)e->members);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode Run_Ensemble(NbUQ uq)
+{
+  UQEnsemble *e = (UQEnsemble *)uq->data;
+  PetscInt    G = PetscMin(e->members, (PetscInt)uq->size), g = ((PetscInt)uq->rank * G) / uq->size;
+  PetscMPIInt grank;
+  MPI_Comm    gcomm;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_split(uq->comm, (int)g, uq->rank, &gcomm));
+  PetscCallMPI(MPI_Comm_rank(gcomm, &grank));
+  uq->nnet = e->members;
+  PetscCall(PetscCalloc1((size_t)uq->nnet * uq->np, &uq->params));
+  for (PetscInt m = g; m < e->members; m += G) {
+    NbPINN pinn;
+    char   label[32];
+    PetscCall(NbUQMakePINN_Private(uq, gcomm, uq->seed + 1 + m, e->perturb ? uq->seed + 1000003 + m : -1, 0, &pinn));
+    PetscCall(PetscSNPrintf(label, sizeof(label), "member %d: ", (int)m));
+    PetscCall(NbPINNSetMonitor(pinn, -1, label));
+    PetscCall(NbPINNTrain(pinn));
+    {
+      PetscReal *theta;
+      PetscCall(PetscMalloc1(uq->np, &theta));
+      PetscCall(NbPINNGetParameters(pinn, theta));
+      if (grank == 0) PetscCall(PetscArraycpy(uq->params + (size_t)m * uq->np, theta, uq->np));
+      PetscCall(PetscFree(theta));
+    }
+    PetscCall(NbPINNDestroy(&pinn));
+  }
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, uq->params, (PetscMPIInt)(uq->nnet * uq->np), MPIU_REAL, MPIU_SUM, uq->comm));
+  PetscCallMPI(MPI_Comm_free(&gcomm));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode Report_Ensemble(NbUQ uq, NbReport rep)
+{
+  char buf[64];
+
+  PetscFunctionBegin;
+  PetscCall(PetscSNPrintf(buf, sizeof(buf), "deep ensemble, %d members", (int)((UQEnsemble *)uq->data)->members));
+  PetscCall(NbReportAddString(rep, "UQ method", buf));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode Destroy_Ensemble(NbUQ uq)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscFree(uq->data));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbUQCreate_Ensemble(NbUQ uq)
+{
+  UQEnsemble *e;
+
+  PetscFunctionBegin;
+  PetscCall(PetscNew(&e));
+  e->members                = 5; /* Lakshminarayanan et al. (2017) use 5 */
+  e->perturb                = PETSC_TRUE;
+  uq->data                  = e;
+  uq->ops.setfromoptions    = SetFromOptions_Ensemble;
+  uq->ops.run               = Run_Ensemble;
+  uq->ops.report            = Report_Ensemble;
+  uq->ops.destroy           = Destroy_Ensemble;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

@@ -1,0 +1,105 @@
+/* MC dropout (Gal & Ghahramani 2016): one network trained with dropout
+   -uq_dropout p after every hidden layer, predicted with -uq_samples
+   stochastic passes whose masks follow the global point index (the same
+   on any rank count). The coefficients of inverse runs are point
+   estimates: dropout acts on the network, not on nu and lambda. */
+#include "uqimpl.h"
+
+typedef struct {
+  PetscReal dropout;
+  PetscInt  samples;
+  NbPINN    net;
+} UQDropout;
+
+static PetscErrorCode SetFromOptions_MCDropout(NbUQ uq, PetscOptionItems *PetscOptionsObject)
+{
+  UQDropout *d = (UQDropout *)uq->data;
+
+  PetscFunctionBegin;
+  PetscOptionsHeadBegin(PetscOptionsObject, "MC dropout");
+  PetscCall(PetscOptionsReal("-uq_dropout", "MC dropout probability p in [0, 1)", "NbUQSetFromOptions", d->dropout, &d->dropout, NULL));
+  PetscCall(PetscOptionsInt("-uq_samples", "MC dropout passes", "NbUQSetFromOptions", d->samples, &d->samples, NULL));
+  PetscOptionsHeadEnd();
+  PetscCheck(d->dropout >= 0 && d->dropout < 1, uq->comm, PETSC_ERR_USER_INPUT, "-uq_dropout %g must lie in [0, 1)", (double)d->dropout);
+  PetscCheck(d->samples >= 1, uq->comm, PETSC_ERR_USER_INPUT, "-uq_samples %d must be at least 1", (int)d->samples);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode Run_MCDropout(NbUQ uq)
+{
+  UQDropout *d = (UQDropout *)uq->data;
+
+  PetscFunctionBegin;
+  PetscCall(NbUQMakePINN_Private(uq, uq->comm, uq->seed, -1, d->dropout, &d->net));
+  PetscCall(NbPINNTrain(d->net));
+  for (PetscInt k = 0; uq->inverse && k < uq->pde->ncoef; k++) {
+    PetscCall(PetscMalloc1(1, &uq->coef[k]));
+    PetscCall(NbPINNGetCoefficient(d->net, k, &uq->coef[k][0]));
+    uq->ncoefsamples = 1;
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode Predict_MCDropout(NbUQ uq, PetscInt64 N, PetscInt64 offset, PetscInt n, const PetscReal x[], PetscReal mean[], PetscReal std[])
+{
+  UQDropout *d    = (UQDropout *)uq->data;
+  PetscInt   nout = uq->pde->nout;
+  PetscReal *u, *m2;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc2((size_t)n * nout + 1, &u, (size_t)n * nout + 1, &m2));
+  PetscCall(PetscArrayzero(mean, (size_t)n * nout));
+  PetscCall(PetscArrayzero(m2, (size_t)n * nout));
+  PetscCall(NbPINNSetEvaluationDropout(d->net, d->dropout > 0 ? PETSC_TRUE : PETSC_FALSE));
+  for (PetscInt j = 0; j < d->samples; j++) { /* Welford */
+    PetscCall(NbPINNAdvanceDropout(d->net));
+    PetscCall(NbPINNEvaluateGlobal(d->net, N, offset, n, x, u));
+    for (PetscInt i = 0; i < n * nout; i++) {
+      PetscReal e = u[i] - mean[i];
+      mean[i] += e / (j + 1);
+      m2[i] += e * (u[i] - mean[i]);
+    }
+  }
+  for (PetscInt i = 0; i < n * nout; i++) std[i] = d->samples > 1 ? PetscSqrtReal(m2[i] / (d->samples - 1)) : 0;
+  PetscCall(NbPINNSetEvaluationDropout(d->net, PETSC_FALSE));
+  PetscCall(PetscFree2(u, m2));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode Report_MCDropout(NbUQ uq, NbReport rep)
+{
+  UQDropout *d = (UQDropout *)uq->data;
+  char       buf[64];
+
+  PetscFunctionBegin;
+  PetscCall(PetscSNPrintf(buf, sizeof(buf), "MC dropout p = %g, %d passes", (double)d->dropout, (int)d->samples));
+  PetscCall(NbReportAddString(rep, "UQ method", buf));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode Destroy_MCDropout(NbUQ uq)
+{
+  UQDropout *d = (UQDropout *)uq->data;
+
+  PetscFunctionBegin;
+  PetscCall(NbPINNDestroy(&d->net));
+  PetscCall(PetscFree(uq->data));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbUQCreate_MCDropout(NbUQ uq)
+{
+  UQDropout *d;
+
+  PetscFunctionBegin;
+  PetscCall(PetscNew(&d));
+  d->dropout             = 0.05;
+  d->samples             = 100;
+  uq->data               = d;
+  uq->ops.setfromoptions = SetFromOptions_MCDropout;
+  uq->ops.run            = Run_MCDropout;
+  uq->ops.predict        = Predict_MCDropout;
+  uq->ops.report         = Report_MCDropout;
+  uq->ops.destroy        = Destroy_MCDropout;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

@@ -1,0 +1,55 @@
+/* Private to uq/uq*.c: the NbUQ object and its ops table. */
+#ifndef NBUQIMPL_H
+#define NBUQIMPL_H
+
+#include "nbuq.h"
+
+typedef struct {
+  PetscErrorCode (*setfromoptions)(NbUQ, PetscOptionItems *);
+  PetscErrorCode (*setup)(NbUQ);
+  /* fills nnet global parameter vectors in params (on every rank), or
+     trains a network of its own and sets ops.predict */
+  PetscErrorCode (*run)(NbUQ);
+  /* mean and std at points; NULL: over the nnet parameter vectors */
+  PetscErrorCode (*predict)(NbUQ, PetscInt64 N, PetscInt64 offset, PetscInt n, const PetscReal x[], PetscReal mean[], PetscReal std[]);
+  PetscErrorCode (*report)(NbUQ, NbReport);
+  PetscErrorCode (*destroy)(NbUQ);
+} NbUQOps;
+
+struct _p_NbUQ {
+  MPI_Comm        comm;
+  PetscMPIInt     rank, size;
+  char            type[32], prefix[64];
+  NbUQOps         ops;
+  void           *data;
+  NbPINNFactoryFn factory;
+  void           *factoryctx;
+  PetscBool       setup;
+  /* observations (inverse), whole list on every rank */
+  PetscInt64 nobs;
+  PetscReal *xobs, *uobs;
+  /* the evaluation network (PETSC_COMM_SELF), its settings and size */
+  NbPINN       eval;
+  const NbPDE *pde;
+  PetscBool    inverse;
+  PetscInt64   seed;
+  PetscInt     np;
+  /* results: nnet global parameter vectors, coefficient samples */
+  PetscInt   nnet;
+  PetscReal *params;
+  PetscReal *coef[NB_PDE_MAXCOEF];
+  PetscInt   ncoefsamples;
+  PetscReal  wall;
+};
+
+/* A network of the factory on comm: seed, observations, perturbation
+   (perturbseed < 0: none) and dropout set, not yet set up. */
+PETSC_INTERN PetscErrorCode NbUQMakePINN_Private(NbUQ, MPI_Comm, PetscInt64 seed, PetscInt64 perturbseed, PetscReal dropout, NbPINN *);
+/* Coefficient samples from every network's parameters (inverse runs). */
+PETSC_INTERN PetscErrorCode NbUQCollectCoefficients_Private(NbUQ);
+
+PETSC_INTERN PetscErrorCode NbUQCreate_Ensemble(NbUQ);
+PETSC_INTERN PetscErrorCode NbUQCreate_MCDropout(NbUQ);
+PETSC_INTERN PetscErrorCode NbUQCreate_HMC(NbUQ);
+
+#endif
