@@ -56,6 +56,7 @@ static PetscErrorCode SetUp_PINN(NbMethod m)
   PetscCall(PetscStrcmp(d->uqtype, "none", &none));
   if (none) {
     PetscCall(Factory(m->comm, &d->pinn, m));
+    PetscCall(NbPINNSetUp(d->pinn)); /* every option of the network is read now; observations come later */
     p = d->pinn;
   } else {
     PetscCall(NbUQCreate(m->comm, &d->uq));
@@ -72,7 +73,8 @@ static PetscErrorCode SetUp_PINN(NbMethod m)
 
 /* ------------------------------------------------------------- evaluation */
 
-/* f at the evaluation points of every frame: v[k] (n x nout) */
+/* f at the evaluation points of every frame: v[k] (n x nout), mean-free
+   components with zero mean */
 static PetscErrorCode EvaluateFrames(NbProblem prob, NbPointFn f, void *ctx, PetscReal **v)
 {
   PetscInt nf, n;
@@ -83,6 +85,7 @@ static PetscErrorCode EvaluateFrames(NbProblem prob, NbPointFn f, void *ctx, Pet
     PetscReal *x;
     PetscCall(NbProblemGetEvaluationInputs(prob, k, &n, &x));
     PetscCall((*f)(n, x, v[k], ctx));
+    PetscCall(NbProblemRemoveMeans(prob, v[k]));
     PetscCall(PetscFree(x));
   }
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -137,7 +140,7 @@ static PetscErrorCode MonitorError(NbPINN pinn, PetscReal *err, void *ctx)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* v - reference at frame k */
+/* v - reference at frame k (mean-free components with zero mean) */
 static PetscErrorCode Difference(NbProblem prob, PetscInt k, const PetscReal v[], PetscReal d[])
 {
   PetscInt     n;
@@ -147,6 +150,7 @@ static PetscErrorCode Difference(NbProblem prob, PetscInt k, const PetscReal v[]
   PetscCall(NbProblemGetEvaluationPoints(prob, &n, NULL, NULL, NULL));
   PetscCall(NbProblemGetPDE(prob, &pde));
   PetscCall(NbProblemGetReferenceValues(prob, k, d));
+  PetscCall(NbProblemRemoveMeans(prob, d));
   for (PetscInt i = 0; i < n * pde->nout; i++) d[i] = v[i] - d[i];
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -271,6 +275,7 @@ static PetscErrorCode PredictFrames(NbMethod m)
     PetscReal *x;
     PetscCall(NbProblemGetEvaluationInputs(m->problem, k, &n, &x));
     PetscCall(NbUQPredict(d->uq, (PetscInt64)nf * N, (PetscInt64)k * N + off, n, x, d->v[k], d->s[k]));
+    PetscCall(NbProblemRemoveMeans(m->problem, d->v[k]));
     PetscCall(PetscFree(x));
   }
   PetscFunctionReturn(PETSC_SUCCESS);

@@ -300,6 +300,16 @@ static PetscErrorCode CountPoints(NbDD dd)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+static PetscErrorCode SetObservations_DD(NbPINN p)
+{
+  NbDD dd = DD(p);
+
+  PetscFunctionBegin;
+  PetscCall(NbDDDistributeObservations_Private(dd));
+  for (PetscInt s = 0; s < dd->nlocal; s++) PetscCall(NbDDSetInputs_Private(dd, &dd->sub[s]));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode Terms_DD(NbPINN p, PetscReal v[])
 {
   PetscFunctionBegin;
@@ -681,6 +691,7 @@ PetscErrorCode NbDDCreate_Private(NbPINN p, PetscErrorCode (*variant)(NbDD))
   p->ops.objective        = NbDDObjective_Private;
   p->ops.terms            = Terms_DD;
   p->ops.setweights       = SetWeights_DD;
+  p->ops.setobservations  = SetObservations_DD;
   p->ops.newround         = NewRound_DD;
   p->ops.writepoints      = WritePoints_DD;
   p->ops.evaluate         = NbDDEvaluate_Private;

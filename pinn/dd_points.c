@@ -34,7 +34,7 @@ static void FullCover(NbDD dd, NbDDSub *sb, NbDDSet *S)
 
 /* The points of a global set (x, v: the base's initial, boundary or
    observation set, whole on every rank) that lie in subdomain sb's cell. */
-static PetscErrorCode TakeOwned(NbDD dd, NbDDSub *sb, NbDDSet *S, PetscInt64 N, const PetscReal x[], const PetscReal v[])
+static PetscErrorCode TakeOwned(NbDD dd, NbDDSub *sb, NbDDSet *S, PetscInt64 N, const PetscReal x[], const PetscReal v[], PetscInt64 cap)
 {
   PetscInt nin = dd->nin, nout = dd->prob.nout, n = 0, cell;
 
@@ -43,8 +43,9 @@ static PetscErrorCode TakeOwned(NbDD dd, NbDDSub *sb, NbDDSet *S, PetscInt64 N, 
     PetscCall(NbDDCellOfPoint_Private(dd, x + i * nin, &cell));
     n += cell == sb->id;
   }
-  PetscCall(NbDDSetAlloc_Private(dd, S, n));
+  if (!S->x || S->cap < n) PetscCall(NbDDSetAlloc_Private(dd, S, (PetscInt)PetscMax(n, cap)));
   FullCover(dd, sb, S);
+  S->n = 0;
   for (PetscInt64 i = 0; i < N; i++) {
     PetscCall(NbDDCellOfPoint_Private(dd, x + i * nin, &cell));
     if (cell != sb->id) continue;
@@ -62,15 +63,24 @@ PetscErrorCode NbDDDistributeData_Private(NbDD dd)
   NbPINN p = dd->pinn;
 
   PetscFunctionBegin;
-  dd->Nic   = p->NI;
-  dd->Nbc   = p->NB;
-  dd->Ndata = p->ND;
+  PetscCall(NbDDDistributeObservations_Private(dd));
+  dd->Nic = p->NI;
+  dd->Nbc = p->NB;
   for (PetscInt s = 0; s < dd->nlocal; s++) {
-    NbDDSub *sb = &dd->sub[s];
-    PetscCall(TakeOwned(dd, sb, &sb->ic, p->NI, p->xI, p->uI));
-    PetscCall(TakeOwned(dd, sb, &sb->bc, p->NB, p->xB, p->uB));
-    PetscCall(TakeOwned(dd, sb, &sb->data, p->ND, p->xD, p->uD));
+    PetscCall(TakeOwned(dd, &dd->sub[s], &dd->sub[s].ic, p->NI, p->xI, p->uI, 0));
+    PetscCall(TakeOwned(dd, &dd->sub[s], &dd->sub[s].bc, p->NB, p->xB, p->uB, 0));
   }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* observations given after set-up may fall anywhere: room for all of them */
+PetscErrorCode NbDDDistributeObservations_Private(NbDD dd)
+{
+  NbPINN p = dd->pinn;
+
+  PetscFunctionBegin;
+  dd->Ndata = p->ND;
+  for (PetscInt s = 0; s < dd->nlocal; s++) PetscCall(TakeOwned(dd, &dd->sub[s], &dd->sub[s].data, p->ND, p->xD, p->uD, p->NDcap));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

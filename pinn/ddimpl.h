@@ -168,6 +168,7 @@ PETSC_INTERN PetscErrorCode NbDDSetAlloc_Private(NbDD, NbDDSet *, PetscInt cap);
 PETSC_INTERN PetscErrorCode NbDDSetFree_Private(NbDDSet *);
 PETSC_INTERN PetscErrorCode NbDDBuildSamplers_Private(NbDD);
 PETSC_INTERN PetscErrorCode NbDDDistributeData_Private(NbDD);
+PETSC_INTERN PetscErrorCode NbDDDistributeObservations_Private(NbDD);
 /* dd_graph.c */
 PETSC_INTERN PetscErrorCode NbDDNetwork_Private(NbDD, NbDDSub *, NbGraph, PetscInt cell, NbTensor X, NbTensor *N);
 PETSC_INTERN PetscErrorCode NbDDCoefficients_Private(NbDD, NbGraph, NbTensor coef[]);

@@ -272,17 +272,28 @@ PetscErrorCode NbPINNSetDataPerturbation(NbPINN p, PetscInt64 seed)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+static PetscErrorCode PerturbData(NbPINN, PetscBool observations);
+
+/* Before set-up, or after it (then the loss's data term, built for
+   -pinn_data_points observations, takes them): the problem can be set up,
+   and every option read, before the reference whose observations these are
+   is solved. */
 PetscErrorCode NbPINNSetObservations(NbPINN p, PetscInt64 N, const PetscReal x[], const PetscReal u[])
 {
   PetscInt nin = NB_PINN_NIN(p), nout = p->pde.nout;
 
   PetscFunctionBegin;
-  PetscCheck(p->haspde && !p->setup, p->comm, PETSC_ERR_ARG_WRONGSTATE, "Set the observations after the PDE and before NbPINNSetUp()");
+  PetscCheck(p->haspde, p->comm, PETSC_ERR_ARG_WRONGSTATE, "Set the observations after the PDE");
+  PetscCheck(!p->setup || N <= p->NDcap, p->comm, PETSC_ERR_ARG_WRONGSTATE, "%" PetscInt64_FMT " observations after set-up, but the loss was built for %" PetscInt64_FMT " (-pinn_data_points)", N, p->NDcap);
   PetscCall(PetscFree2(p->xD, p->uD));
   PetscCall(PetscMalloc2(N * nin + 1, &p->xD, N * nout + 1, &p->uD));
   PetscCall(PetscArraycpy(p->xD, x, N * nin));
   PetscCall(PetscArraycpy(p->uD, u, N * nout));
   p->ND = N;
+  if (p->setup) {
+    PetscCall(PerturbData(p, PETSC_TRUE));
+    PetscCall((*p->ops.setobservations)(p));
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -375,13 +386,13 @@ static PetscErrorCode BuildBoundaryData(NbPINN p)
    that noise moves the solution, which members that differ only in
    initialisation do not see. Forward runs perturb the initial/boundary
    data, inverse runs the observations. */
-static PetscErrorCode PerturbData(NbPINN p)
+static PetscErrorCode PerturbData(NbPINN p, PetscBool observations)
 {
   PetscInt nout = p->pde.nout;
   NbRNG    rng;
 
   PetscFunctionBegin;
-  if (p->perturbseed < 0 || p->noise <= 0) PetscFunctionReturn(PETSC_SUCCESS);
+  if (p->perturbseed < 0 || p->noise <= 0 || observations != p->inverse) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(NbRNGCreate(PETSC_COMM_SELF, &rng));
   PetscCall(NbRNGSetSeed(rng, p->perturbseed));
   if (p->inverse) PetscCall(AddNoise(rng, 17, p->ND * nout, p->noise * RMS(p->ND * nout, p->uD, 0, NULL), p->uD));
@@ -411,9 +422,9 @@ PetscErrorCode NbPINNSetUp(NbPINN p)
   if (p->setup) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCheck(p->haspde, p->comm, PETSC_ERR_ARG_WRONGSTATE, "Call NbPINNSetPDE() before NbPINNSetUp()");
   if (!p->type[0]) PetscCall(NbPINNSetType(p, "none"));
-  PetscCheck(!p->inverse || p->ND > 0, p->comm, PETSC_ERR_ARG_WRONGSTATE, "-pinn_inverse needs observations (NbPINNSetObservations)");
+  p->NDcap = p->ND ? p->ND : (p->inverse ? p->ndata : 0);
   PetscCall(BuildBoundaryData(p));
-  PetscCall(PerturbData(p));
+  PetscCall(PerturbData(p, p->ND > 0));
   PetscCall((*p->ops.setup)(p));
   p->setup = PETSC_TRUE;
   PetscCall(NbPINNCreateOptimizers_Private(p));

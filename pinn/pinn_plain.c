@@ -122,8 +122,8 @@ static PetscErrorCode BuildGraphs(NbPINN p)
     terms[nt] = s->term[NB_PINN_TERM_BC];
     w[nt++]   = p->w[NB_PINN_TERM_BC];
   }
-  if (p->ND > 0) {
-    PetscCall(DataTerm(p, "observations", p->ND, &s->XD, &s->UD, &s->term[NB_PINN_TERM_DATA]));
+  if (p->NDcap > 0) {
+    PetscCall(DataTerm(p, "observations", p->NDcap, &s->XD, &s->UD, &s->term[NB_PINN_TERM_DATA]));
     terms[nt] = s->term[NB_PINN_TERM_DATA];
     w[nt++]   = p->w[NB_PINN_TERM_DATA];
   }
@@ -236,6 +236,13 @@ static PetscErrorCode SetWeights_Plain(NbPINN p)
   for (PetscInt k = 0; k < NB_PINN_NTERMS; k++)
     if (s->term[k]) w[nt++] = p->w[k];
   PetscCall(NbTensorSetWeights(s->loss, w));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode SetObservations_Plain(NbPINN p)
+{
+  PetscFunctionBegin;
+  PetscCall(SetInputs(p));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -377,6 +384,7 @@ PetscErrorCode NbPINNCreate_Plain(NbPINN p)
   p->ops.terms             = Terms_Plain;
   p->ops.setweights        = SetWeights_Plain;
   p->ops.newround          = NewRound_Plain;
+  p->ops.setobservations   = SetObservations_Plain;
   p->ops.writepoints       = WritePoints_Plain;
   p->ops.evaluate          = Evaluate_Plain;
   p->ops.evaluateglobal    = EvaluateGlobal_Plain;

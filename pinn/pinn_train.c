@@ -137,7 +137,7 @@ static PetscErrorCode CheckFinite(NbPINN p, PetscReal loss, const char *phase, P
 {
   char      file[PETSC_MAX_PATH_LEN] = "pinn-last-good.h5", terms[128] = "", saved[PETSC_MAX_PATH_LEN + 64];
   PetscInt  npriv;
-  PetscReal l;
+  PetscReal l = loss;
 
   PetscFunctionBegin;
   if (!PetscIsInfOrNanReal(loss)) PetscFunctionReturn(PETSC_SUCCESS);
@@ -163,7 +163,7 @@ static PetscErrorCode CheckFinite(NbPINN p, PetscReal loss, const char *phase, P
     PetscCall(NbCheckpointSave(p->model, NULL, file));
     PetscCall(PetscSNPrintf(saved, sizeof(saved), "The last good parameters are saved in %s", file));
   } else PetscCall(PetscStrncpy(saved, "The last good parameters are restored (a decomposed network is not saved to disk)", sizeof(saved)));
-  SETERRQ(p->comm, PETSC_ERR_FP, "PINN training diverged at %s step %d: the loss is %g (non-finite term: %s). %s. Lower the learning rate (-pinn_lr, now %g), add -opt_clip_norm 1, or check the problem's coefficients", phase, (int)step, (double)loss, terms[0] ? terms : "none; their weighted sum overflowed", saved, (double)p->lr);
+  SETERRQ(p->comm, PETSC_ERR_FP, "PINN training diverged at %s step %d: the loss is %g (non-finite term: %s). %s. Lower the learning rate (-pinn_lr, now %g), add -opt_clip_norm 1, or check the problem's coefficients", phase, (int)step, (double)(PetscIsInfOrNanReal(l) ? l : loss), terms[0] ? terms : "none; their weighted sum overflowed", saved, (double)p->lr);
 }
 
 static PetscErrorCode NewRound(NbPINN p)
@@ -293,6 +293,7 @@ PetscErrorCode NbPINNTrain(NbPINN p)
 {
   PetscFunctionBegin;
   PetscCall(NbPINNSetUp(p));
+  PetscCheck(!p->inverse || p->ND > 0, p->comm, PETSC_ERR_ARG_WRONGSTATE, "-pinn_inverse needs observations (NbPINNSetObservations)");
   p->tstart = NbWallTime();
   PetscCall(PetscMemzero(&p->stats, sizeof(p->stats)));
   PetscCall(PetscFree(p->history));

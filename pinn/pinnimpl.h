@@ -18,6 +18,8 @@ typedef struct {
   PetscErrorCode (*objective)(NbPINN, PetscReal *loss);
   /* the terms of the last evaluation, summed over subdomains and ranks */
   PetscErrorCode (*terms)(NbPINN, PetscReal v[]);
+  /* the observations changed after set-up (p->ND <= p->NDcap): update the sets */
+  PetscErrorCode (*setobservations)(NbPINN);
   /* p->w changed: update the compiled losses */
   PetscErrorCode (*setweights)(NbPINN);
   /* one sampling round (collective) */
@@ -57,7 +59,7 @@ struct _p_NbPINN {
   PetscInt64   seed, dataseed, perturbseed; /* perturbseed < 0: the data as given */
   char         label[32];                   /* prefix of the monitor lines */
   /* the global data sets, whole on every rank: initial, boundary, observations */
-  PetscInt64 NI, NB, ND;
+  PetscInt64 NI, NB, ND, NDcap; /* NDcap: the observations the loss has room for */
   PetscReal *xI, *uI, *xB, *uB, *xD, *uD;
   /* built by the type */
   NbModel   model;

@@ -149,6 +149,10 @@ PETSC_EXTERN PetscErrorCode NbProblemGetObservations(NbProblem, PetscInt64 N, Pe
 typedef struct {
   PetscReal ref, exact, final, maxabs; /* exact: -1 without an exact solution */
 } NbProblemError;
+/* Removes each frame's mean over all points from the mean-free components
+   of values v (n x nout) at the evaluation points (collective): how they
+   are compared and written. */
+PETSC_EXTERN PetscErrorCode NbProblemRemoveMeans(NbProblem, PetscReal v[]);
 PETSC_EXTERN PetscErrorCode NbProblemComputeErrors(NbProblem, PetscReal *const v[], NbProblemError err[]);
 /* Adds "<who> rel. L2 error[ of <group>] vs reference, all frames" and the
    other rows of NbProblemComputeErrors to a report. */

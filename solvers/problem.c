@@ -432,6 +432,17 @@ static PetscErrorCode GroupMeans(NbProblem p, const PetscReal v[], PetscReal mea
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode NbProblemRemoveMeans(NbProblem p, PetscReal v[])
+{
+  PetscReal mean[NB_PDE_MAXOUT];
+
+  PetscFunctionBegin;
+  PetscCall(GroupMeans(p, v, mean));
+  for (PetscInt i = 0; i < p->n; i++)
+    for (PetscInt c = 0; c < p->nout; c++) v[i * p->nout + c] -= mean[c];
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode NbProblemComputeErrors(NbProblem p, PetscReal *const v[], NbProblemError err[])
 {
   PetscInt   G = p->ngroup, nout = p->nout;

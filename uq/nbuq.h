@@ -116,15 +116,16 @@ PETSC_EXTERN PetscErrorCode NbUQSetType(NbUQ, const char type[]);
 PETSC_EXTERN PetscErrorCode NbUQGetType(NbUQ, const char *type[]);
 PETSC_EXTERN PetscErrorCode NbUQSetOptionsPrefix(NbUQ, const char prefix[]);
 PETSC_EXTERN PetscErrorCode NbUQSetFactory(NbUQ, NbPINNFactoryFn, void *ctx);
-/* Observations (inverse runs): the whole list, identical on every rank. */
+/* Observations (inverse runs): the whole list, identical on every rank;
+   after NbUQSetUp. */
 PETSC_EXTERN PetscErrorCode NbUQSetObservations(NbUQ, PetscInt64 N, const PetscReal x[], const PetscReal u[]);
 /* -uq ensemble|mcdropout|hmc and the type's -uq_ options (-uq_members,
    -uq_perturb_data; -uq_dropout, -uq_samples; -uq_sigma_res, -uq_sigma_bc,
    -uq_sigma_data, -uq_prior_sigma, -uq_hmc_pretrain, -uq_hmc_pretrain_lbfgs
    and -hmc_*). */
 PETSC_EXTERN PetscErrorCode NbUQSetFromOptions(NbUQ);
-/* Makes the evaluation network through the factory (every -pinn_ option is
-   read here) and the type's objects. */
+/* Makes the evaluation network through the factory and sets it up (every
+   option of the networks is read here) and the type's objects. */
 PETSC_EXTERN PetscErrorCode NbUQSetUp(NbUQ);
 /* The PINN that evaluates the networks (PETSC_COMM_SELF; borrowed). */
 PETSC_EXTERN PetscErrorCode NbUQGetPINN(NbUQ, NbPINN *);

@@ -107,6 +107,7 @@ PetscErrorCode NbUQSetObservations(NbUQ uq, PetscInt64 N, const PetscReal x[], c
   PetscCall(PetscArraycpy(uq->xobs, x, N * nin));
   PetscCall(PetscArraycpy(uq->uobs, u, N * nout));
   uq->nobs = N;
+  PetscCall(NbPINNSetObservations(uq->eval, N, x, u));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -146,6 +147,9 @@ PetscErrorCode NbUQSetUp(NbUQ uq)
   PetscCall(NbPINNGetPDE(uq->eval, &uq->pde));
   PetscCall(NbPINNGetSeed(uq->eval, &uq->seed));
   PetscCall(NbPINNGetInverse(uq->eval, &uq->inverse, NULL, NULL, NULL));
+  PetscCall(NbPINNSetMonitor(uq->eval, 0, NULL));
+  PetscCall(NbPINNSetUp(uq->eval)); /* every option its networks use is read now */
+  PetscCall(NbPINNGetNumParameters(uq->eval, &uq->np));
   if (uq->ops.setup) PetscCall((*uq->ops.setup)(uq));
   uq->setup = PETSC_TRUE;
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -156,19 +160,6 @@ PetscErrorCode NbUQGetPINN(NbUQ uq, NbPINN *p)
   PetscFunctionBegin;
   PetscCheck(uq->setup, uq->comm, PETSC_ERR_ARG_WRONGSTATE, "Call NbUQSetUp() first");
   *p = uq->eval;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-/* the evaluation network needs the observations too when the run is inverse
-   (its graph has the data term); it is set up once they are known */
-static PetscErrorCode SetUpEval(NbUQ uq)
-{
-  PetscFunctionBegin;
-  if (uq->np) PetscFunctionReturn(PETSC_SUCCESS);
-  if (uq->nobs) PetscCall(NbPINNSetObservations(uq->eval, uq->nobs, uq->xobs, uq->uobs));
-  PetscCall(NbPINNSetMonitor(uq->eval, 0, NULL));
-  PetscCall(NbPINNSetUp(uq->eval));
-  PetscCall(NbPINNGetNumParameters(uq->eval, &uq->np));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -192,7 +183,6 @@ PetscErrorCode NbUQRun(NbUQ uq)
   PetscFunctionBegin;
   PetscCall(NbUQSetUp(uq));
   PetscCheck(!uq->inverse || uq->nobs > 0, uq->comm, PETSC_ERR_ARG_WRONGSTATE, "-pinn_inverse needs observations (NbUQSetObservations)");
-  PetscCall(SetUpEval(uq));
   PetscCall(PetscLogEventBegin(NB_UQRun, 0, 0, 0, 0));
   t0 = NbWallTime();
   PetscCall((*uq->ops.run)(uq));

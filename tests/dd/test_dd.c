@@ -18,128 +18,48 @@
      same loss, so the same Adam loss history;
    -test_mode accuracy: the trained solution against the PETSc reference on
      its grid (and, -pinn_inverse, the identified nu and lambda). */
-#include "nabla.h"
-#include "nbpinn.h"
+#include "nbtest.h"
 
-static PetscErrorCode Build(MPI_Comm comm, NbBurgers b, NbDDPINN *dd)
+/* every node of every frame after t = 0, clean (the same set as
+   tests/pinn's inverse test), the whole list on every rank */
+static PetscErrorCode SetAllObservations(NbProblem prob, NbPINN dd)
 {
-  NbPINNProblem prob;
-  PetscInt      dim;
+  PetscInt64 N;
+  PetscReal *x, *u;
+  PetscBool  inverse;
 
   PetscFunctionBegin;
-  PetscCall(NbDDPINNCreate(comm, dd));
-  PetscCall(NbBurgersPINNProblem(b, &prob));
-  PetscCall(NbDDPINNSetProblem(*dd, &prob));
-  PetscCall(NbBurgersGetDimension(b, &dim));
-  if (dim == 1) PetscCall(NbDDPINNSetFlux(*dd, NbBurgersPINNFlux, b));
-  PetscCall(NbDDPINNSetFromOptions(*dd));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-/* Observations: every node of every frame after t = 0 (clean), this
-   rank's DMDA block (the same set as tests/pinn's inverse test). */
-static PetscErrorCode AllObservations(NbBurgers b, NbDDPINN dd)
-{
-  PetscInt         nf, n, m = 0;
-  const PetscReal *tf;
-  Vec             *U;
-  DM               da;
-  DMDALocalInfo    info;
-  PetscReal        lo[1], hi[1], *x, *u;
-
-  PetscFunctionBegin;
-  PetscCall(NbBurgersGetFrames(b, &nf, &tf, &U));
-  PetscCall(NbBurgersGetDomain(b, lo, hi));
-  PetscCall(NbBurgersGetDM(b, &da));
-  PetscCall(DMDAGetLocalInfo(da, &info));
-  n = info.xm * (nf - 1);
-  PetscCall(PetscMalloc2(2 * n, &x, n, &u));
-  for (PetscInt k = 1; k < nf; k++) {
-    const PetscScalar *a;
-    PetscCall(VecGetArrayRead(U[k], &a));
-    for (PetscInt i = 0; i < info.xm; i++, m++) {
-      x[2 * m]     = lo[0] + (info.xs + i) * (hi[0] - lo[0]) / (info.mx - 1);
-      x[2 * m + 1] = tf[k];
-      u[m]         = a[i];
-    }
-    PetscCall(VecRestoreArrayRead(U[k], &a));
-  }
-  PetscCall(NbDDPINNSetData(dd, n, x, u));
+  PetscCall(NbPINNGetInverse(dd, &inverse, NULL, NULL, NULL));
+  if (!inverse) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(NbProblemSolveReference(prob));
+  PetscCall(NbTestAllObservations(prob, &N, &x, &u));
+  PetscCall(NbPINNSetObservations(dd, N, x, u));
   PetscCall(PetscFree2(x, u));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* The same observations, all of them on every rank (for PETSC_COMM_SELF). */
-static PetscErrorCode AllObservationsGlobal(NbBurgers b, PetscInt *n, PetscReal **x, PetscReal **u)
+/* relative L2 error against the reference at the grid nodes, all frames */
+static PetscErrorCode DDError(NbProblem prob, NbPINN dd, PetscReal *err)
 {
-  PetscInt         nf, mx, m = 0;
-  const PetscReal *tf;
-  Vec             *U;
-  DM               da;
-  PetscReal        lo[1], hi[1];
+  PetscInt   nf, n;
+  PetscReal **v, *ref, acc[2] = {0, 0};
 
   PetscFunctionBegin;
-  PetscCall(NbBurgersGetFrames(b, &nf, &tf, &U));
-  PetscCall(NbBurgersGetDomain(b, lo, hi));
-  PetscCall(NbBurgersGetDM(b, &da));
-  PetscCall(DMDAGetInfo(da, NULL, &mx, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL));
-  *n = mx * (nf - 1);
-  PetscCall(PetscMalloc2(2 * *n, x, *n, u));
-  for (PetscInt k = 1; k < nf; k++) {
-    Vec                all;
-    VecScatter         sc;
-    const PetscScalar *a;
-    PetscCall(VecScatterCreateToAll(U[k], &sc, &all)); /* 1-D DMDA: global = natural order */
-    PetscCall(VecScatterBegin(sc, U[k], all, INSERT_VALUES, SCATTER_FORWARD));
-    PetscCall(VecScatterEnd(sc, U[k], all, INSERT_VALUES, SCATTER_FORWARD));
-    PetscCall(VecGetArrayRead(all, &a));
-    for (PetscInt i = 0; i < mx; i++, m++) {
-      (*x)[2 * m]     = lo[0] + i * (hi[0] - lo[0]) / (mx - 1);
-      (*x)[2 * m + 1] = tf[k];
-      (*u)[m]         = a[i];
-    }
-    PetscCall(VecRestoreArrayRead(all, &a));
-    PetscCall(VecScatterDestroy(&sc));
-    PetscCall(VecDestroy(&all));
-  }
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-/* relative L2 error against the reference on its grid, all frames */
-static PetscErrorCode DDError(NbBurgers b, NbDDPINN dd, PetscReal *err)
-{
-  PetscInt         nf;
-  const PetscReal *tf;
-  Vec             *U;
-  DM               da;
-  DMDALocalInfo    info;
-  PetscReal        lo[1], hi[1], acc[2] = {0, 0};
-
-  PetscFunctionBegin;
-  PetscCall(NbBurgersGetFrames(b, &nf, &tf, &U));
-  PetscCall(NbBurgersGetDomain(b, lo, hi));
-  PetscCall(NbBurgersGetDM(b, &da));
-  PetscCall(DMDAGetLocalInfo(da, &info));
+  PetscCall(NbProblemGetFrames(prob, &nf, NULL));
+  PetscCall(NbProblemGetEvaluationPoints(prob, &n, NULL, NULL, NULL));
+  PetscCall(NbTestEvaluateFrames(prob, NbTestPINNPoints, dd, &v));
+  PetscCall(PetscMalloc1(n + 1, &ref));
   for (PetscInt k = 0; k < nf; k++) {
-    PetscInt           n = info.xm;
-    PetscReal         *x, *u;
-    const PetscScalar *a;
-    PetscCall(PetscMalloc2(2 * n + 1, &x, n + 1, &u));
+    PetscCall(NbProblemGetReferenceValues(prob, k, ref));
     for (PetscInt i = 0; i < n; i++) {
-      x[2 * i]     = lo[0] + (info.xs + i) * (hi[0] - lo[0]) / (info.mx - 1);
-      x[2 * i + 1] = tf[k];
+      acc[0] += PetscSqr(v[k][i] - ref[i]);
+      acc[1] += PetscSqr(ref[i]);
     }
-    PetscCall(NbDDPINNEvaluate(dd, n, x, u));
-    PetscCall(VecGetArrayRead(U[k], &a));
-    for (PetscInt i = 0; i < n; i++) {
-      acc[0] += PetscSqr(u[i] - a[i]);
-      acc[1] += PetscSqr(a[i]);
-    }
-    PetscCall(VecRestoreArrayRead(U[k], &a));
-    PetscCall(PetscFree2(x, u));
   }
   PetscCall(MPIU_Allreduce(MPI_IN_PLACE, acc, 2, MPIU_REAL, MPIU_SUM, PETSC_COMM_WORLD));
   *err = PetscSqrtReal(acc[0] / acc[1]);
+  PetscCall(PetscFree(ref));
+  PetscCall(NbTestFreeFrames(prob, &v));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -153,9 +73,9 @@ static PetscErrorCode DDError(NbBurgers b, NbDDPINN dd, PetscReal *err)
    slowly: 1e-10 over the history. TAO's dot products reduce over ranks in
    another order and L-BFGS's line search amplifies that: 1e-7 after a few
    iterations, still far below any real disagreement. */
-static PetscErrorCode TestRanks(NbBurgers b)
+static PetscErrorCode TestRanks(NbProblem b)
 {
-  NbDDPINN   dw, ds;
+  NbPINN   dw, ds;
   PetscReal  lw, ls, maxg = 0, scale = 0, hmax = 0, lb[2];
   PetscInt   nsub, steps = 10, lbfgs = 0;
   PetscMPIInt size;
@@ -164,37 +84,26 @@ static PetscErrorCode TestRanks(NbBurgers b)
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-test_steps", &steps, NULL));
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-test_lbfgs", &lbfgs, NULL));
   PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
-  PetscCall(Build(PETSC_COMM_WORLD, b, &dw));
-  PetscCall(Build(PETSC_COMM_SELF, b, &ds));
-  {
-    PetscBool inverse;
-    PetscCall(NbDDPINNGetInverse(dw, &inverse));
-    if (inverse) { /* the same observations, routed to their subdomains */
-      PetscInt   n = 0;
-      PetscReal *x = NULL, *u = NULL;
-      PetscCall(NbBurgersSolveReference(b));
-      PetscCall(AllObservations(b, dw));
-      /* ds gets every rank's share: all of them on each rank */
-      PetscCall(AllObservationsGlobal(b, &n, &x, &u));
-      PetscCall(NbDDPINNSetData(ds, n, x, u));
-      PetscCall(PetscFree2(x, u));
-    }
-  }
-  PetscCall(NbDDPINNSetUp(dw));
-  PetscCall(NbDDPINNSetUp(ds));
-  PetscCall(NbDDPINNComputeLossGradient(dw, &lw));
-  PetscCall(NbDDPINNComputeLossGradient(ds, &ls));
-  PetscCall(NbDDPINNGetNumSubdomains(dw, &nsub, NULL));
+  PetscCall(NbTestPINN(PETSC_COMM_WORLD, b, &dw));
+  PetscCall(NbTestPINN(PETSC_COMM_SELF, b, &ds));
+  /* the same observations for both: each subdomain keeps the ones in its cell */
+  PetscCall(SetAllObservations(b, dw));
+  PetscCall(SetAllObservations(b, ds));
+  PetscCall(NbPINNSetUp(dw));
+  PetscCall(NbPINNSetUp(ds));
+  PetscCall(NbPINNComputeLossGradient(dw, &lw, NULL));
+  PetscCall(NbPINNComputeLossGradient(ds, &ls, NULL));
+  PetscCall(NbPINNDDGetNumSubdomains(dw, &nsub, NULL));
   for (PetscInt id = 0; id < nsub; id++) {
     PetscMPIInt      r, me;
     PetscInt         n;
     const PetscReal *gw, *gs;
     PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &me));
-    PetscCall(NbDDPINNGetSubdomainArrays(ds, id, &n, NULL, &gs));
+    PetscCall(NbPINNDDGetSubdomainArrays(ds, id, &n, NULL, &gs));
     for (PetscInt i = 0; i < n; i++) scale = PetscMax(scale, PetscAbsReal(gs[i]));
-    PetscCall(NbDDPINNGetSubdomainRank(dw, id, &r));
+    PetscCall(NbPINNDDGetSubdomainRank(dw, id, &r));
     if (r != me) continue;
-    PetscCall(NbDDPINNGetSubdomainArrays(dw, id, &n, NULL, &gw));
+    PetscCall(NbPINNDDGetSubdomainArrays(dw, id, &n, NULL, &gw));
     for (PetscInt i = 0; i < n; i++) maxg = PetscMax(maxg, PetscAbsReal(gw[i] - gs[i]));
   }
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &maxg, 1, MPIU_REAL, MPIU_MAX, PETSC_COMM_WORLD));
@@ -204,26 +113,26 @@ static PetscErrorCode TestRanks(NbBurgers b)
   if (steps > 0) {
     PetscInt         nw, ns;
     const PetscReal *hw, *hs;
-    PetscCall(NbDDPINNTrain(dw));
-    PetscCall(NbDDPINNTrain(ds));
-    PetscCall(NbDDPINNGetLossHistory(dw, &nw, &hw));
-    PetscCall(NbDDPINNGetLossHistory(ds, &ns, &hs));
+    PetscCall(NbPINNTrain(dw));
+    PetscCall(NbPINNTrain(ds));
+    PetscCall(NbPINNGetLossHistory(dw, &nw, &hw));
+    PetscCall(NbPINNGetLossHistory(ds, &ns, &hs));
     PetscCheck(nw >= steps && ns >= steps, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "short histories");
     for (PetscInt k = 0; k < steps; k++) hmax = PetscMax(hmax, PetscAbsReal(hw[k] - hs[k]) / hs[k]);
     PetscCall(PetscPrintf(PETSC_COMM_WORLD, "Adam loss history over %d steps: first %.10e, last %.10e; largest relative difference %.2e\n", (int)steps, (double)hw[0], (double)hw[steps - 1], (double)hmax));
     PetscCheck(hmax <= 1e-10, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "Adam histories differ");
     if (lbfgs > 0) {
-      NbDDPINNStats sw, ss;
-      PetscCall(NbDDPINNGetStats(dw, &sw));
-      PetscCall(NbDDPINNGetStats(ds, &ss));
+      NbPINNStats sw, ss;
+      PetscCall(NbPINNGetStats(dw, &sw));
+      PetscCall(NbPINNGetStats(ds, &ss));
       lb[0] = sw.loss;
       lb[1] = ss.loss;
       PetscCall(PetscPrintf(PETSC_COMM_WORLD, "after %d L-BFGS iterations: loss %.12e vs %.12e (rel. diff %.2e)\n", (int)sw.lbfgs_iterations, (double)lb[0], (double)lb[1], (double)(PetscAbsReal(lb[0] - lb[1]) / lb[1])));
       PetscCheck(PetscAbsReal(lb[0] - lb[1]) <= 1e-7 * lb[1], PETSC_COMM_WORLD, PETSC_ERR_PLIB, "L-BFGS results differ");
     }
   }
-  PetscCall(NbDDPINNDestroy(&dw));
-  PetscCall(NbDDPINNDestroy(&ds));
+  PetscCall(NbPINNDestroy(&dw));
+  PetscCall(NbPINNDestroy(&ds));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -234,42 +143,35 @@ static PetscErrorCode TestRanks(NbBurgers b)
    or a doubled one, is a relative error of order one). Every subdomain must
    also carry a gradient of that scale: with only interface terms weighted
    (-pinn_w_res 0 ...), this checks that they reach both sides. */
-static PetscErrorCode TestGradient(NbBurgers b)
+static PetscErrorCode TestGradient(NbProblem b)
 {
-  NbDDPINN    dd;
+  NbPINN    dd;
   PetscInt    nsub, nprobe = 6;
   PetscMPIInt me;
   PetscReal   l0, worst = 0;
 
   PetscFunctionBegin;
   PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &me));
-  PetscCall(Build(PETSC_COMM_WORLD, b, &dd));
-  {
-    PetscBool inverse;
-    PetscCall(NbDDPINNGetInverse(dd, &inverse));
-    if (inverse) {
-      PetscCall(NbBurgersSolveReference(b));
-      PetscCall(AllObservations(b, dd));
-    }
-  }
-  PetscCall(NbDDPINNSetUp(dd));
-  PetscCall(NbDDPINNGetNumSubdomains(dd, &nsub, NULL));
-  PetscCall(NbDDPINNComputeLossGradient(dd, &l0));
+  PetscCall(NbTestPINN(PETSC_COMM_WORLD, b, &dd));
+  PetscCall(SetAllObservations(b, dd));
+  PetscCall(NbPINNSetUp(dd));
+  PetscCall(NbPINNDDGetNumSubdomains(dd, &nsub, NULL));
+  PetscCall(NbPINNComputeLossGradient(dd, &l0, NULL));
   {
     /* the shared coefficients: every subdomain's terms depend on them, and
        their gradient is summed over all ranks; perturbed on every rank */
     PetscInt         nc;
     PetscReal       *pc, *gc, err = 0, gscale = 0;
     const PetscReal *g0;
-    PetscCall(NbDDPINNGetSharedArrays(dd, &nc, &pc, &g0));
+    PetscCall(NbPINNDDGetSharedArrays(dd, &nc, &pc, &g0));
     PetscCall(PetscMalloc1(nc + 1, &gc));
     PetscCall(PetscArraycpy(gc, g0, nc));
     for (PetscInt i = 0; i < nc; i++) {
       PetscReal lp, lm, h = 1e-6 * (1 + PetscAbsReal(pc[i])), save = pc[i];
       pc[i] = save + h;
-      PetscCall(NbDDPINNComputeLossGradient(dd, &lp));
+      PetscCall(NbPINNComputeLossGradient(dd, &lp, NULL));
       pc[i] = save - h;
-      PetscCall(NbDDPINNComputeLossGradient(dd, &lm));
+      PetscCall(NbPINNComputeLossGradient(dd, &lm, NULL));
       pc[i]  = save;
       err    = PetscMax(err, PetscAbsReal((lp - lm) / (2 * h) - gc[i]));
       gscale = PetscMax(gscale, PetscAbsReal(gc[i]));
@@ -284,10 +186,10 @@ static PetscErrorCode TestGradient(NbBurgers b)
     PetscMPIInt r;
     PetscInt    n = 0;
     PetscReal  *p = NULL, *g = NULL, gscale = 0, err = 0;
-    PetscCall(NbDDPINNGetSubdomainRank(dd, id, &r));
+    PetscCall(NbPINNDDGetSubdomainRank(dd, id, &r));
     if (r == me) {
       const PetscReal *gg;
-      PetscCall(NbDDPINNGetSubdomainArrays(dd, id, &n, &p, &gg));
+      PetscCall(NbPINNDDGetSubdomainArrays(dd, id, &n, &p, &gg));
       PetscCall(PetscMalloc1(n, &g));
       PetscCall(PetscArraycpy(g, gg, n));
       for (PetscInt i = 0; i < n; i++) gscale = PetscMax(gscale, PetscAbsReal(g[i]));
@@ -302,9 +204,9 @@ static PetscErrorCode TestGradient(NbBurgers b)
         save = p[i];
         p[i] = save + h;
       }
-      PetscCall(NbDDPINNComputeLossGradient(dd, &lp));
+      PetscCall(NbPINNComputeLossGradient(dd, &lp, NULL));
       if (r == me) p[i] = save - h;
-      PetscCall(NbDDPINNComputeLossGradient(dd, &lm));
+      PetscCall(NbPINNComputeLossGradient(dd, &lm, NULL));
       if (r == me) {
         p[i] = save;
         fd   = (lp - lm) / (2 * h);
@@ -319,7 +221,7 @@ static PetscErrorCode TestGradient(NbBurgers b)
   }
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "largest finite-difference mismatch relative to the subdomain's gradient scale: %.2e (tolerance 1e-5)\n", (double)worst));
   PetscCheck(worst <= 1e-5, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "gradient does not match finite differences");
-  PetscCall(NbDDPINNDestroy(&dd));
+  PetscCall(NbPINNDestroy(&dd));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -351,11 +253,11 @@ static PetscErrorCode ExpectedCell(const PetscReal x[], const PetscInt parts[], 
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode TestWindows(NbBurgers b)
+static PetscErrorCode TestWindows(NbProblem b)
 {
-  NbDDPINN  dd;
+  NbPINN  dd;
   PetscInt  nsub, nin = 2, ng = 101, nr = 2000, n;
-  PetscReal lo[2], hi[2], T, *x, *w, *dw, *wp, *wm, maxsum = 0, maxd = 0, minw = 0, maxfd = 0, overlap = 0.25, dscale, minown = 1, cuts[2][64];
+  PetscReal lo[2], hi[2], *x, *w, *dw, *wp, *wm, maxsum = 0, maxd = 0, minw = 0, maxfd = 0, overlap = 0.25, dscale, minown = 1, cuts[2][64];
   PetscInt  parts[2] = {1, 1}, np = 2, ncut[2] = {64, 64}, *cell, nwrong = 0, nchecked = 0, npart = 0;
   PetscBool given[2];
   NbRNG     rng;
@@ -369,14 +271,15 @@ static PetscErrorCode TestWindows(NbBurgers b)
     if (ncut[a]) parts[a] = ncut[a] + 1;
     if (parts[a] > 1) npart++;
   }
-  PetscCall(Build(PETSC_COMM_SELF, b, &dd));
-  PetscCall(NbDDPINNSetUp(dd));
-  PetscCall(NbDDPINNGetNumSubdomains(dd, &nsub, NULL));
+  PetscCall(NbTestPINN(PETSC_COMM_SELF, b, &dd));
+  PetscCall(NbPINNSetUp(dd));
+  PetscCall(NbPINNDDGetNumSubdomains(dd, &nsub, NULL));
   PetscCall(PetscOptionsGetReal(NULL, NULL, "-pinn_dd_overlap", &overlap, NULL));
-  PetscCall(NbBurgersGetDomain(b, lo, hi));
-  PetscCall(NbBurgersGetFinalTime(b, &T));
-  lo[1] = 0;
-  hi[1] = T;
+  {
+    const NbPDE *pde;
+    PetscCall(NbProblemGetPDE(b, &pde));
+    for (PetscInt a = 0; a < 2; a++) lo[a] = pde->lo[a], hi[a] = pde->hi[a];
+  }
   n     = nr + ng * ng;
   PetscCall(PetscMalloc3(n * nin, &x, n * nsub, &w, n * nsub * nin, &dw));
   PetscCall(PetscMalloc2(n * nsub, &wp, n * nsub, &wm));
@@ -387,9 +290,9 @@ static PetscErrorCode TestWindows(NbBurgers b)
       x[(nr + i * ng + j) * nin]     = lo[0] + (hi[0] - lo[0]) * i / (ng - 1);
       x[(nr + i * ng + j) * nin + 1] = lo[1] + (hi[1] - lo[1]) * j / (ng - 1);
     }
-  PetscCall(NbDDPINNEvaluateWindows(dd, n, x, w, dw));
+  PetscCall(NbPINNDDEvaluateWindows(dd, n, x, w, dw));
   PetscCall(PetscMalloc1(n, &cell));
-  PetscCall(NbDDPINNGetSubdomain(dd, n, x, cell));
+  PetscCall(NbPINNDDGetSubdomain(dd, n, x, cell));
   for (PetscInt i = 0; i < n; i++) {
     PetscInt  want;
     PetscBool oncut;
@@ -415,9 +318,9 @@ static PetscErrorCode TestWindows(NbBurgers b)
   for (PetscInt a = 0; a < nin; a++) {
     PetscReal h = 1e-6;
     for (PetscInt i = 0; i < n; i++) x[i * nin + a] += h;
-    PetscCall(NbDDPINNEvaluateWindows(dd, n, x, wp, NULL));
+    PetscCall(NbPINNDDEvaluateWindows(dd, n, x, wp, NULL));
     for (PetscInt i = 0; i < n; i++) x[i * nin + a] -= 2 * h;
-    PetscCall(NbDDPINNEvaluateWindows(dd, n, x, wm, NULL));
+    PetscCall(NbPINNDDEvaluateWindows(dd, n, x, wm, NULL));
     for (PetscInt i = 0; i < n; i++) x[i * nin + a] += h;
     for (PetscInt k = 0; k < n * nsub; k++) {
       maxfd  = PetscMax(maxfd, PetscAbsReal((wp[k] - wm[k]) / (2 * h) - dw[k * nin + a]));
@@ -437,98 +340,94 @@ static PetscErrorCode TestWindows(NbBurgers b)
   PetscCall(PetscFree3(x, w, dw));
   PetscCall(PetscFree2(wp, wm));
   PetscCall(NbRNGDestroy(&rng));
-  PetscCall(NbDDPINNDestroy(&dd));
+  PetscCall(NbPINNDestroy(&dd));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 /* single: a one-subdomain decomposition is NbPINN computed by other code
    (per-subdomain graphs, the rank model, the dd objective): the histories
    must agree to round-off, 1e-12 relative (measured: identical). */
-static PetscErrorCode TestSingle(NbBurgers b)
+static PetscErrorCode TestSingle(NbProblem b)
 {
-  NbDDPINN         dd;
+  NbPINN         dd;
   NbPINN           p;
-  NbPINNProblem    prob;
   PetscInt         nd, np, nsub;
   const PetscReal *hd, *hp;
   PetscReal        maxrel = 0;
 
   PetscFunctionBegin;
-  PetscCall(Build(PETSC_COMM_WORLD, b, &dd));
-  PetscCall(NbDDPINNSetUp(dd));
-  PetscCall(NbDDPINNGetNumSubdomains(dd, &nsub, NULL));
+  PetscCall(NbTestPINN(PETSC_COMM_WORLD, b, &dd));
+  PetscCall(NbPINNSetUp(dd));
+  PetscCall(NbPINNDDGetNumSubdomains(dd, &nsub, NULL));
   PetscCheck(nsub == 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-test_mode single needs -pinn_dd_parts 1,1");
-  PetscCall(NbDDPINNTrain(dd));
-  PetscCall(NbPINNCreate(PETSC_COMM_WORLD, &p));
-  PetscCall(NbBurgersPINNProblem(b, &prob));
-  PetscCall(NbPINNSetProblem(p, &prob));
-  PetscCall(NbPINNSetFromOptions(p));
+  PetscCall(NbPINNTrain(dd));
+  { /* the plain network: the same options without -pinn_dd */
+    char type[32];
+    PetscCall(PetscOptionsGetString(NULL, NULL, "-pinn_dd", type, sizeof(type), NULL));
+    PetscCall(PetscOptionsClearValue(NULL, "-pinn_dd"));
+    PetscCall(NbTestPINN(PETSC_COMM_WORLD, b, &p));
+    PetscCall(PetscOptionsSetValue(NULL, "-pinn_dd", type));
+  }
   PetscCall(NbPINNTrain(p));
-  PetscCall(NbDDPINNGetLossHistory(dd, &nd, &hd));
+  PetscCall(NbPINNGetLossHistory(dd, &nd, &hd));
   PetscCall(NbPINNGetLossHistory(p, &np, &hp));
   PetscCheck(nd == np && nd > 0, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "histories of %d and %d entries", (int)nd, (int)np);
   for (PetscInt k = 0; k < nd; k++) maxrel = PetscMax(maxrel, PetscAbsReal(hd[k] - hp[k]) / hp[k]);
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "one subdomain vs NbPINN over %d steps: first %.10e, last %.10e vs %.10e; largest relative difference %.2e\n", (int)nd, (double)hd[0], (double)hd[nd - 1], (double)hp[np - 1], (double)maxrel));
   PetscCheck(maxrel <= 1e-12, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "histories differ");
   PetscCall(NbPINNDestroy(&p));
-  PetscCall(NbDDPINNDestroy(&dd));
+  PetscCall(NbPINNDestroy(&dd));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode TestAccuracy(NbBurgers b)
+static PetscErrorCode TestAccuracy(NbProblem b)
 {
-  NbDDPINN  dd;
-  PetscReal tol = 1, ctol = 1, err;
+  NbPINN  dd;
+  PetscReal tol = 1, ctol = 1, err = -1;
   PetscBool inverse;
 
   PetscFunctionBegin;
   PetscCall(PetscOptionsGetReal(NULL, NULL, "-test_tol", &tol, NULL));
   PetscCall(PetscOptionsGetReal(NULL, NULL, "-test_coef_tol", &ctol, NULL));
-  PetscCall(Build(PETSC_COMM_WORLD, b, &dd));
-  PetscCall(NbDDPINNGetInverse(dd, &inverse));
-  if (inverse) PetscCall(AllObservations(b, dd));
-  PetscCall(NbDDPINNTrain(dd));
+  PetscCall(NbTestPINN(PETSC_COMM_WORLD, b, &dd));
+  PetscCall(NbPINNGetInverse(dd, &inverse, NULL, NULL, NULL));
+  PetscCall(SetAllObservations(b, dd));
+  PetscCall(NbPINNTrain(dd));
   PetscCall(DDError(b, dd, &err));
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "domain-decomposed PINN: relative L2 error against the PETSc reference, all frames: %.4e (tolerance %.1e)\n", (double)err, (double)tol));
   PetscCheck(err <= tol, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "error %g above %g", (double)err, (double)tol);
   if (inverse) {
-    PetscReal nu, lam, nutrue;
-    PetscCall(NbDDPINNGetCoefficient(dd, 0, &nu));
-    PetscCall(NbDDPINNGetCoefficient(dd, 1, &lam));
-    PetscCall(NbBurgersGetViscosity(b, &nutrue));
+    PetscReal    nu, lam, nutrue;
+    const NbPDE *pde;
+    PetscCall(NbPINNGetCoefficient(dd, 0, &nu));
+    PetscCall(NbPINNGetCoefficient(dd, 1, &lam));
+    PetscCall(NbProblemGetPDE(b, &pde));
+    nutrue = pde->coef[0];
     PetscCall(PetscPrintf(PETSC_COMM_WORLD, "identified nu %.6g (true %.6g, rel. error %.2e), lambda %.6f (true 1)\n", (double)nu, (double)nutrue, (double)(PetscAbsReal(nu - nutrue) / nutrue), (double)lam));
     PetscCheck(PetscAbsReal(nu - nutrue) / nutrue <= ctol && PetscAbsReal(lam - 1) <= ctol, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "coefficients off by more than %g", (double)ctol);
   }
-  PetscCall(NbDDPINNDestroy(&dd));
+  PetscCall(NbPINNDestroy(&dd));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 static PetscErrorCode Run(void)
 {
   char      mode[32] = "accuracy";
-  NbBurgers b;
+  NbProblem b;
 
   PetscFunctionBegin;
   PetscCall(PetscOptionsGetString(NULL, NULL, "-test_mode", mode, sizeof(mode), NULL));
-  PetscCall(NbBurgersCreate(PETSC_COMM_WORLD, &b));
-  PetscCall(NbBurgersSetFromOptions(b));
-  PetscCall(NbBurgersSetUp(b));
+  PetscCall(NbTestProblem(PETSC_COMM_WORLD, "burgers", PETSC_FALSE, &b));
   if (!strcmp(mode, "ranks")) PetscCall(TestRanks(b));
   else if (!strcmp(mode, "gradient")) PetscCall(TestGradient(b));
   else if (!strcmp(mode, "windows")) PetscCall(TestWindows(b));
   else if (!strcmp(mode, "single")) PetscCall(TestSingle(b));
   else {
-    PetscCall(NbBurgersSolveReference(b));
+    PetscCall(NbProblemSolveReference(b));
     PetscCall(TestAccuracy(b));
   }
-  PetscCall(NbBurgersDestroy(&b));
+  PetscCall(NbProblemDestroy(&b));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-int main(int argc, char **argv)
-{
-  PetscCall(NbInitialize(&argc, &argv, NULL, NULL));
-  PetscCall(Run());
-  PetscCall(NbFinalize());
-  return 0;
-}
+NB_TEST_MAIN(Run)

@@ -1,4 +1,4 @@
-/* Navier-Stokes PINNs (pinn/ns_pinn.c), each mode asserting a number
+/* Navier-Stokes PINNs (solvers/ns_pde.c), each mode asserting a number
    against an independent reference:
    -test_mode residual: the residual written on jets, applied to the exact
      Kovasznay or Taylor-Green solution written here as graph expressions
@@ -15,8 +15,7 @@
    -test_mode ranks: the loss history of the PINN on all ranks equals the
      one every rank computes alone (PETSC_COMM_SELF) to 1e-10 relative.
      Both halves run on all ranks at once (lockstep), no reference solve. */
-#include "nabla.h"
-#include "nbpinn.h"
+#include "nbtest.h"
 
 /* Kovasznay (1948): lambda = Re/2 - sqrt(Re^2/4 + 4 pi^2). */
 static PetscReal KovLambda(PetscReal re)
@@ -90,9 +89,9 @@ static PetscErrorCode ExactJet(const char *cname, PetscReal re, NbTensor X, NbTe
 
 /* Largest |residual| of the exact solution at 500 random points of the box,
    with the coefficients nu and lambda1 as given. */
-static PetscErrorCode ExactResidual(NbNavierStokes ns, const char *cname, PetscReal re, PetscReal nu, PetscReal lam, PetscReal *rmax)
+static PetscErrorCode ExactResidual(NbProblem ns, const char *cname, PetscReal re, PetscReal nu, PetscReal lam, PetscReal *rmax)
 {
-  NbPINNProblem prob;
+  const NbPDE  *pde;
   NbGraph       g;
   NbTensor      X, Xj, U, coef[2], res[3];
   PetscInt      nres, nin, n = 500;
@@ -100,21 +99,21 @@ static PetscErrorCode ExactResidual(NbNavierStokes ns, const char *cname, PetscR
   NbRNG         rng;
 
   PetscFunctionBegin;
-  PetscCall(NbNavierStokesPINNProblem(ns, &prob));
-  nin = prob.steady ? 2 : 3;
+  PetscCall(NbProblemGetPDE(ns, &pde));
+  nin = pde->steady ? 2 : 3;
   PetscCall(NbGraphCreate(PETSC_COMM_SELF, &g));
   PetscCall(NbGraphAddInput(g, "points", n, nin, &X));
-  PetscCall(NbTensorJetSeed(X, prob.coords, prob.derivs, &Xj));
+  PetscCall(NbTensorJetSeed(X, pde->coords, pde->derivs, &Xj));
   PetscCall(ExactJet(cname, re, Xj, &U));
   PetscCall(NbGraphAddConstant(g, "nu", 1, 1, &nu, &coef[0]));
   PetscCall(NbGraphAddConstant(g, "lambda1", 1, 1, &lam, &coef[1]));
-  PetscCall(prob.residual(prob.ctx, U, coef, &nres, res));
+  PetscCall((*pde->residual)(pde->ctx, X, U, coef, &nres, res));
   PetscCheck(nres == 3, PETSC_COMM_SELF, PETSC_ERR_PLIB, "expected 3 residuals (2 momentum, continuity), got %d", (int)nres);
   for (PetscInt k = 0; k < 3; k++) PetscCall(NbGraphMarkOutput(g, res[k]));
   PetscCall(NbGraphSetUp(g));
   PetscCall(PetscMalloc4(n * nin, &x, n, &r[0], n, &r[1], n, &r[2]));
   PetscCall(NbRNGCreate(PETSC_COMM_SELF, &rng));
-  PetscCall(NbRNGSampleBox(rng, 0, 0, n, nin, prob.lo, prob.hi, x));
+  PetscCall(NbRNGSampleBox(rng, 0, 0, n, nin, pde->lo, pde->hi, x));
   PetscCall(NbGraphEvaluate(g, X, n, x, 3, res, r));
   *rmax = 0;
   for (PetscInt k = 0; k < 3; k++)
@@ -125,84 +124,41 @@ static PetscErrorCode ExactResidual(NbNavierStokes ns, const char *cname, PetscR
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Relative L2 error of the PINN velocity at this rank's cell centres, all
-   frames, against the exact solution (kovasznay, taylorgreen) or the
+/* Relative L2 error of the PINN velocity at the cell centres, all frames,
+   against the exact solution written above (kovasznay, taylorgreen) or the
    reference's cell-centre velocity (cavity). */
-static PetscErrorCode VelocityError(NbNavierStokes ns, NbPINN pinn, const char *cname, PetscReal re, PetscReal *err)
+static PetscErrorCode VelocityError(NbProblem prob, NbPINN pinn, const char *cname, PetscReal re, PetscReal *err)
 {
-  PetscInt         nf;
-  const PetscReal *tf;
-  Vec             *U, vel;
-  DM               dac1, dac2;
-  DMDALocalInfo    info;
-  PetscReal        lo[2], hi[2], acc[2] = {0, 0};
+  PetscInt         nf, n;
+  const PetscReal *tf, *xc;
+  PetscReal      **v, *ref, acc[2] = {0, 0};
   PetscBool        steady, cavity;
+  const NbPDE     *pde;
 
   PetscFunctionBegin;
   PetscCall(PetscStrcmp(cname, "cavity", &cavity));
-  PetscCall(NbNavierStokesGetFrames(ns, &nf, &tf, &U));
-  PetscCall(NbNavierStokesIsSteady(ns, &steady));
-  PetscCall(NbNavierStokesGetDomain(ns, lo, hi));
-  PetscCall(NbNavierStokesGetCellDM(ns, &dac1, &dac2));
-  PetscCall(DMDAGetLocalInfo(dac1, &info));
-  PetscCall(DMCreateGlobalVector(dac2, &vel));
+  PetscCall(NbProblemGetPDE(prob, &pde));
+  steady = pde->steady;
+  PetscCall(NbProblemGetFrames(prob, &nf, &tf));
+  PetscCall(NbProblemGetEvaluationPoints(prob, &n, NULL, NULL, &xc));
+  PetscCall(NbTestEvaluateFrames(prob, NbTestPINNPoints, pinn, &v));
+  PetscCall(PetscMalloc1(3 * (size_t)n + 1, &ref));
   for (PetscInt k = 0; k < nf; k++) {
-    PetscInt           n = info.xm * info.ym, nin = steady ? 2 : 3, m = 0;
-    PetscReal         *x, *u;
-    const PetscScalar *a;
-    PetscCall(PetscMalloc2(n * nin, &x, n * 3, &u));
-    for (PetscInt j = 0; j < info.ym; j++)
-      for (PetscInt i = 0; i < info.xm; i++, m++) {
-        x[m * nin]     = lo[0] + (info.xs + i + 0.5) * (hi[0] - lo[0]) / info.mx;
-        x[m * nin + 1] = lo[1] + (info.ys + j + 0.5) * (hi[1] - lo[1]) / info.my;
-        if (!steady) x[m * nin + 2] = tf[k];
-      }
-    PetscCall(NbPINNEvaluate(pinn, n, x, u));
-    PetscCall(NbNavierStokesComputeCellFields(ns, U[k], vel, NULL, NULL, NULL, NULL));
-    PetscCall(VecGetArrayRead(vel, &a));
+    if (cavity) PetscCall(NbProblemGetReferenceValues(prob, k, ref));
     for (PetscInt i = 0; i < n; i++) {
       PetscReal want[3];
-      if (cavity) want[0] = PetscRealPart(a[2 * i]), want[1] = PetscRealPart(a[2 * i + 1]);
-      else Exact(cname, re, steady ? 0 : tf[k], x + i * nin, want);
+      if (cavity) want[0] = ref[3 * i], want[1] = ref[3 * i + 1];
+      else Exact(cname, re, steady ? 0 : tf[k], xc + 2 * i, want);
       for (PetscInt c = 0; c < 2; c++) {
-        acc[0] += PetscSqr(u[3 * i + c] - want[c]);
+        acc[0] += PetscSqr(v[k][3 * i + c] - want[c]);
         acc[1] += PetscSqr(want[c]);
       }
     }
-    PetscCall(VecRestoreArrayRead(vel, &a));
-    PetscCall(PetscFree2(x, u));
   }
-  PetscCall(VecDestroy(&vel));
   PetscCall(MPIU_Allreduce(MPI_IN_PLACE, acc, 2, MPIU_REAL, MPIU_SUM, PETSC_COMM_WORLD));
   *err = PetscSqrtReal(acc[0] / acc[1]);
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-/* Observations (-pinn_inverse): the global list, the same on every rank. */
-typedef struct {
-  PetscInt64 n;
-  PetscReal *x, *u;
-} Obs;
-
-static PetscErrorCode LossHistory(MPI_Comm comm, NbNavierStokes ns, const Obs *obs, PetscInt nsteps, PetscReal hist[])
-{
-  NbPINN           pinn;
-  NbPINNProblem    prob;
-  PetscInt         n;
-  const PetscReal *l;
-
-  PetscFunctionBegin;
-  PetscCall(NbPINNCreate(comm, &pinn));
-  PetscCall(NbNavierStokesPINNProblem(ns, &prob));
-  PetscCall(NbPINNSetProblem(pinn, &prob));
-  PetscCall(NbPINNSetFromOptions(pinn));
-  if (obs->n) PetscCall(NbPINNSetDataGlobal(pinn, obs->n, obs->x, obs->u));
-  PetscCall(NbPINNSetUp(pinn));
-  PetscCall(NbPINNTrain(pinn));
-  PetscCall(NbPINNGetLossHistory(pinn, &n, &l));
-  PetscCheck(n >= nsteps, comm, PETSC_ERR_PLIB, "only %d steps in the history", (int)n);
-  PetscCall(PetscArraycpy(hist, l, nsteps));
-  PetscCall(NbPINNDestroy(&pinn));
+  PetscCall(PetscFree(ref));
+  PetscCall(NbTestFreeFrames(prob, &v));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -210,19 +166,20 @@ static PetscErrorCode Run(void)
 {
   char           mode[32] = "accuracy";
   PetscReal      tol = 1, ctol = 1, re;
-  NbNavierStokes ns;
+  NbProblem      ns;
+  NbNavierStokes solver;
   const char    *cname;
+  const NbPDE   *pde;
 
   PetscFunctionBegin;
   PetscCall(PetscOptionsGetString(NULL, NULL, "-test_mode", mode, sizeof(mode), NULL));
   PetscCall(PetscOptionsGetReal(NULL, NULL, "-test_tol", &tol, NULL));
   PetscCall(PetscOptionsGetReal(NULL, NULL, "-test_coef_tol", &ctol, NULL));
-  PetscCall(NbNavierStokesCreate(PETSC_COMM_WORLD, &ns));
-  PetscCall(NbNavierStokesSetFromOptions(ns));
-  PetscCall(NbNavierStokesSetUp(ns));
-  PetscCall(NbNavierStokesGetCase(ns, &cname));
-  PetscCall(NbNavierStokesGetReynolds(ns, &re));
-  PetscCall(NbNavierStokesPINNCheckOptions(ns));
+  PetscCall(NbTestProblem(PETSC_COMM_WORLD, "navierstokes", PETSC_FALSE, &ns));
+  PetscCall(NbProblemGetSolver(ns, &solver));
+  PetscCall(NbNavierStokesGetCase(solver, &cname));
+  PetscCall(NbNavierStokesGetReynolds(solver, &re));
+  PetscCall(NbProblemGetPDE(ns, &pde));
 
   if (!strcmp(mode, "residual")) {
     PetscReal r1, r2;
@@ -234,14 +191,10 @@ static PetscErrorCode Run(void)
     /* the convection term is O(0.1-1): a 10% change of lambda1 must show */
     PetscCheck(r2 > 1e-2, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "the residual does not see lambda1 (%g)", (double)r2);
   } else if (!strcmp(mode, "hard")) {
-    NbPINN        pinn;
-    NbPINNProblem prob;
-    PetscReal     x[2 * 404], u[3 * 404], dev_wall = 0, dev_lid = 0;
-    PetscInt      n = 0;
-    PetscCall(NbPINNCreate(PETSC_COMM_WORLD, &pinn));
-    PetscCall(NbNavierStokesPINNProblem(ns, &prob));
-    PetscCall(NbPINNSetProblem(pinn, &prob));
-    PetscCall(NbPINNSetFromOptions(pinn));
+    NbPINN    pinn;
+    PetscReal x[2 * 404], u[3 * 404], dev_wall = 0, dev_lid = 0;
+    PetscInt  n = 0;
+    PetscCall(NbTestPINN(PETSC_COMM_WORLD, ns, &pinn));
     PetscCall(NbPINNSetUp(pinn));
     for (PetscInt i = 0; i <= 100; i++) { /* bottom, left, right, lid */
       PetscReal s = 0.01 * i;
@@ -267,45 +220,34 @@ static PetscErrorCode Run(void)
     PetscCall(NbPINNDestroy(&pinn));
   } else if (!strcmp(mode, "ranks")) {
     PetscInt   nsteps = 20, ndata = 200;
-    PetscReal *hw, *hs, maxrel = 0;
+    PetscReal *hw, *hs, *xo = NULL, *uo = NULL;
     PetscBool  inverse = PETSC_FALSE;
-    Obs        obs     = {0, NULL, NULL};
     PetscCall(PetscOptionsGetInt(NULL, NULL, "-pinn_adam_steps", &nsteps, NULL));
     PetscCall(PetscOptionsGetBool(NULL, NULL, "-pinn_inverse", &inverse, NULL));
     PetscCall(PetscOptionsGetInt(NULL, NULL, "-pinn_data_points", &ndata, NULL));
     if (inverse) { /* the reference on all ranks, before either half */
-      PetscCall(NbNavierStokesSolveReference(ns));
-      obs.n = ndata;
-      PetscCall(NbNavierStokesPINNObservations(ns, ndata, 0, 0.01, &obs.x, &obs.u));
+      PetscCall(NbProblemSolveReference(ns));
+      PetscCall(NbProblemGetObservations(ns, ndata, 0, 0.01, &xo, &uo));
     }
     PetscCall(PetscMalloc2(nsteps, &hw, nsteps, &hs));
-    PetscCall(LossHistory(PETSC_COMM_WORLD, ns, &obs, nsteps, hw));
-    PetscCall(LossHistory(PETSC_COMM_SELF, ns, &obs, nsteps, hs));
-    if (obs.n) PetscCall(PetscFree2(obs.x, obs.u));
-    for (PetscInt k = 0; k < nsteps; k++) maxrel = PetscMax(maxrel, PetscAbsReal(hw[k] - hs[k]) / hs[k]);
-    PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &maxrel, 1, MPIU_REAL, MPIU_MAX, PETSC_COMM_WORLD));
-    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%s: loss history over %d steps: first %.10e, last %.10e; max relative difference all ranks vs one rank %.2e\n", cname, (int)nsteps, (double)hw[0], (double)hw[nsteps - 1], (double)maxrel));
-    /* data-parallel sums differ from the serial ones in summation order only */
-    PetscCheck(maxrel < 1e-10, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "loss histories differ by %g", (double)maxrel);
+    PetscCall(NbTestLossHistory(PETSC_COMM_WORLD, ns, inverse ? ndata : 0, xo, uo, nsteps, hw));
+    PetscCall(NbTestLossHistory(PETSC_COMM_SELF, ns, inverse ? ndata : 0, xo, uo, nsteps, hs));
+    if (inverse) PetscCall(PetscFree2(xo, uo));
+    PetscCall(NbTestCompareHistories(PETSC_COMM_WORLD, cname, nsteps, hw, hs));
     PetscCheck(hw[nsteps - 1] < hw[0], PETSC_COMM_WORLD, PETSC_ERR_PLIB, "the loss did not decrease");
     PetscCall(PetscFree2(hw, hs));
   } else {
-    NbPINN        pinn;
-    NbPINNProblem prob;
-    PetscBool     inverse;
-    PetscReal     err = -1;
-    PetscCall(NbNavierStokesSolveReference(ns));
-    PetscCall(NbPINNCreate(PETSC_COMM_WORLD, &pinn));
-    PetscCall(NbNavierStokesPINNProblem(ns, &prob));
-    PetscCall(NbPINNSetProblem(pinn, &prob));
-    PetscCall(NbPINNSetFromOptions(pinn));
-    PetscCall(NbPINNGetInverse(pinn, &inverse));
+    NbPINN    pinn;
+    PetscBool inverse;
+    PetscReal err = -1;
+    PetscInt  ndata;
+    PetscCall(NbProblemSolveReference(ns));
+    PetscCall(NbTestPINN(PETSC_COMM_WORLD, ns, &pinn));
+    PetscCall(NbPINNGetInverse(pinn, &inverse, &ndata, NULL, NULL));
     if (inverse) {
       PetscReal *xo, *uo;
-      PetscInt   ndata = 1000;
-      PetscCall(PetscOptionsGetInt(NULL, NULL, "-pinn_data_points", &ndata, NULL));
-      PetscCall(NbNavierStokesPINNObservations(ns, ndata, 0, 0, &xo, &uo));
-      PetscCall(NbPINNSetDataGlobal(pinn, ndata, xo, uo));
+      PetscCall(NbProblemGetObservations(ns, ndata, 0, 0, &xo, &uo));
+      PetscCall(NbPINNSetObservations(pinn, ndata, xo, uo));
       PetscCall(PetscFree2(xo, uo));
     }
     PetscCall(NbPINNSetUp(pinn));
@@ -322,14 +264,8 @@ static PetscErrorCode Run(void)
     }
     PetscCall(NbPINNDestroy(&pinn));
   }
-  PetscCall(NbNavierStokesDestroy(&ns));
+  PetscCall(NbProblemDestroy(&ns));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-int main(int argc, char **argv)
-{
-  PetscCall(NbInitialize(&argc, &argv, NULL, NULL));
-  PetscCall(Run());
-  PetscCall(NbFinalize());
-  return 0;
-}
+NB_TEST_MAIN(Run)

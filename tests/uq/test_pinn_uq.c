@@ -11,51 +11,59 @@
      sample RMS of N normals has relative sd 1/sqrt(2N) = 7%: > 4 sd) and its
      mean within 4 s/sqrt(N); the same seed gives the same draw whatever the
      number of ranks, another seed another draw. */
-#include "nabla.h"
-#include "nbpinn.h"
+#include "nbtest.h"
 
-static PetscErrorCode Predict(MPI_Comm comm, NbBurgers b, PetscInt n, const PetscReal x[], PetscReal mean[], PetscReal std[])
+static PetscErrorCode Factory(MPI_Comm comm, NbPINN *pinn, void *ctx)
 {
-  NbPINNUQ      uq;
-  NbPINNProblem prob;
+  PetscFunctionBegin;
+  PetscCall(NbTestPINN(comm, (NbProblem)ctx, pinn));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode Predict(MPI_Comm comm, NbProblem prob, PetscInt n, const PetscReal x[], PetscReal mean[], PetscReal std[])
+{
+  NbUQ uq;
 
   PetscFunctionBegin;
-  PetscCall(NbBurgersPINNProblem(b, &prob));
-  PetscCall(NbPINNUQCreate(comm, &uq));
-  PetscCall(NbPINNUQSetProblem(uq, &prob));
-  PetscCall(NbPINNUQSetFromOptions(uq));
-  PetscCall(NbPINNUQRun(uq));
+  PetscCall(NbUQCreate(comm, &uq));
+  PetscCall(NbUQSetFactory(uq, Factory, prob));
+  PetscCall(NbUQSetFromOptions(uq));
+  PetscCall(NbUQSetUp(uq));
+  PetscCall(NbUQRun(uq));
   /* every rank asks for the same n points as its own block of a list of n */
-  PetscCall(NbPINNUQPredict(uq, n, 0, n, x, mean, std));
-  PetscCall(NbPINNUQDestroy(&uq));
+  PetscCall(NbUQPredict(uq, n, 0, n, x, mean, std));
+  PetscCall(NbUQDestroy(&uq));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 /* sums over the initial/boundary values of PINNs on comm: e = perturbed
    (seed 5) - unperturbed; a = {sum e, sum e^2, sum u^2, count, sum of
    squared differences between seeds 6 and 5} */
-static PetscErrorCode Perturbation(MPI_Comm comm, NbBurgers b, PetscReal a[5])
+static PetscErrorCode Perturbation(MPI_Comm comm, NbProblem prob, PetscReal a[5])
 {
   NbPINN           q[3];
-  NbPINNProblem    prob;
+  const NbPDE     *pde;
   const PetscReal *u[3][2];
-  PetscInt         nI, nB, nout;
+  PetscInt64       nI, nB;
+  PetscInt         nout;
   PetscInt64       seeds[3] = {-1, 5, 6};
 
   PetscFunctionBegin;
-  PetscCall(NbBurgersPINNProblem(b, &prob));
-  nout = prob.nout;
+  PetscCall(NbProblemGetPDE(prob, &pde));
+  nout = pde->nout;
   for (int k = 0; k < 3; k++) {
-    PetscCall(NbPINNCreate(comm, &q[k]));
-    PetscCall(NbPINNSetProblem(q[k], &prob));
-    PetscCall(NbPINNSetFromOptions(q[k]));
+    PetscCall(NbTestPINN(comm, prob, &q[k]));
     PetscCall(NbPINNSetDataPerturbation(q[k], seeds[k]));
     PetscCall(NbPINNSetUp(q[k]));
     PetscCall(NbPINNGetBoundaryValues(q[k], &nI, &u[k][0], &nB, &u[k][1]));
   }
+  /* the sets are whole on every rank: each rank sums its block */
   for (int k = 0; k < 5; k++) a[k] = 0;
-  for (int f = 0; f < 2; f++)
-    for (PetscInt i = 0; i < (f ? nB : nI) * nout; i++) {
+  for (int f = 0; f < 2; f++) {
+    PetscInt64 off;
+    PetscInt   nloc;
+    PetscCall(NbPartition(comm, (f ? nB : nI) * nout, &off, &nloc));
+    for (PetscInt64 i = off; i < off + nloc; i++) {
       PetscReal e = u[1][f][i] - u[0][f][i];
       a[0] += e;
       a[1] += e * e;
@@ -63,6 +71,7 @@ static PetscErrorCode Perturbation(MPI_Comm comm, NbBurgers b, PetscReal a[5])
       a[3] += 1;
       a[4] += PetscSqr(u[2][f][i] - u[1][f][i]);
     }
+  }
   PetscCall(MPIU_Allreduce(MPI_IN_PLACE, a, 5, MPIU_REAL, MPIU_SUM, comm));
   for (int k = 0; k < 3; k++) PetscCall(NbPINNDestroy(&q[k]));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -73,14 +82,12 @@ static PetscErrorCode Run(void)
   char      mode[32] = "layout";
   PetscReal tol = 1e-9, x[2 * 64], m1[64], s1[64], m2[64], s2[64], dm = 0, ds = 0, scale = 0;
   PetscInt  n = 64;
-  NbBurgers b;
+  NbProblem b;
 
   PetscFunctionBegin;
   PetscCall(PetscOptionsGetString(NULL, NULL, "-test_mode", mode, sizeof(mode), NULL));
   PetscCall(PetscOptionsGetReal(NULL, NULL, "-test_tol", &tol, NULL));
-  PetscCall(NbBurgersCreate(PETSC_COMM_WORLD, &b));
-  PetscCall(NbBurgersSetFromOptions(b));
-  PetscCall(NbBurgersSetUp(b));
+  PetscCall(NbTestProblem(PETSC_COMM_WORLD, "burgers", PETSC_FALSE, &b));
   for (PetscInt i = 0; i < n; i++) { /* a space-time lattice */
     x[2 * i]     = -1 + 2.0 * (i % 8 + 0.5) / 8;
     x[2 * i + 1] = 1.0 * (i / 8 + 0.5) / 8;
@@ -110,15 +117,11 @@ static PetscErrorCode Run(void)
     PetscCheck(a[4] > 0, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "another seed gave the same perturbation");
     PetscCheck(a1[3] == a[3] && PetscAbsReal(a[1] - a1[1]) <= 1e-13 * a1[1], PETSC_COMM_WORLD, PETSC_ERR_PLIB, "the perturbation depends on the number of ranks");
   } else {
-    NbPINN        pinn;
-    NbPINNProblem prob;
+    NbPINN pinn;
     PetscCall(PetscOptionsSetValue(NULL, "-uq", "mcdropout"));
     PetscCall(PetscOptionsSetValue(NULL, "-uq_dropout", "0"));
     PetscCall(Predict(PETSC_COMM_WORLD, b, n, x, m1, s1));
-    PetscCall(NbPINNCreate(PETSC_COMM_WORLD, &pinn));
-    PetscCall(NbBurgersPINNProblem(b, &prob));
-    PetscCall(NbPINNSetProblem(pinn, &prob));
-    PetscCall(NbPINNSetFromOptions(pinn));
+    PetscCall(NbTestPINN(PETSC_COMM_WORLD, b, &pinn));
     PetscCall(NbPINNSetUp(pinn));
     PetscCall(NbPINNTrain(pinn));
     PetscCall(NbPINNEvaluate(pinn, n, x, m2));
@@ -131,14 +134,8 @@ static PetscErrorCode Run(void)
     PetscCheck(dm == 0 && ds == 0, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "MC dropout with p = 0 is not the deterministic network");
     PetscCall(NbPINNDestroy(&pinn));
   }
-  PetscCall(NbBurgersDestroy(&b));
+  PetscCall(NbProblemDestroy(&b));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-int main(int argc, char **argv)
-{
-  PetscCall(NbInitialize(&argc, &argv, NULL, NULL));
-  PetscCall(Run());
-  PetscCall(NbFinalize());
-  return 0;
-}
+NB_TEST_MAIN(Run)
