@@ -159,8 +159,8 @@ PetscErrorCode NbMethodCreate_Reference(NbMethod m)
 /* Options of the objects that have read all of theirs once the method is
    set up: a misspelled one is reported before the reference solve and the
    training, not after them. (PETSc's solver options, -ksp_ and the like,
-   may be read by solvers made during the solve: they are checked at the
-   end with everything else.) */
+   may be read by solvers made during the solve, and the -..._view options
+   when a solve ends: they are checked at the end with everything else.) */
 static PetscErrorCode CheckUnusedEarly(MPI_Comm comm)
 {
   static const char *const early[] = {"pinn_", "uq", "hmc_", "sampler_", "rad_", "rar_", "aas_", "opt_", "tao_", "method", "problem", "burgers_", "ns_", "poisson_", "output", "da_", "stag_", "ts_"};
@@ -176,6 +176,7 @@ static PetscErrorCode CheckUnusedEarly(MPI_Comm comm)
     for (size_t k = 0; k < sizeof(early) / sizeof(early[0]); k++) {
       size_t len;
       PetscCall(PetscStrlen(early[k], &len));
+      if (strstr(names[i], "view")) break; /* viewers are read when a solve ends */
       if (!strncmp(names[i], early[k], len)) {
         PetscCall(PetscPrintf(comm, "nabla: option -%s%s%s was not used\n", names[i], values[i] ? " " : "", values[i] ? values[i] : ""));
         bad++;

@@ -372,7 +372,7 @@ PETSC_EXTERN PetscErrorCode NbOptimizerGetStepNumber(NbOptimizer, PetscInt *);
 /* Loss of every step (adam) or iteration (lbfgs) so far (borrowed). */
 PETSC_EXTERN PetscErrorCode NbOptimizerGetHistory(NbOptimizer, PetscInt *n, const PetscReal *loss[]);
 PETSC_EXTERN PetscErrorCode NbOptimizerGetTao(NbOptimizer, Tao *);
-/* -tao_<lmvm|blmvm>_mat_lmvm_hist_size 50 unless set; call before TaoSetFromOptions (nabla's lbfgs does) */
+/* lmvm/blmvm: 50 L-BFGS pairs unless -<prefix>mat_lmvm_hist_size was given; call after TaoSetFromOptions (nabla's lbfgs does) */
 PETSC_EXTERN PetscErrorCode NbTaoSetHistoryDefault(Tao);
 /* TaoSolve restarted (memory cleared) after a line-search failure while iterations remain; iterations summed */
 PETSC_EXTERN PetscErrorCode NbTaoSolve(Tao, PetscInt *its, PetscInt *restarts);

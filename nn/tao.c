@@ -11,6 +11,7 @@
    handed to TAO. A replicated model (the default) lives on rank 0 alone. */
 #include "nnimpl.h"
 #include <string.h>
+#include <petsc/private/taoimpl.h>
 
 typedef struct {
   Tao        tao;
@@ -65,30 +66,52 @@ static PetscErrorCode Monitor(Tao tao, void *ctx)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* The L-BFGS matrix of lmvm and blmvm. PETSc 3.18 keeps it private to the
+   type (TaoGetLMVMMatrix serves the bqnk family only); both types' data
+   begin with it (src/tao/unconstrained/impls/lmvm/lmvm.h, bound/impls/
+   blmvm/blmvm.h: typedef struct { Mat M; ... }). */
+static PetscErrorCode GetLMVMMatrix(Tao tao, Mat *M)
+{
+  PetscFunctionBegin;
+  PetscCheck(tao->data, PetscObjectComm((PetscObject)tao), PETSC_ERR_ARG_WRONGSTATE, "The Tao has no type yet");
+  *M = *(Mat *)tao->data;
+  PetscValidHeaderSpecific(*M, MAT_CLASSID, 0);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* L-BFGS memory: TAO's default of 5 pairs is short for network losses; 50
    (Raissi et al. 2019 ran SciPy's L-BFGS-B with 50; PyTorch's LBFGS keeps
    100) took the default Burgers PINN from 1.6e-3 to 6.3e-4 at 2000 Adam +
-   3000 L-BFGS (measured). Call before TaoSetFromOptions: it sets
-   -tao_<type>_mat_lmvm_hist_size 50 for the type the options will select
-   (lmvm or blmvm; an option for the other would be reported unused), unless
-   the user gave one. */
+   3000 L-BFGS (measured). Call after TaoSetFromOptions: the LMVM matrix of
+   lmvm and blmvm gets 50 pairs unless its own option
+   (-<its prefix>mat_lmvm_hist_size) was given. Nothing is written to the
+   options database. */
+static PetscErrorCode IsLMVM(TaoType type, PetscBool *lmvm)
+{
+  PetscBool b;
+
+  PetscFunctionBegin;
+  PetscCall(PetscStrcmp(type, TAOLMVM, lmvm));
+  PetscCall(PetscStrcmp(type, TAOBLMVM, &b));
+  *lmvm = (PetscBool)(*lmvm || b);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode NbTaoSetHistoryDefault(Tao tao)
 {
-  char        ttype[64] = "", opt[64];
-  const char *prefix;
   TaoType     type;
-  PetscBool   set;
+  PetscBool   lmvm, set;
+  Mat         M;
+  const char *mprefix;
 
   PetscFunctionBegin;
   PetscCall(TaoGetType(tao, &type));
-  PetscCall(TaoGetOptionsPrefix(tao, &prefix));
-  if (type) PetscCall(PetscStrncpy(ttype, type, sizeof(ttype)));
-  PetscCall(PetscOptionsGetString(NULL, prefix, "-tao_type", ttype, sizeof(ttype), NULL));
-  if (!strcmp(ttype, TAOLMVM) || !strcmp(ttype, TAOBLMVM)) {
-    PetscCall(PetscSNPrintf(opt, sizeof(opt), "-tao_%s_mat_lmvm_hist_size", ttype));
-    PetscCall(PetscOptionsHasName(NULL, NULL, opt, &set));
-    if (!set) PetscCall(PetscOptionsSetValue(NULL, opt, "50"));
-  }
+  PetscCall(IsLMVM(type, &lmvm));
+  if (!lmvm) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(GetLMVMMatrix(tao, &M));
+  PetscCall(MatGetOptionsPrefix(M, &mprefix));
+  PetscCall(PetscOptionsHasName(NULL, mprefix, "-mat_lmvm_hist_size", &set));
+  if (!set) PetscCall(MatLMVMSetHistorySize(M, 50));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -123,38 +146,27 @@ PetscErrorCode NbTaoSolve(Tao tao, PetscInt *its_total, PetscInt *restarts)
 
 /* Sets the prefix and the default type TAOLMVM. PETSc 3.18's lmvm and blmvm
    give their L-BFGS matrix the fixed prefix tao_lmvm_ / tao_blmvm_, not the
-   Tao's, and keep it private; so that -<prefix>tao_lmvm_mat_lmvm_hist_size
-   works like every other -<prefix>tao_ option, such options are copied to
-   their unprefixed names before TaoSetFromOptions reads them. */
+   Tao's; the matrix here gets <prefix>tao_<type>_ instead, so that
+   -<prefix>tao_lmvm_mat_lmvm_hist_size works like every other
+   -<prefix>tao_ option. */
 static PetscErrorCode PrepareTao(NbOptimizer o)
 {
-  NbLBFGS *t = (NbLBFGS *)o->data;
-  TaoType  type;
+  NbLBFGS  *t = (NbLBFGS *)o->data;
+  TaoType   type;
+  PetscBool lmvm;
 
   PetscFunctionBegin;
   PetscCall(TaoSetOptionsPrefix(t->tao, o->prefix));
   PetscCall(TaoGetType(t->tao, &type));
   if (!type) PetscCall(TaoSetType(t->tao, TAOLMVM));
-  if (o->prefix[0]) {
-    char  *all, *tok, *end, pat[2][NB_NAME_LEN + 16];
-    size_t plen = strlen(o->prefix);
-    PetscCall(PetscSNPrintf(pat[0], sizeof(pat[0]), "-%stao_lmvm_", o->prefix));
-    PetscCall(PetscSNPrintf(pat[1], sizeof(pat[1]), "-%stao_blmvm_", o->prefix));
-    PetscCall(PetscOptionsGetAll(NULL, &all));
-    for (tok = all; *tok; tok = end) {
-      char      val[256], name[256];
-      PetscBool has, last;
-      while (*tok == ' ') tok++;
-      for (end = tok; *end && *end != ' '; end++) { }
-      last = (PetscBool)(*end == 0);
-      *end = 0;
-      if (!last) end++;
-      if (strncmp(tok, pat[0], strlen(pat[0])) && strncmp(tok, pat[1], strlen(pat[1]))) continue;
-      PetscCall(PetscOptionsGetString(NULL, NULL, tok, val, sizeof(val), &has));
-      PetscCall(PetscSNPrintf(name, sizeof(name), "-%s", tok + 1 + plen));
-      PetscCall(PetscOptionsSetValue(NULL, name, val[0] ? val : NULL));
-    }
-    PetscCall(PetscFree(all));
+  PetscCall(TaoGetType(t->tao, &type));
+  PetscCall(IsLMVM(type, &lmvm));
+  if (lmvm && o->prefix[0]) {
+    Mat  M;
+    char mp[NB_NAME_LEN + 32];
+    PetscCall(GetLMVMMatrix(t->tao, &M));
+    PetscCall(PetscSNPrintf(mp, sizeof(mp), "%stao_%s_", o->prefix, type));
+    PetscCall(MatSetOptionsPrefix(M, mp));
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -165,8 +177,8 @@ static PetscErrorCode LBFGSPostOptions(NbOptimizer o)
 
   PetscFunctionBegin;
   PetscCall(PrepareTao(o));
-  PetscCall(NbTaoSetHistoryDefault(t->tao));
   PetscCall(TaoSetFromOptions(t->tao));
+  PetscCall(NbTaoSetHistoryDefault(t->tao));
   t->fromoptions = PETSC_TRUE;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
