@@ -4,34 +4,16 @@
 #include <string.h>
 #include "methodimpl.h"
 
-static PetscFunctionList NbMethodList       = NULL;
-static PetscBool         NbMethodRegistered = PETSC_FALSE;
-
-static PetscErrorCode NbMethodFinalizePackage(void)
-{
-  PetscFunctionBegin;
-  PetscCall(PetscFunctionListDestroy(&NbMethodList));
-  NbMethodRegistered = PETSC_FALSE;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-static PetscErrorCode NbMethodRegisterAll(void)
-{
-  PetscFunctionBegin;
-  if (NbMethodRegistered) PetscFunctionReturn(PETSC_SUCCESS);
-  NbMethodRegistered = PETSC_TRUE;
-  PetscCall(PetscFunctionListAdd(&NbMethodList, "reference", NbMethodCreate_Reference));
-  PetscCall(PetscFunctionListAdd(&NbMethodList, "pinn", NbMethodCreate_PINN));
-  PetscCall(PetscRegisterFinalize(NbMethodFinalizePackage));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
+static const NbRegistryEntry NbMethodBuiltin[] = {
+  {"reference", (PetscVoidFunction)NbMethodCreate_Reference},
+  {"pinn", (PetscVoidFunction)NbMethodCreate_PINN},
+  {NULL, NULL}
+};
+static NbRegistry NbMethodTypes = {"-method", NbMethodBuiltin, NULL, PETSC_FALSE};
 
 PetscErrorCode NbMethodRegister(const char name[], PetscErrorCode (*create)(NbMethod))
 {
-  PetscFunctionBegin;
-  PetscCall(NbMethodRegisterAll());
-  PetscCall(PetscFunctionListAdd(&NbMethodList, name, create));
-  PetscFunctionReturn(PETSC_SUCCESS);
+  return NbRegistryAdd(&NbMethodTypes, name, (PetscVoidFunction)create);
 }
 
 PetscErrorCode NbMethodCreate(MPI_Comm comm, NbMethod *mp)
@@ -39,7 +21,6 @@ PetscErrorCode NbMethodCreate(MPI_Comm comm, NbMethod *mp)
   NbMethod m;
 
   PetscFunctionBegin;
-  PetscCall(NbMethodRegisterAll());
   PetscCall(PetscNew(&m));
   m->comm = comm;
   *mp     = m;
@@ -48,20 +29,8 @@ PetscErrorCode NbMethodCreate(MPI_Comm comm, NbMethod *mp)
 
 PetscErrorCode NbMethodSetType(NbMethod m, const char type[])
 {
-  PetscErrorCode (*create)(NbMethod);
-  PetscBool same;
-
   PetscFunctionBegin;
-  PetscCall(PetscStrcmp(m->type, type, &same));
-  if (same) PetscFunctionReturn(PETSC_SUCCESS);
-  PetscCheck(!m->setup, m->comm, PETSC_ERR_ARG_WRONGSTATE, "Choose the method before NbMethodSetUp()");
-  PetscCall(PetscFunctionListFind(NbMethodList, type, &create));
-  PetscCheck(create, m->comm, PETSC_ERR_USER_INPUT, "-method %s is unknown: choose one of the methods listed by -help (reference, pinn)", type);
-  if (m->ops.destroy) PetscCall((*m->ops.destroy)(m));
-  PetscCall(PetscMemzero(&m->ops, sizeof(m->ops)));
-  m->data = NULL;
-  PetscCall(PetscStrncpy(m->type, type, sizeof(m->type)));
-  PetscCall((*create)(m));
+  PetscCall(NbRegistrySetType(&NbMethodTypes, m, (NbTyped){m->comm, m->type, sizeof(m->type), &m->data, &m->ops, sizeof(m->ops), m->setup}, type));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -81,12 +50,14 @@ PetscErrorCode NbMethodSetProblem(NbMethod m, NbProblem p)
 
 PetscErrorCode NbMethodSetFromOptions(NbMethod m)
 {
-  char type[32];
+  char              type[32];
+  PetscFunctionList types;
 
   PetscFunctionBegin;
+  PetscCall(NbRegistryGetList(&NbMethodTypes, &types));
   PetscCall(PetscStrncpy(type, m->type[0] ? m->type : "reference", sizeof(type)));
   PetscOptionsBegin(m->comm, NULL, "Solution method", "NbMethod");
-  PetscCall(PetscOptionsFList("-method", "Solution method", "NbMethodSetType", NbMethodList, type, type, sizeof(type), NULL));
+  PetscCall(PetscOptionsFList("-method", "Solution method", "NbMethodSetType", types, type, type, sizeof(type), NULL));
   PetscCall(NbMethodSetType(m, type));
   if (m->ops.setfromoptions) PetscCall((*m->ops.setfromoptions)(m, PetscOptionsObject));
   PetscOptionsEnd();

@@ -5,11 +5,11 @@
 #include "nbdriver.h"
 
 typedef struct {
+  PetscErrorCode (*destroy)(NbMethod); /* first: NbRegistrySetType */
   PetscErrorCode (*setfromoptions)(NbMethod, PetscOptionItems *);
   PetscErrorCode (*setup)(NbMethod);
   PetscErrorCode (*run)(NbMethod, NbOutput, NbReport);
   PetscErrorCode (*view)(NbMethod, PetscViewer);
-  PetscErrorCode (*destroy)(NbMethod);
 } NbMethodOps;
 
 struct _p_NbMethod {

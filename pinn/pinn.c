@@ -9,38 +9,19 @@
 
 const char *const NbPINNTermNames[] = {"residual", "initial", "boundary", "data", "interface"};
 
-static PetscFunctionList NbPINNList       = NULL;
-static PetscBool         NbPINNRegistered = PETSC_FALSE;
-static PetscLogEvent     NB_PINNEvaluate  = 0;
-
-static PetscErrorCode NbPINNFinalizePackage(void)
-{
-  PetscFunctionBegin;
-  PetscCall(PetscFunctionListDestroy(&NbPINNList));
-  NbPINNRegistered = PETSC_FALSE;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-static PetscErrorCode NbPINNRegisterAll(void)
-{
-  PetscFunctionBegin;
-  if (NbPINNRegistered) PetscFunctionReturn(PETSC_SUCCESS);
-  NbPINNRegistered = PETSC_TRUE;
-  PetscCall(PetscFunctionListAdd(&NbPINNList, "none", NbPINNCreate_Plain));
-  PetscCall(PetscFunctionListAdd(&NbPINNList, "xpinn", NbPINNCreate_XPINN));
-  PetscCall(PetscFunctionListAdd(&NbPINNList, "cpinn", NbPINNCreate_CPINN));
-  PetscCall(PetscFunctionListAdd(&NbPINNList, "fbpinn", NbPINNCreate_FBPINN));
-  PetscCall(PetscLogEventRegister("NbPINNEvaluate", NB_CLASSID, &NB_PINNEvaluate));
-  PetscCall(PetscRegisterFinalize(NbPINNFinalizePackage));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
+static const NbRegistryEntry NbPINNBuiltin[] = {
+  {"none", (PetscVoidFunction)NbPINNCreate_Plain},
+  {"xpinn", (PetscVoidFunction)NbPINNCreate_XPINN},
+  {"cpinn", (PetscVoidFunction)NbPINNCreate_CPINN},
+  {"fbpinn", (PetscVoidFunction)NbPINNCreate_FBPINN},
+  {NULL, NULL}
+};
+static NbRegistry    NbPINNTypes     = {"-pinn_dd", NbPINNBuiltin, NULL, PETSC_FALSE};
+static PetscLogEvent NB_PINNEvaluate = 0;
 
 PetscErrorCode NbPINNRegister(const char name[], PetscErrorCode (*create)(NbPINN))
 {
-  PetscFunctionBegin;
-  PetscCall(NbPINNRegisterAll());
-  PetscCall(PetscFunctionListAdd(&NbPINNList, name, create));
-  PetscFunctionReturn(PETSC_SUCCESS);
+  return NbRegistryAdd(&NbPINNTypes, name, (PetscVoidFunction)create);
 }
 
 PetscErrorCode NbPINNCreate(MPI_Comm comm, NbPINN *pp)
@@ -48,7 +29,7 @@ PetscErrorCode NbPINNCreate(MPI_Comm comm, NbPINN *pp)
   NbPINN p;
 
   PetscFunctionBegin;
-  PetscCall(NbPINNRegisterAll());
+  if (!NB_PINNEvaluate) PetscCall(PetscLogEventRegister("NbPINNEvaluate", NB_CLASSID, &NB_PINNEvaluate));
   PetscCall(PetscNew(&p));
   p->comm = comm;
   PetscCallMPI(MPI_Comm_rank(comm, &p->rank));
@@ -82,20 +63,8 @@ PetscErrorCode NbPINNCreate(MPI_Comm comm, NbPINN *pp)
 
 PetscErrorCode NbPINNSetType(NbPINN p, const char type[])
 {
-  PetscErrorCode (*create)(NbPINN);
-  PetscBool same;
-
   PetscFunctionBegin;
-  PetscCall(PetscStrcmp(p->type, type, &same));
-  if (same) PetscFunctionReturn(PETSC_SUCCESS);
-  PetscCheck(!p->setup, p->comm, PETSC_ERR_ARG_WRONGSTATE, "Choose the PINN type before NbPINNSetUp()");
-  PetscCall(PetscFunctionListFind(NbPINNList, type, &create));
-  PetscCheck(create, p->comm, PETSC_ERR_USER_INPUT, "-pinn_dd %s is unknown: use none, xpinn, cpinn or fbpinn", type);
-  if (p->ops.destroy) PetscCall((*p->ops.destroy)(p));
-  PetscCall(PetscMemzero(&p->ops, sizeof(p->ops)));
-  p->data = NULL;
-  PetscCall(PetscStrncpy(p->type, type, sizeof(p->type)));
-  PetscCall((*create)(p));
+  PetscCall(NbRegistrySetType(&NbPINNTypes, p, (NbTyped){p->comm, p->type, sizeof(p->type), &p->data, &p->ops, sizeof(p->ops), p->setup}, type));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -141,18 +110,20 @@ PetscErrorCode NbPINNGetPDE(NbPINN p, const NbPDE **pde)
 
 PetscErrorCode NbPINNSetFromOptions(NbPINN p)
 {
-  char      type[32], bc[16];
-  PetscBool soft;
-  PetscInt  seed, dseed;
+  char              type[32], bc[16];
+  PetscBool         soft;
+  PetscInt          seed, dseed;
+  PetscFunctionList types;
 
   PetscFunctionBegin;
+  PetscCall(NbRegistryGetList(&NbPINNTypes, &types));
   PetscCheck(p->haspde, p->comm, PETSC_ERR_ARG_WRONGSTATE, "Call NbPINNSetPDE() before NbPINNSetFromOptions()");
   PetscCall(PetscStrncpy(type, p->type[0] ? p->type : "none", sizeof(type)));
   PetscCall(PetscStrncpy(bc, p->hard ? "hard" : "soft", sizeof(bc)));
   seed  = (PetscInt)p->seed;
   dseed = (PetscInt)p->dataseed;
   PetscOptionsBegin(p->comm, p->prefix, "Physics-informed neural network", "NbPINN");
-  PetscCall(PetscOptionsFList("-pinn_dd", "Domain decomposition: none (one network), xpinn, cpinn, fbpinn", "NbPINNSetType", NbPINNList, type, type, sizeof(type), NULL));
+  PetscCall(PetscOptionsFList("-pinn_dd", "Domain decomposition: none (one network), xpinn, cpinn, fbpinn", "NbPINNSetType", types, type, type, sizeof(type), NULL));
   PetscCall(NbPINNSetType(p, type));
   PetscCall(PetscOptionsInt("-pinn_width", "Units per hidden layer", "NbPINNSetFromOptions", p->width, &p->width, NULL));
   PetscCall(PetscOptionsInt("-pinn_depth", "Hidden layers", "NbPINNSetFromOptions", p->depth, &p->depth, NULL));

@@ -8,6 +8,7 @@
 #include "nbpinn.h"
 
 typedef struct {
+  PetscErrorCode (*destroy)(NbPINN); /* first: NbRegistrySetType */
   /* the type's options, read after the base's (inside its options block) */
   PetscErrorCode (*setfromoptions)(NbPINN, PetscOptionItems *);
   /* builds p->model (and p->graph, or sets ops.objective) from the options
@@ -37,7 +38,6 @@ typedef struct {
   /* the "PINN network" and "PINN points" rows, and any of the type's own */
   PetscErrorCode (*report)(NbPINN, NbReport);
   PetscErrorCode (*view)(NbPINN, PetscViewer);
-  PetscErrorCode (*destroy)(NbPINN);
 } NbPINNOps;
 
 struct _p_NbPINN {

@@ -2,31 +2,22 @@
    implementation chosen at run time from the registry. */
 #include "samplerimpl.h"
 
-static PetscFunctionList NbSamplerList = NULL;
-static PetscBool         NbSamplerRegistered = PETSC_FALSE;
-static PetscLogEvent     NB_SamplerAdapt;
-
-static PetscErrorCode NbSamplerRegisterAll(void)
-{
-  PetscFunctionBegin;
-  if (NbSamplerRegistered) PetscFunctionReturn(PETSC_SUCCESS);
-  NbSamplerRegistered = PETSC_TRUE;
-  PetscCall(NbSamplerRegister("uniform", NbSamplerCreate_Uniform));
-  PetscCall(NbSamplerRegister("lhs", NbSamplerCreate_LHS));
-  PetscCall(NbSamplerRegister("sobol", NbSamplerCreate_Sobol));
-  PetscCall(NbSamplerRegister("halton", NbSamplerCreate_Halton));
-  PetscCall(NbSamplerRegister("rad", NbSamplerCreate_RAD));
-  PetscCall(NbSamplerRegister("rar", NbSamplerCreate_RAR));
-  PetscCall(NbSamplerRegister("aas", NbSamplerCreate_AAS));
-  PetscCall(PetscLogEventRegister("NbSamplerAdapt", NB_CLASSID, &NB_SamplerAdapt));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
+static const NbRegistryEntry NbSamplerBuiltin[] = {
+  {"uniform", (PetscVoidFunction)NbSamplerCreate_Uniform},
+  {"lhs", (PetscVoidFunction)NbSamplerCreate_LHS},
+  {"sobol", (PetscVoidFunction)NbSamplerCreate_Sobol},
+  {"halton", (PetscVoidFunction)NbSamplerCreate_Halton},
+  {"rad", (PetscVoidFunction)NbSamplerCreate_RAD},
+  {"rar", (PetscVoidFunction)NbSamplerCreate_RAR},
+  {"aas", (PetscVoidFunction)NbSamplerCreate_AAS},
+  {NULL, NULL}
+};
+static NbRegistry    NbSamplerTypes  = {"-pinn_sampler", NbSamplerBuiltin, NULL, PETSC_FALSE};
+static PetscLogEvent NB_SamplerAdapt = 0;
 
 PetscErrorCode NbSamplerRegister(const char name[], PetscErrorCode (*create)(NbSampler))
 {
-  PetscFunctionBegin;
-  PetscCall(PetscFunctionListAdd(&NbSamplerList, name, create));
-  PetscFunctionReturn(PETSC_SUCCESS);
+  return NbRegistryAdd(&NbSamplerTypes, name, (PetscVoidFunction)create);
 }
 
 PetscErrorCode NbSamplerCreate(MPI_Comm comm, NbSampler *sp)
@@ -34,7 +25,7 @@ PetscErrorCode NbSamplerCreate(MPI_Comm comm, NbSampler *sp)
   NbSampler s;
 
   PetscFunctionBegin;
-  PetscCall(NbSamplerRegisterAll());
+  if (!NB_SamplerAdapt) PetscCall(PetscLogEventRegister("NbSamplerAdapt", NB_CLASSID, &NB_SamplerAdapt));
   PetscCall(PetscNew(&s));
   s->comm = comm;
   s->N0   = 1000;
@@ -46,20 +37,8 @@ PetscErrorCode NbSamplerCreate(MPI_Comm comm, NbSampler *sp)
 
 PetscErrorCode NbSamplerSetType(NbSampler s, const char type[])
 {
-  PetscErrorCode (*create)(NbSampler);
-  PetscBool same;
-
   PetscFunctionBegin;
-  PetscCall(PetscStrcmp(s->type, type, &same));
-  if (same) PetscFunctionReturn(PETSC_SUCCESS);
-  PetscCheck(!s->setup, s->comm, PETSC_ERR_ARG_WRONGSTATE, "Choose the sampler type before NbSamplerSetUp()");
-  PetscCall(PetscFunctionListFind(NbSamplerList, type, &create));
-  PetscCheck(create, s->comm, PETSC_ERR_USER_INPUT, "-pinn_sampler %s is unknown: use one of uniform, lhs, sobol, halton, rad, rar, aas", type);
-  if (s->ops.destroy) PetscCall(s->ops.destroy(s));
-  PetscCall(PetscMemzero(&s->ops, sizeof(s->ops)));
-  s->data = NULL;
-  PetscCall(PetscStrncpy(s->type, type, sizeof(s->type)));
-  PetscCall((*create)(s));
+  PetscCall(NbRegistrySetType(&NbSamplerTypes, s, (NbTyped){s->comm, s->type, sizeof(s->type), &s->data, &s->ops, sizeof(s->ops), s->setup}, type));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -122,13 +101,15 @@ PetscErrorCode NbSamplerSetResidual(NbSampler s, NbSamplerResidualFn f, void *ct
 
 PetscErrorCode NbSamplerSetFromOptions(NbSampler s)
 {
-  char      type[64];
-  PetscBool set;
+  char              type[64];
+  PetscBool         set;
+  PetscFunctionList types;
 
   PetscFunctionBegin;
   PetscCall(PetscStrncpy(type, s->type, sizeof(type)));
   PetscOptionsBegin(s->comm, s->prefix, "Collocation point sampler", "NbSampler");
-  PetscCall(PetscOptionsFList("-pinn_sampler", "Collocation sampler", "NbSamplerSetType", NbSamplerList, type, type, sizeof(type), &set));
+  PetscCall(NbRegistryGetList(&NbSamplerTypes, &types));
+  PetscCall(PetscOptionsFList("-pinn_sampler", "Collocation sampler", "NbSamplerSetType", types, type, type, sizeof(type), &set));
   if (set) PetscCall(NbSamplerSetType(s, type));
   {
     PetscInt v_ = (PetscInt)s->seed;

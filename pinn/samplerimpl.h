@@ -6,12 +6,12 @@
 #define NB_SAMPLER_MAXDIM 6
 
 typedef struct {
+  PetscErrorCode (*destroy)(NbSampler); /* first: NbRegistrySetType */
   PetscErrorCode (*setfromoptions)(NbSampler, PetscOptionItems *);
   PetscErrorCode (*setup)(NbSampler);
   PetscErrorCode (*adapt)(NbSampler);
   PetscErrorCode (*maxlocal)(NbSampler, PetscInt64 *maxglobal);
   PetscErrorCode (*view)(NbSampler, PetscViewer);
-  PetscErrorCode (*destroy)(NbSampler);
 } NbSamplerOps;
 
 struct _p_NbSampler {

@@ -6,35 +6,17 @@
    parts are the type's ops (solvers/problem_*.c). */
 #include "problemimpl.h"
 
-static PetscFunctionList NbProblemList       = NULL;
-static PetscBool         NbProblemRegistered = PETSC_FALSE;
-
-static PetscErrorCode NbProblemFinalizePackage(void)
-{
-  PetscFunctionBegin;
-  PetscCall(PetscFunctionListDestroy(&NbProblemList));
-  NbProblemRegistered = PETSC_FALSE;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-static PetscErrorCode NbProblemRegisterAll(void)
-{
-  PetscFunctionBegin;
-  if (NbProblemRegistered) PetscFunctionReturn(PETSC_SUCCESS);
-  NbProblemRegistered = PETSC_TRUE;
-  PetscCall(PetscFunctionListAdd(&NbProblemList, "burgers", NbProblemCreate_Burgers));
-  PetscCall(PetscFunctionListAdd(&NbProblemList, "navierstokes", NbProblemCreate_NavierStokes));
-  PetscCall(PetscFunctionListAdd(&NbProblemList, "poisson", NbProblemCreate_Poisson));
-  PetscCall(PetscRegisterFinalize(NbProblemFinalizePackage));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
+static const NbRegistryEntry NbProblemBuiltin[] = {
+  {"burgers", (PetscVoidFunction)NbProblemCreate_Burgers},
+  {"navierstokes", (PetscVoidFunction)NbProblemCreate_NavierStokes},
+  {"poisson", (PetscVoidFunction)NbProblemCreate_Poisson},
+  {NULL, NULL}
+};
+static NbRegistry NbProblemTypes = {"-problem", NbProblemBuiltin, NULL, PETSC_FALSE};
 
 PetscErrorCode NbProblemRegister(const char name[], PetscErrorCode (*create)(NbProblem))
 {
-  PetscFunctionBegin;
-  PetscCall(NbProblemRegisterAll());
-  PetscCall(PetscFunctionListAdd(&NbProblemList, name, create));
-  PetscFunctionReturn(PETSC_SUCCESS);
+  return NbRegistryAdd(&NbProblemTypes, name, (PetscVoidFunction)create);
 }
 
 PetscErrorCode NbProblemCreate(MPI_Comm comm, NbProblem *pp)
@@ -42,7 +24,6 @@ PetscErrorCode NbProblemCreate(MPI_Comm comm, NbProblem *pp)
   NbProblem p;
 
   PetscFunctionBegin;
-  PetscCall(NbProblemRegisterAll());
   PetscCall(PetscNew(&p));
   p->comm    = comm;
   p->monitor = 10;
@@ -52,20 +33,8 @@ PetscErrorCode NbProblemCreate(MPI_Comm comm, NbProblem *pp)
 
 PetscErrorCode NbProblemSetType(NbProblem p, const char type[])
 {
-  PetscErrorCode (*create)(NbProblem);
-  PetscBool same;
-
   PetscFunctionBegin;
-  PetscCall(PetscStrcmp(p->type, type, &same));
-  if (same) PetscFunctionReturn(PETSC_SUCCESS);
-  PetscCheck(!p->setup, p->comm, PETSC_ERR_ARG_WRONGSTATE, "Choose the problem type before NbProblemSetUp()");
-  PetscCall(PetscFunctionListFind(NbProblemList, type, &create));
-  PetscCheck(create, p->comm, PETSC_ERR_USER_INPUT, "-problem %s is unknown: use burgers, navierstokes, poisson or one added with NbProblemRegister", type);
-  if (p->ops.destroy) PetscCall((*p->ops.destroy)(p));
-  PetscCall(PetscMemzero(&p->ops, sizeof(p->ops)));
-  p->data = p->solver = NULL;
-  PetscCall(PetscStrncpy(p->type, type, sizeof(p->type)));
-  PetscCall((*create)(p));
+  PetscCall(NbRegistrySetType(&NbProblemTypes, p, (NbTyped){p->comm, p->type, sizeof(p->type), &p->data, &p->ops, sizeof(p->ops), p->setup}, type));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -93,12 +62,14 @@ PetscErrorCode NbProblemGetOptionsPrefix(NbProblem p, const char *prefix[])
 
 PetscErrorCode NbProblemSetFromOptions(NbProblem p)
 {
-  char type[64];
+  char              type[64];
+  PetscFunctionList types;
 
   PetscFunctionBegin;
+  PetscCall(NbRegistryGetList(&NbProblemTypes, &types));
   PetscCall(PetscStrncpy(type, p->type[0] ? p->type : "burgers", sizeof(type)));
   PetscOptionsBegin(p->comm, p->prefix, "PDE problem", "NbProblem");
-  PetscCall(PetscOptionsFList("-problem", "Problem", "NbProblemSetType", NbProblemList, type, type, sizeof(type), NULL));
+  PetscCall(PetscOptionsFList("-problem", "Problem", "NbProblemSetType", types, type, type, sizeof(type), NULL));
   PetscCall(NbProblemSetType(p, type));
   PetscCall(PetscOptionsBool("-problem_view", "Describe the problem and its solver after set-up", "NbProblemView", p->view, &p->view, NULL));
   PetscCall(PetscOptionsInt("-problem_monitor", "Progress of the reference solve: a line after an output frame when this many seconds have passed since the last (0: never)", "NbProblemSolveReference", p->monitor, &p->monitor, NULL));

@@ -7,12 +7,12 @@
 #include "nbproblem.h"
 
 typedef struct {
+  PetscErrorCode (*destroy)(NbProblem); /* first: NbRegistrySetType */
   PetscErrorCode (*setfromoptions)(NbProblem);
   /* must set dim, nout, steady, outnames, velocity, da1 (and da2), the
      evaluation grid (origin, spacing), the frame times and the groups */
   PetscErrorCode (*setup)(NbProblem);
   PetscErrorCode (*view)(NbProblem, PetscViewer);
-  PetscErrorCode (*destroy)(NbProblem);
   PetscErrorCode (*solve)(NbProblem);
   /* fills p->pde or fails naming why the configuration has none */
   PetscErrorCode (*pde)(NbProblem, NbPDE *);

@@ -31,6 +31,45 @@ PETSC_EXTERN PetscErrorCode NbGetLibraryVersions(char buf[], size_t len);
 /* The OpenBLAS kernel family in use ("Haswell", "Prescott", ...). */
 PETSC_EXTERN const char *NbBLASCoreName(void);
 
+/* ------------------------------------------------------------ registries
+   The types of a class (samplers, PINNs, problems, UQ methods, methods,
+   optimizers), chosen at run time by name: a PETSc function list filled
+   with the built-in types on first use and extended by XxxRegister().
+     static const NbRegistryEntry builtin[] = {{"uniform", (PetscVoidFunction)Create_Uniform}, ..., {NULL, NULL}};
+     static NbRegistry types = {"-pinn_sampler", builtin};
+   A type's create function is PetscErrorCode create(Object), cast. */
+typedef struct {
+  const char       *name;
+  PetscVoidFunction create;
+} NbRegistryEntry;
+
+typedef struct {
+  const char            *option;  /* how the user picks a type: "-pinn_sampler" */
+  const NbRegistryEntry *builtin; /* the built-in types, ending with {NULL, NULL} */
+  PetscFunctionList      list;
+  PetscBool              filled;
+} NbRegistry;
+
+PETSC_EXTERN PetscErrorCode NbRegistryAdd(NbRegistry *, const char name[], PetscVoidFunction create);
+PETSC_EXTERN PetscErrorCode NbRegistryGetList(NbRegistry *, PetscFunctionList *);
+
+/* Where an object keeps its type: its type name, its type's data and its
+   ops table, which must begin with destroy (PetscErrorCode (*)(Object)). */
+typedef struct {
+  MPI_Comm  comm;
+  char     *type;
+  size_t    len;
+  void    **data;
+  void     *ops;
+  size_t    opssize;
+  PetscBool setup;
+} NbTyped;
+
+/* Makes obj of the given type: nothing when it has it already; else the
+   old type's destroy, an empty ops table, and the new type's create. An
+   unknown name is an error naming the option and the choices. */
+PETSC_EXTERN PetscErrorCode NbRegistrySetType(NbRegistry *, void *obj, NbTyped, const char type[]);
+
 /* nabla's log class; every expensive phase is a PetscLogEvent of it. */
 PETSC_EXTERN PetscClassId NB_CLASSID;
 

@@ -76,6 +76,7 @@ PetscErrorCode NbHMCCreate(MPI_Comm comm, NbHMC *hmc)
   h->delta            = 0.8;
   h->seed             = 0;
   h->adapt_mass       = PETSC_TRUE;
+  h->monitor          = PETSC_TRUE; /* progress by default: a run of chains takes minutes */
   h->max_energy_error = 1000; /* Stan's divergence threshold */
   h->max_div_frac     = 0.1;
   *hmc                = h;
@@ -96,7 +97,7 @@ PetscErrorCode NbHMCSetFromOptions(NbHMC h)
   PetscCall(PetscOptionsBool("-hmc_adapt_mass", "Adapt a diagonal mass matrix in warm-up", "NbHMCSetFromOptions", h->adapt_mass, &h->adapt_mass, NULL));
   PetscCall(PetscOptionsReal("-hmc_max_energy_error", "Energy error above which a transition is divergent", "NbHMCSetFromOptions", h->max_energy_error, &h->max_energy_error, NULL));
   PetscCall(PetscOptionsReal("-hmc_max_divergent", "Largest tolerated fraction of divergent transitions after warm-up", "NbHMCSetFromOptions", h->max_div_frac, &h->max_div_frac, NULL));
-  PetscCall(PetscOptionsBool("-hmc_monitor", "Print progress of every chain", "NbHMCSetFromOptions", h->monitor, &h->monitor, NULL));
+  PetscCall(PetscOptionsBool("-hmc_monitor", "Print the progress of every chain (5 lines in warm-up, 5 while drawing; 0 silences)", "NbHMCSetFromOptions", h->monitor, &h->monitor, NULL));
   PetscOptionsEnd();
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -241,6 +242,18 @@ static PetscErrorCode FindReasonableStep(NbHMC h, HMCState *s, PetscInt chain, P
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* a progress line: the phase's iteration, the step size, time spent and left */
+static PetscErrorCode Progress(NbHMC h, PetscInt chain, const char *phase, PetscInt it, PetscInt of, PetscReal eps, double tstart)
+{
+  double    el   = NbWallTime() - tstart;
+  PetscBool warm = (PetscBool)(phase[0] == 'w');
+  PetscInt  done = warm ? it : h->warmup + it, all = h->warmup + h->nsamples;
+
+  PetscFunctionBegin;
+  PetscCall(PetscPrintf(h->chaincomm, "  HMC chain %d %s %d/%d: step size %.3g, %.0f s, about %.0f s left\n", (int)chain, phase, (int)it, (int)of, (double)eps, el, el * (all - done) / done));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode RunChain(NbHMC h, PetscInt lc)
 {
   PetscInt  chain = h->chains[lc], n = h->n, W = h->warmup;
@@ -251,6 +264,7 @@ static PetscErrorCode RunChain(NbHMC h, PetscInt lc)
   /* dual averaging constants, Hoffman & Gelman (2014) sec. 3.2.1 */
   const PetscReal gam = 0.05, t0 = 10, kappa = 0.75;
   PetscInt        tda = 0;
+  double          tstart = NbWallTime();
 
   PetscFunctionBegin;
   PetscCall(PetscMalloc6(n, &s.theta, n, &s.grad, n, &s.p, n, &s.th1, n, &s.g1, n, &s.invm));
@@ -275,7 +289,7 @@ static PetscErrorCode RunChain(NbHMC h, PetscInt lc)
   win_end = init_buf + win;
 
   for (PetscInt it = 0; it < W + h->nsamples; it++) {
-    PetscReal lp1 = 0, dH, a, u;
+    PetscReal lp1 = 0, dH = 0, a, u;
     PetscBool divergent;
 
     /* The number of leapfrog steps is drawn uniformly from [L/2, 3L/2]:
@@ -334,13 +348,14 @@ static PetscErrorCode RunChain(NbHMC h, PetscInt lc)
         }
       }
       if (it + 1 == W) eps = PetscExpReal(logeps_bar);
-      if (h->monitor && (it + 1) % PetscMax(W / 5, 1) == 0) PetscCall(PetscPrintf(h->chaincomm, "HMC chain %d warm-up %d/%d: step size %g\n", (int)chain, (int)it + 1, (int)W, (double)eps));
+      if (h->monitor && (it + 1) % PetscMax(W / 5, 1) == 0) PetscCall(Progress(h, chain, "warm-up", it + 1, W, eps, tstart));
     } else {
       PetscInt k = it - W;
       PetscCall(PetscArraycpy(h->samples + (lc * h->nsamples + k) * n, s.theta, n));
       if (h->qfn) PetscCall(h->qfn(h->chaincomm, n, s.theta, h->nq, h->qsamples + (lc * h->nsamples + k) * h->nq, h->qctx));
       asum += a;
       if (divergent) h->divergent[lc]++;
+      if (h->monitor && (k + 1) % PetscMax(h->nsamples / 5, 1) == 0) PetscCall(Progress(h, chain, "draw", k + 1, h->nsamples, eps, tstart));
     }
   }
   h->accept[lc]   = asum / h->nsamples;

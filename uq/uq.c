@@ -5,38 +5,18 @@
    predicts a Gaussian (mean, std) per point, where the points live. */
 #include "uqimpl.h"
 
-static PetscFunctionList NbUQList       = NULL;
-static PetscBool         NbUQRegistered = PETSC_FALSE;
-static PetscLogEvent     NB_UQRun, NB_UQPredict;
-
-static PetscErrorCode NbUQFinalizePackage(void)
-{
-  PetscFunctionBegin;
-  PetscCall(PetscFunctionListDestroy(&NbUQList));
-  NbUQRegistered = PETSC_FALSE;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-static PetscErrorCode NbUQRegisterAll(void)
-{
-  PetscFunctionBegin;
-  if (NbUQRegistered) PetscFunctionReturn(PETSC_SUCCESS);
-  NbUQRegistered = PETSC_TRUE;
-  PetscCall(PetscFunctionListAdd(&NbUQList, "ensemble", NbUQCreate_Ensemble));
-  PetscCall(PetscFunctionListAdd(&NbUQList, "mcdropout", NbUQCreate_MCDropout));
-  PetscCall(PetscFunctionListAdd(&NbUQList, "hmc", NbUQCreate_HMC));
-  PetscCall(PetscLogEventRegister("NbUQRun", NB_CLASSID, &NB_UQRun));
-  PetscCall(PetscLogEventRegister("NbUQPredict", NB_CLASSID, &NB_UQPredict));
-  PetscCall(PetscRegisterFinalize(NbUQFinalizePackage));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
+static const NbRegistryEntry NbUQBuiltin[] = {
+  {"ensemble", (PetscVoidFunction)NbUQCreate_Ensemble},
+  {"mcdropout", (PetscVoidFunction)NbUQCreate_MCDropout},
+  {"hmc", (PetscVoidFunction)NbUQCreate_HMC},
+  {NULL, NULL}
+};
+static NbRegistry    NbUQTypes = {"-uq", NbUQBuiltin, NULL, PETSC_FALSE};
+static PetscLogEvent NB_UQRun = 0, NB_UQPredict;
 
 PetscErrorCode NbUQRegister(const char name[], PetscErrorCode (*create)(NbUQ))
 {
-  PetscFunctionBegin;
-  PetscCall(NbUQRegisterAll());
-  PetscCall(PetscFunctionListAdd(&NbUQList, name, create));
-  PetscFunctionReturn(PETSC_SUCCESS);
+  return NbRegistryAdd(&NbUQTypes, name, (PetscVoidFunction)create);
 }
 
 PetscErrorCode NbUQCreate(MPI_Comm comm, NbUQ *uqp)
@@ -44,7 +24,10 @@ PetscErrorCode NbUQCreate(MPI_Comm comm, NbUQ *uqp)
   NbUQ uq;
 
   PetscFunctionBegin;
-  PetscCall(NbUQRegisterAll());
+  if (!NB_UQRun) {
+    PetscCall(PetscLogEventRegister("NbUQRun", NB_CLASSID, &NB_UQRun));
+    PetscCall(PetscLogEventRegister("NbUQPredict", NB_CLASSID, &NB_UQPredict));
+  }
   PetscCall(PetscNew(&uq));
   uq->comm = comm;
   PetscCallMPI(MPI_Comm_rank(comm, &uq->rank));
@@ -55,20 +38,8 @@ PetscErrorCode NbUQCreate(MPI_Comm comm, NbUQ *uqp)
 
 PetscErrorCode NbUQSetType(NbUQ uq, const char type[])
 {
-  PetscErrorCode (*create)(NbUQ);
-  PetscBool same;
-
   PetscFunctionBegin;
-  PetscCall(PetscStrcmp(uq->type, type, &same));
-  if (same) PetscFunctionReturn(PETSC_SUCCESS);
-  PetscCheck(!uq->setup, uq->comm, PETSC_ERR_ARG_WRONGSTATE, "Choose the UQ method before NbUQSetUp()");
-  PetscCall(PetscFunctionListFind(NbUQList, type, &create));
-  PetscCheck(create, uq->comm, PETSC_ERR_USER_INPUT, "-uq %s is unknown: use none, ensemble, mcdropout or hmc", type);
-  if (uq->ops.destroy) PetscCall((*uq->ops.destroy)(uq));
-  PetscCall(PetscMemzero(&uq->ops, sizeof(uq->ops)));
-  uq->data = NULL;
-  PetscCall(PetscStrncpy(uq->type, type, sizeof(uq->type)));
-  PetscCall((*create)(uq));
+  PetscCall(NbRegistrySetType(&NbUQTypes, uq, (NbTyped){uq->comm, uq->type, sizeof(uq->type), &uq->data, &uq->ops, sizeof(uq->ops), uq->setup}, type));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -113,12 +84,14 @@ PetscErrorCode NbUQSetObservations(NbUQ uq, PetscInt64 N, const PetscReal x[], c
 
 PetscErrorCode NbUQSetFromOptions(NbUQ uq)
 {
-  char type[32];
+  char              type[32];
+  PetscFunctionList types;
 
   PetscFunctionBegin;
+  PetscCall(NbRegistryGetList(&NbUQTypes, &types));
   PetscCall(PetscStrncpy(type, uq->type[0] ? uq->type : "ensemble", sizeof(type)));
   PetscOptionsBegin(uq->comm, uq->prefix, "Uncertainty of PINNs", "NbUQ");
-  PetscCall(PetscOptionsFList("-uq", "Uncertainty method", "NbUQSetType", NbUQList, type, type, sizeof(type), NULL));
+  PetscCall(PetscOptionsFList("-uq", "Uncertainty method", "NbUQSetType", types, type, type, sizeof(type), NULL));
   PetscCall(NbUQSetType(uq, type));
   if (uq->ops.setfromoptions) PetscCall((*uq->ops.setfromoptions)(uq, PetscOptionsObject));
   PetscOptionsEnd();

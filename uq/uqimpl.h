@@ -5,6 +5,7 @@
 #include "nbuq.h"
 
 typedef struct {
+  PetscErrorCode (*destroy)(NbUQ); /* first: NbRegistrySetType */
   PetscErrorCode (*setfromoptions)(NbUQ, PetscOptionItems *);
   PetscErrorCode (*setup)(NbUQ);
   /* fills nnet global parameter vectors in params (on every rank), or
@@ -13,7 +14,6 @@ typedef struct {
   /* mean and std at points; NULL: over the nnet parameter vectors */
   PetscErrorCode (*predict)(NbUQ, PetscInt64 N, PetscInt64 offset, PetscInt n, const PetscReal x[], PetscReal mean[], PetscReal std[]);
   PetscErrorCode (*report)(NbUQ, NbReport);
-  PetscErrorCode (*destroy)(NbUQ);
 } NbUQOps;
 
 struct _p_NbUQ {
