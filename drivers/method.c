@@ -167,6 +167,7 @@ PetscErrorCode NbRunProgram(MPI_Comm comm, const char program[], const char prob
   NbReport    rep;
   const char *type, *fname;
   char        title[128];
+  PetscBool   help;
 
   PetscFunctionBegin;
   PetscCall(NbProblemCreate(comm, &prob));
@@ -179,19 +180,25 @@ PetscErrorCode NbRunProgram(MPI_Comm comm, const char program[], const char prob
   PetscCall(NbOutputSetFileName(out, output));
   PetscCall(NbOutputSetFromOptions(out));
   PetscCall(NbMethodSetUp(method));
-  PetscCall(CheckUnusedEarly(comm));
-  PetscCall(NbOutputOpen(out));
+  PetscCall(PetscOptionsHasHelp(NULL, &help));
+  if (help) { /* every object has listed its options: stop before the solves */
+    PetscCall(PetscPrintf(comm, "%s: the options above are those of this configuration; -help ends the run before solving\n", program));
+    PetscCall(PetscOptionsClear(NULL)); /* no unused-option report */
+  } else {
+    PetscCall(CheckUnusedEarly(comm));
+    PetscCall(NbOutputOpen(out));
 
-  PetscCall(NbMethodGetType(method, &type));
-  PetscCall(PetscSNPrintf(title, sizeof(title), "%s -method %s", program, type));
-  PetscCall(NbReportCreate(comm, title, &rep));
-  PetscCall(NbMethodRun(method, out, rep));
-  PetscCall(NbReportPrint(rep, out));
-  PetscCall(NbOptionsCheckUnused(comm));
-  PetscCall(NbOutputClose(out));
-  PetscCall(NbOutputGetFileName(out, &fname));
-  PetscCall(PetscPrintf(comm, "  output: %s (+ .xmf for ParaView)\n", fname));
-  PetscCall(NbReportDestroy(&rep));
+    PetscCall(NbMethodGetType(method, &type));
+    PetscCall(PetscSNPrintf(title, sizeof(title), "%s -method %s", program, type));
+    PetscCall(NbReportCreate(comm, title, &rep));
+    PetscCall(NbMethodRun(method, out, rep));
+    PetscCall(NbReportPrint(rep, out));
+    PetscCall(NbOptionsCheckUnused(comm));
+    PetscCall(NbOutputClose(out));
+    PetscCall(NbOutputGetFileName(out, &fname));
+    PetscCall(PetscPrintf(comm, "  output: %s (+ .xmf for ParaView)\n", fname));
+    PetscCall(NbReportDestroy(&rep));
+  }
   PetscCall(NbOutputDestroy(&out));
   PetscCall(NbMethodDestroy(&method));
   PetscCall(NbProblemDestroy(&prob));

@@ -110,7 +110,7 @@ PetscErrorCode NbPINNGetPDE(NbPINN p, const NbPDE **pde)
 
 PetscErrorCode NbPINNSetFromOptions(NbPINN p)
 {
-  char              type[32], bc[16];
+  char              type[32], bc[16], bchelp[512];
   PetscBool         soft;
   PetscInt          seed, dseed;
   PetscFunctionList types;
@@ -120,6 +120,7 @@ PetscErrorCode NbPINNSetFromOptions(NbPINN p)
   PetscCheck(p->haspde, p->comm, PETSC_ERR_ARG_WRONGSTATE, "Call NbPINNSetPDE() before NbPINNSetFromOptions()");
   PetscCall(PetscStrncpy(type, p->type[0] ? p->type : "none", sizeof(type)));
   PetscCall(PetscStrncpy(bc, p->hard ? "hard" : "soft", sizeof(bc)));
+  PetscCall(PetscSNPrintf(bchelp, sizeof(bchelp), "Initial/boundary conditions: soft (penalty terms) or hard (built into the output)%s%s", p->pde.bcwhy ? "; " : "", p->pde.bcwhy ? p->pde.bcwhy : ""));
   seed  = (PetscInt)p->seed;
   dseed = (PetscInt)p->dataseed;
   PetscOptionsBegin(p->comm, p->prefix, "Physics-informed neural network", "NbPINN");
@@ -132,7 +133,7 @@ PetscErrorCode NbPINNSetFromOptions(NbPINN p)
   PetscCall(PetscOptionsReal("-pinn_fourier_sigma", "Standard deviation of the Fourier feature frequencies", "NbPINNSetFromOptions", p->fsigma, &p->fsigma, NULL));
   PetscCall(PetscOptionsInt("-pinn_points", "Collocation points (global)", "NbPINNSetFromOptions", p->npoints, &p->npoints, NULL));
   PetscCall(PetscOptionsInt("-pinn_boundary_points", "Initial + boundary points (global; half initial, half boundary)", "NbPINNSetFromOptions", p->nbnd, &p->nbnd, NULL));
-  PetscCall(PetscOptionsString("-pinn_bc", "Initial/boundary conditions: soft (penalty terms) or hard (built into the output)", "NbPINNSetFromOptions", bc, bc, sizeof(bc), NULL));
+  PetscCall(PetscOptionsString("-pinn_bc", bchelp, "NbPINNSetFromOptions", bc, bc, sizeof(bc), NULL));
   PetscCall(PetscOptionsReal("-pinn_w_res", "Weight of the residual term", "NbPINNSetLossWeights", p->w[NB_PINN_TERM_RES], &p->w[NB_PINN_TERM_RES], NULL));
   PetscCall(PetscOptionsReal("-pinn_w_ic", "Weight of the initial-condition term", "NbPINNSetLossWeights", p->w[NB_PINN_TERM_IC], &p->w[NB_PINN_TERM_IC], NULL));
   PetscCall(PetscOptionsReal("-pinn_w_bc", "Weight of the boundary-condition term", "NbPINNSetLossWeights", p->w[NB_PINN_TERM_BC], &p->w[NB_PINN_TERM_BC], NULL));

@@ -218,8 +218,8 @@ static PetscErrorCode CommTime(NbPINN p, PetscLogDouble *t)
 
 static PetscErrorCode TrainAdam(NbPINN p)
 {
-  PetscInt   np;
-  PetscReal *st, *sc, loss;
+  PetscInt   np, nsince = 0;
+  PetscReal *st, *sc, loss, since = 0;
 
   PetscFunctionBegin;
   PetscCall(NbModelGetNumParameters(p->model, &np));
@@ -251,9 +251,15 @@ static PetscErrorCode TrainAdam(NbPINN p)
     PetscCall(CheckFinite(p, loss, "Adam", step));
     p->history[p->nhistory++] = loss;
     p->lastloss               = loss;
+    since += st[step];
+    nsince++;
     if (p->monitor && (step % p->monitor == 0 || step == p->adam_steps - 1)) {
+      /* the mean step since the last line; time left at the mean so far (an
+         L-BFGS iteration costs about an Adam step) */
       PetscReal mean = (NbWallTime() - p->tstart) / (step + 1);
-      PetscCall(Monitor(p, "adam ", step, st[step], mean * (p->adam_steps - step - 1 + p->lbfgs_steps)));
+      PetscCall(Monitor(p, "adam ", step, since / nsince, mean * (p->adam_steps - step - 1 + p->lbfgs_steps)));
+      since  = 0;
+      nsince = 0;
     }
   }
   p->stats.adam_steps = p->adam_steps;

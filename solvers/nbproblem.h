@@ -63,7 +63,8 @@ typedef struct {
   /* hard constraint u = A(X) + B(X) N from the inputs X (jet or plain) and
      the raw network output N; NULL when there is none */
   PetscErrorCode (*hard)(void *ctx, NbTensor X, NbTensor N, NbTensor *U);
-  PetscBool defaulthard; /* the hard constraint is the default (-pinn_bc) */
+  PetscBool   defaulthard; /* the hard constraint is the default (-pinn_bc) */
+  const char *bcwhy;       /* why the default -pinn_bc is the default, for -help (may be NULL) */
   /* initial data (dim coordinates; NULL when steady) and boundary data */
   PetscErrorCode (*initial)(void *ctx, const PetscReal x[], PetscReal u[]);
   PetscErrorCode (*boundary)(void *ctx, PetscReal t, const PetscReal x[], PetscReal u[]);
