@@ -39,6 +39,7 @@ static PetscErrorCode NoForward(NbNode v, const NbTile *t)
   PetscFunctionBegin;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
+
 /* views share their parent's storage from column iarg[1], jet component
    iarg[0] (a slice: from its first column; a jet component: that component
    of every column): no copy forward, nothing to do backward */
@@ -52,6 +53,7 @@ PetscErrorCode NbViewForward_Private(NbNode y, const NbTile *t)
   y->grad = x->grad ? x->grad + off : NULL;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
+
 const NbOp NbOp_Input    = {"input", InputForward, NULL, NB_PARTIAL_NONE, PETSC_FALSE};
 const NbOp NbOp_Param    = {"parameter", NoForward, NULL, NB_PARTIAL_NONE, PETSC_FALSE};
 const NbOp NbOp_Constant = {"constant", NoForward, NULL, NB_PARTIAL_NONE, PETSC_FALSE};

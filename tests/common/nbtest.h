@@ -25,9 +25,8 @@ PetscErrorCode NbTestLossHistory(MPI_Comm, NbProblem, PetscInt64 N, const PetscR
    1e-10 (data-parallel sums differ from serial ones in summation order only). */
 PetscErrorCode NbTestCompareHistories(MPI_Comm, const char what[], PetscInt n, const PetscReal a[], const PetscReal b[]);
 
-/* Burgers residual r = u u_x + u_t - nu u_xx from a jet U carrying x, t, xx,
-   nu the model's parameter "nu" (its order of operations fixed: tests
-   compare losses across runs to 1e-10). */
+/* Burgers residual r = u u_x + u_t - nu u_xx of a jet U carrying x, t, xx,
+   nu the model's trainable scalar "nu" (added to the graph here). */
 PetscErrorCode NbTestBurgersResidual(NbGraph, NbModel, NbTensor U, NbTensor *r);
 /* Central differences of the graph's loss in each of the P parameters p[]
    (step h, restored afterwards): fd[i] = (L(p + h e_i) - L(p - h e_i)) / 2h. */
