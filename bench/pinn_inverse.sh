@@ -6,16 +6,9 @@
 #   bench/pinn_inverse.sh [build-dir] [ranks] [extra nabla-burgers options]
 # Redirect stdout to bench/results/pinn_inverse.txt.
 set -eu
-build=${1:-build}
-ranks=${2:-2}
-shift 2 2>/dev/null || shift $#
-adam=${BENCH_ADAM:-10000}
-lbfgs=${BENCH_LBFGS:-10000}
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
-tmp=$(mktemp -d)
-echo "# nabla-burgers -method pinn -pinn_inverse, true nu = 0.01/pi, lambda = 1; $adam Adam + <= $lbfgs L-BFGS; $ranks ranks"
-echo "# $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
-echo "# extra options: $*"
+bench_steps=10000
+. "$(dirname "$0")/common.sh"
+bench_header "nabla-burgers -method pinn -pinn_inverse, true nu = 0.01/pi, lambda = 1; $adam Adam + <= $lbfgs L-BFGS; $ranks ranks" "$@"
 printf '%-6s %12s %12s %12s %12s %12s %10s\n' noise nu nu_relerr lambda lambda_err u_err_vs_ref train_s
 for noise in 0 0.01; do
   log="$tmp/$noise.log"

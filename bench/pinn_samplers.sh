@@ -8,17 +8,10 @@
 # iterations (default 10000). Output: a table on stdout; redirect it to
 # bench/results/pinn_samplers.txt.
 set -eu
-build=${1:-build}
-ranks=${2:-2}
-shift 2 2>/dev/null || shift $#
-adam=${BENCH_ADAM:-10000}
-lbfgs=${BENCH_LBFGS:-10000}
+bench_steps=10000
+. "$(dirname "$0")/common.sh"
 samplers=${BENCH_SAMPLERS:-"uniform rad rar aas"}
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
-tmp=$(mktemp -d)
-echo "# nabla-burgers -method pinn, nu = 0.01/pi, t in [0, 1]; $adam Adam + <= $lbfgs L-BFGS; $ranks ranks"
-echo "# $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
-echo "# extra options: $*"
+bench_header "nabla-burgers -method pinn, nu = 0.01/pi, t in [0, 1]; $adam Adam + <= $lbfgs L-BFGS; $ranks ranks" "$@"
 printf '%-8s %12s %12s %12s %10s %s\n' sampler err_vs_ref err_vs_exact max_err train_s steps
 for s in $samplers; do
   mpiexec -n "$ranks" "$build/nabla-burgers" -method pinn -pinn_sampler "$s" -pinn_adam_steps "$adam" \

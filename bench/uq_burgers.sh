@@ -11,16 +11,9 @@
 # 2000: a reduced budget, so the five ensemble members and the HMC chains
 # fit in an hour on 2 cores); redirect stdout to bench/results/uq_burgers.txt.
 set -eu
-build=${1:-build}
-ranks=${2:-2}
-shift 2 2>/dev/null || shift $#
-adam=${BENCH_ADAM:-2000}
-lbfgs=${BENCH_LBFGS:-2000}
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
-tmp=$(mktemp -d)
-echo "# nabla-burgers -method pinn -uq ..., nu = 0.01/pi, t in [0, 1]; per network $adam Adam + <= $lbfgs L-BFGS; $ranks ranks"
-echo "# $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
-echo "# extra options: $*"
+bench_steps=2000
+. "$(dirname "$0")/common.sh"
+bench_header "nabla-burgers -method pinn -uq ..., nu = 0.01/pi, t in [0, 1]; per network $adam Adam + <= $lbfgs L-BFGS; $ranks ranks" "$@"
 common="-method pinn -pinn_adam_steps $adam -pinn_lbfgs_steps $lbfgs -pinn_noise 0.01 -da_grid_x 1025"
 hmcopts="-uq_hmc_pretrain $adam -uq_hmc_pretrain_lbfgs $lbfgs -hmc_chains 2 -hmc_warmup 200 -hmc_samples 200 -hmc_leapfrog_steps 10 -uq_samples 50 -uq_sigma_bc 0.01 -uq_sigma_data 0.01"
 printf '%-8s %-10s %10s %9s %10s %9s %10s %8s %s\n' problem method err_mean cover95 crps nll mean_std wall_s coefficients

@@ -91,26 +91,25 @@ PetscErrorCode NbInputReadField(NbInput r, PetscInt step, const char name[], Vec
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode NbInputGetMetadataString(NbInput r, const char key[], char **value)
+static PetscErrorCode ReadMetadata(NbInput r, const char key[], PetscDataType type, void *value)
 {
   PetscBool has;
 
   PetscFunctionBegin;
   PetscCall(PetscViewerHDF5HasAttribute(r->viewer, "/metadata", key, &has));
   PetscCheck(has, r->comm, PETSC_ERR_FILE_UNEXPECTED, "No metadata '%s' in the file", key);
-  PetscCall(PetscViewerHDF5ReadAttribute(r->viewer, "/metadata", key, PETSC_STRING, NULL, value));
+  PetscCall(PetscViewerHDF5ReadAttribute(r->viewer, "/metadata", key, type, NULL, value));
   PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbInputGetMetadataString(NbInput r, const char key[], char **value)
+{
+  return ReadMetadata(r, key, PETSC_STRING, value);
 }
 
 PetscErrorCode NbInputGetMetadataReal(NbInput r, const char key[], PetscReal *value)
 {
-  PetscBool has;
-
-  PetscFunctionBegin;
-  PetscCall(PetscViewerHDF5HasAttribute(r->viewer, "/metadata", key, &has));
-  PetscCheck(has, r->comm, PETSC_ERR_FILE_UNEXPECTED, "No metadata '%s' in the file", key);
-  PetscCall(PetscViewerHDF5ReadAttribute(r->viewer, "/metadata", key, PETSC_REAL, NULL, value));
-  PetscFunctionReturn(PETSC_SUCCESS);
+  return ReadMetadata(r, key, PETSC_REAL, value);
 }
 
 PetscErrorCode NbInputClose(NbInput *in)

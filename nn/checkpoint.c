@@ -126,6 +126,16 @@ static herr_t ReadArray(hid_t loc, const char name[], hid_t type, hsize_t n, voi
   return st;
 }
 
+/* closes what is open of the file and its groups; the file's close status */
+static herr_t CloseFile(hid_t f, hid_t gm, hid_t gr, hid_t go)
+{
+  const hid_t grp[3] = {go, gr, gm};
+
+  for (int i = 0; i < 3; i++)
+    if (grp[i] >= 0) H5Gclose(grp[i]);
+  return f >= 0 ? H5Fclose(f) : 0;
+}
+
 PetscErrorCode NbCheckpointSave(NbModel m, NbOptimizer opt, const char filename[])
 {
   PetscMPIInt rank;
@@ -187,10 +197,7 @@ PetscErrorCode NbCheckpointSave(NbModel m, NbOptimizer opt, const char filename[
   h5done:
     free(st);
     free(ct);
-    if (go >= 0) H5Gclose(go);
-    if (gr >= 0) H5Gclose(gr);
-    if (gm >= 0) H5Gclose(gm);
-    if (f >= 0 && H5Fclose(f) < 0) h5err = 1;
+    if (CloseFile(f, gm, gr, go) < 0) h5err = 1;
     if (!h5err && rename(partial, filename)) h5err = 3;
     if (h5err) remove(partial);
   }
@@ -298,10 +305,7 @@ PetscErrorCode NbCheckpointLoad(NbModel m, NbOptimizer opt, const char filename[
   h5done:
     free(farch);
     free(ft);
-    if (go >= 0) H5Gclose(go);
-    if (gr >= 0) H5Gclose(gr);
-    if (gm >= 0) H5Gclose(gm);
-    if (f >= 0) H5Fclose(f);
+    CloseFile(f, gm, gr, go);
   }
   PetscCall(PetscFree(arch));
   PetscCallMPI(MPI_Bcast(&h5err, 1, MPI_INT, 0, m->comm));

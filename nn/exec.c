@@ -339,6 +339,30 @@ static PetscErrorCode ZeroGlobalGrads(NbGraph g)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* Forward through every tile of every point set, the reductions summed from
+   zero; with backward, each tile's backward right after its forward, while
+   its values are in cache (the fused pass: the gradients of the global nodes
+   are known beforehand). Unfused, a set is one tile, whose values stay for
+   the backward that follows the global nodes'. */
+static PetscErrorCode SweepSets(NbGraph g, PetscBool backward)
+{
+  NbTile t;
+
+  PetscFunctionBegin;
+  for (PetscInt s = 0; s < g->nsets; s++) {
+    NbPointSet *S = &g->sets[s];
+    PetscCall(CheckInputs(g, S));
+    PetscCall(ZeroReducers(S));
+    PetscCheck(g->fused || S->n <= S->T, PETSC_COMM_SELF, PETSC_ERR_PLIB, "Point set %s: %" PetscInt_FMT " points do not fit one tile of %" PetscInt_FMT, S->name, S->n, S->T);
+    for (PetscInt i0 = 0; i0 < S->n; i0 += S->T) {
+      SetTile(S, i0, &t);
+      PetscCall(ForwardList(S->nlist, S->list, &t));
+      if (backward) PetscCall(BackwardSetTile(g, S, &t));
+    }
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode StartPass(NbGraph g)
 {
   PetscFunctionBegin;
@@ -349,21 +373,11 @@ static PetscErrorCode StartPass(NbGraph g)
 
 PetscErrorCode NbGraphForward(NbGraph g)
 {
-  NbTile t;
-
   PetscFunctionBegin;
   PetscCall(StartPass(g));
   PetscCall(PetscLogEventBegin(NB_GraphForward, 0, 0, 0, 0));
   PetscCall(ForwardFixed(g->nconst, g->constlist));
-  for (PetscInt s = 0; s < g->nsets; s++) {
-    NbPointSet *S = &g->sets[s];
-    PetscCall(CheckInputs(g, S));
-    PetscCall(ZeroReducers(S));
-    for (PetscInt i0 = 0; i0 < S->n; i0 += S->T) {
-      SetTile(S, i0, &t);
-      PetscCall(ForwardList(S->nlist, S->list, &t));
-    }
-  }
+  PetscCall(SweepSets(g, PETSC_FALSE));
   PetscCall(ForwardFixed(g->nglobal, g->globallist));
   PetscCall(PetscLogEventEnd(NB_GraphForward, 0, 0, 0, 0));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -388,28 +402,12 @@ PetscErrorCode NbGraphComputeLossGradient(NbGraph g, PetscReal *loss)
   if (g->fused) {
     PetscCall(ZeroGlobalGrads(g));
     PetscCall(BackwardFixed(g, g->nglobal, g->globallist, PETSC_TRUE));
-    for (PetscInt s = 0; s < g->nsets; s++) {
-      NbPointSet *S = &g->sets[s];
-      PetscCall(CheckInputs(g, S));
-      PetscCall(ZeroReducers(S));
-      for (PetscInt i0 = 0; i0 < S->n; i0 += S->T) {
-        SetTile(S, i0, &t);
-        PetscCall(ForwardList(S->nlist, S->list, &t));
-        PetscCall(BackwardSetTile(g, S, &t));
-      }
-    }
+    PetscCall(SweepSets(g, PETSC_TRUE));
     PetscCall(ForwardFixed(g->nglobal, g->globallist));
     PetscCall(ZeroGlobalGrads(g));
     PetscCall(BackwardFixed(g, g->nglobal, g->globallist, PETSC_FALSE));
   } else {
-    for (PetscInt s = 0; s < g->nsets; s++) {
-      NbPointSet *S = &g->sets[s];
-      PetscCall(CheckInputs(g, S));
-      PetscCall(ZeroReducers(S));
-      PetscCheck(S->n <= S->T, PETSC_COMM_SELF, PETSC_ERR_PLIB, "Point set %s: %" PetscInt_FMT " points do not fit one tile of %" PetscInt_FMT, S->name, S->n, S->T);
-      SetTile(S, 0, &t);
-      if (S->n) PetscCall(ForwardList(S->nlist, S->list, &t));
-    }
+    PetscCall(SweepSets(g, PETSC_FALSE));
     PetscCall(ForwardFixed(g->nglobal, g->globallist));
     PetscCall(ZeroGlobalGrads(g));
     PetscCall(BackwardFixed(g, g->nglobal, g->globallist, PETSC_FALSE));

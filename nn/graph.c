@@ -39,6 +39,21 @@ static PetscErrorCode NoForward(NbNode v, const NbTile *t)
   PetscFunctionBegin;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
+
+/* views share their parent's storage from column iarg[1], jet component
+   iarg[0] (a slice: from its first column; a jet component: that component
+   of every column): no copy forward, nothing to do backward */
+PetscErrorCode NbViewForward_Private(NbNode y, const NbTile *t)
+{
+  NbNode   x   = y->in[0];
+  PetscInt off = y->iarg[1] * x->ld + y->iarg[0] * x->T;
+
+  PetscFunctionBegin;
+  y->val  = x->val + off;
+  y->grad = x->grad ? x->grad + off : NULL;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 const NbOp NbOp_Input    = {"input", InputForward, NULL, NB_PARTIAL_NONE, PETSC_FALSE};
 const NbOp NbOp_Param    = {"parameter", NoForward, NULL, NB_PARTIAL_NONE, PETSC_FALSE};
 const NbOp NbOp_Constant = {"constant", NoForward, NULL, NB_PARTIAL_NONE, PETSC_FALSE};

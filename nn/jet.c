@@ -410,19 +410,7 @@ PetscErrorCode NbTensorJetSeed(NbTensor x, const char coords[], const char deriv
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* views share the parent's storage: no copy forward, nothing to do backward */
-static PetscErrorCode ComponentForward(NbNode y, const NbTile *t)
-{
-  NbNode   x   = y->in[0];
-  PetscInt off = y->iarg[0] * x->T;
-
-  PetscFunctionBegin;
-  y->val  = x->val + off;
-  y->grad = x->grad ? x->grad + off : NULL;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-static const NbOp OpComponent = {"jetcomp", ComponentForward, NULL, NB_PARTIAL_LINEAR, PETSC_FALSE};
+static const NbOp OpComponent = {"jetcomp", NbViewForward_Private, NULL, NB_PARTIAL_LINEAR, PETSC_FALSE};
 
 PetscErrorCode NbTensorJetComponent(NbTensor x, const char deriv[], NbTensor *y)
 {

@@ -3,7 +3,8 @@
    one graph (collocation points and boundary points share the network). */
 #include "nnimpl.h"
 
-static PetscErrorCode LayerCreate(NbModel m, const char name[], NbLayerType type, NbLayer *layer)
+/* a layer of nw widths (input first) and np parameters, added below */
+static PetscErrorCode LayerCreate(NbModel m, const char name[], NbLayerType type, PetscInt nw, const PetscInt widths[], NbActivation act, PetscInt np, NbLayer *layer)
 {
   NbLayer l;
 
@@ -12,7 +13,13 @@ static PetscErrorCode LayerCreate(NbModel m, const char name[], NbLayerType type
   PetscCall(PetscNew(&l));
   l->model = m;
   l->type  = type;
+  l->nw    = nw;
+  l->act   = act;
+  l->np    = np;
   PetscCall(PetscStrncpy(l->name, name, sizeof(l->name)));
+  PetscCall(PetscMalloc1(nw, &l->widths));
+  PetscCall(PetscMalloc1(np, &l->pidx));
+  PetscCall(PetscArraycpy(l->widths, widths, nw));
   if (m->nlayers == m->maxlayers) {
     m->maxlayers = m->maxlayers ? 2 * m->maxlayers : 8;
     PetscCall(PetscRealloc(m->maxlayers * sizeof(NbLayer), &m->layers));
@@ -22,27 +29,38 @@ static PetscErrorCode LayerCreate(NbModel m, const char name[], NbLayerType type
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* parameter k of the layer, named "<layer>.<suffix>" in the model */
+static PetscErrorCode LayerParam(NbLayer l, PetscInt k, const char suffix[], PetscInt rows, PetscInt cols, NbInitType init, PetscReal scale, PetscBool trainable)
+{
+  char pname[NB_NAME_LEN];
+
+  PetscFunctionBegin;
+  PetscCall(PetscSNPrintf(pname, sizeof(pname), "%s.%s", l->name, suffix));
+  if (trainable) PetscCall(NbModelAddParameter(l->model, pname, rows, cols, init, scale, &l->pidx[k]));
+  else PetscCall(NbModelAddConstant(l->model, pname, rows, cols, init, scale, &l->pidx[k]));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* Glorot-normal weights, He-normal before a ReLU */
+static NbInitType WeightInit(NbActivation act)
+{
+  return act == NB_ACT_RELU ? NB_INIT_HE_NORMAL : NB_INIT_GLOROT_NORMAL;
+}
+
 PetscErrorCode NbModelAddMLP(NbModel m, const char name[], PetscInt nw, const PetscInt widths[], NbActivation act, NbLayer *layer)
 {
-  NbLayer    l;
-  NbInitType init = act == NB_ACT_RELU ? NB_INIT_HE_NORMAL : NB_INIT_GLOROT_NORMAL;
+  NbLayer l;
 
   PetscFunctionBegin;
   PetscCheck(nw >= 2, m->comm, PETSC_ERR_ARG_OUTOFRANGE, "MLP %s: give at least the input and output widths", name);
   for (PetscInt i = 0; i < nw; i++) PetscCheck(widths[i] > 0, m->comm, PETSC_ERR_ARG_OUTOFRANGE, "MLP %s: width %" PetscInt_FMT " is %" PetscInt_FMT, name, i, widths[i]);
-  PetscCall(LayerCreate(m, name, NB_LAYER_MLP, &l));
-  l->nw  = nw;
-  l->act = act;
-  l->np  = 2 * (nw - 1);
-  PetscCall(PetscMalloc1(nw, &l->widths));
-  PetscCall(PetscMalloc1(l->np, &l->pidx));
-  for (PetscInt i = 0; i < nw; i++) l->widths[i] = widths[i];
+  PetscCall(LayerCreate(m, name, NB_LAYER_MLP, nw, widths, act, 2 * (nw - 1), &l));
   for (PetscInt i = 0; i + 1 < nw; i++) {
-    char pname[NB_NAME_LEN];
-    PetscCall(PetscSNPrintf(pname, sizeof(pname), "%s.%" PetscInt_FMT ".W", name, i));
-    PetscCall(NbModelAddParameter(m, pname, widths[i], widths[i + 1], init, 1.0, &l->pidx[2 * i]));
-    PetscCall(PetscSNPrintf(pname, sizeof(pname), "%s.%" PetscInt_FMT ".b", name, i));
-    PetscCall(NbModelAddParameter(m, pname, 1, widths[i + 1], NB_INIT_ZEROS, 0.0, &l->pidx[2 * i + 1]));
+    char suffix[NB_NAME_LEN];
+    PetscCall(PetscSNPrintf(suffix, sizeof(suffix), "%" PetscInt_FMT ".W", i));
+    PetscCall(LayerParam(l, 2 * i, suffix, widths[i], widths[i + 1], WeightInit(act), 1.0, PETSC_TRUE));
+    PetscCall(PetscSNPrintf(suffix, sizeof(suffix), "%" PetscInt_FMT ".b", i));
+    PetscCall(LayerParam(l, 2 * i + 1, suffix, 1, widths[i + 1], NB_INIT_ZEROS, 0.0, PETSC_TRUE));
   }
   if (layer) *layer = l;
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -51,63 +69,42 @@ PetscErrorCode NbModelAddMLP(NbModel m, const char name[], PetscInt nw, const Pe
 /* parameters "<name>.W" (nin x nout, Glorot/He normal) and "<name>.b" (zeros) */
 PetscErrorCode NbModelAddDense(NbModel m, const char name[], PetscInt nin, PetscInt nout, NbActivation act, NbLayer *layer)
 {
-  NbLayer l;
-  char    pname[NB_NAME_LEN];
+  NbLayer        l;
+  const PetscInt widths[2] = {nin, nout};
 
   PetscFunctionBegin;
   PetscCheck(nin > 0 && nout > 0, m->comm, PETSC_ERR_ARG_OUTOFRANGE, "Dense layer %s: sizes must be positive", name);
-  PetscCall(LayerCreate(m, name, NB_LAYER_DENSE, &l));
-  l->nw  = 2;
-  l->act = act;
-  l->np  = 2;
-  PetscCall(PetscMalloc1(2, &l->widths));
-  PetscCall(PetscMalloc1(2, &l->pidx));
-  l->widths[0] = nin;
-  l->widths[1] = nout;
-  PetscCall(PetscSNPrintf(pname, sizeof(pname), "%s.W", name));
-  PetscCall(NbModelAddParameter(m, pname, nin, nout, act == NB_ACT_RELU ? NB_INIT_HE_NORMAL : NB_INIT_GLOROT_NORMAL, 1.0, &l->pidx[0]));
-  PetscCall(PetscSNPrintf(pname, sizeof(pname), "%s.b", name));
-  PetscCall(NbModelAddParameter(m, pname, 1, nout, NB_INIT_ZEROS, 0.0, &l->pidx[1]));
+  PetscCall(LayerCreate(m, name, NB_LAYER_DENSE, 2, widths, act, 2, &l));
+  PetscCall(LayerParam(l, 0, "W", nin, nout, WeightInit(act), 1.0, PETSC_TRUE));
+  PetscCall(LayerParam(l, 1, "b", 1, nout, NB_INIT_ZEROS, 0.0, PETSC_TRUE));
   if (layer) *layer = l;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* a constant "<name>.B" (nin x nf, normal with std sigma); 2 nf outputs */
 PetscErrorCode NbModelAddFourierFeatures(NbModel m, const char name[], PetscInt nin, PetscInt nf, PetscReal sigma, NbLayer *layer)
 {
-  NbLayer l;
-  char    pname[NB_NAME_LEN];
+  NbLayer        l;
+  const PetscInt widths[2] = {nin, 2 * nf};
 
   PetscFunctionBegin;
   PetscCheck(nin > 0 && nf > 0 && sigma > 0, m->comm, PETSC_ERR_ARG_OUTOFRANGE, "Fourier features %s: inputs, features and sigma must be positive", name);
-  PetscCall(LayerCreate(m, name, NB_LAYER_FOURIER, &l));
-  l->nw = 2;
-  l->np = 1;
-  PetscCall(PetscMalloc1(2, &l->widths));
-  PetscCall(PetscMalloc1(1, &l->pidx));
-  l->widths[0] = nin;
-  l->widths[1] = 2 * nf;
-  PetscCall(PetscSNPrintf(pname, sizeof(pname), "%s.B", name));
-  PetscCall(NbModelAddConstant(m, pname, nin, nf, NB_INIT_NORMAL, sigma, &l->pidx[0]));
+  PetscCall(LayerCreate(m, name, NB_LAYER_FOURIER, 2, widths, NB_ACT_NONE, 1, &l));
+  PetscCall(LayerParam(l, 0, "B", nin, nf, NB_INIT_NORMAL, sigma, PETSC_FALSE));
   if (layer) *layer = l;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* parameters "<name>.gain" (ones) and "<name>.bias" (zeros) */
 PetscErrorCode NbModelAddLayerNorm(NbModel m, const char name[], PetscInt n, NbLayer *layer)
 {
-  NbLayer l;
-  char    pname[NB_NAME_LEN];
+  NbLayer        l;
+  const PetscInt widths[2] = {n, n};
 
   PetscFunctionBegin;
-  PetscCall(LayerCreate(m, name, NB_LAYER_LAYERNORM, &l));
-  l->nw = 2;
-  l->np = 2;
-  PetscCall(PetscMalloc1(2, &l->widths));
-  PetscCall(PetscMalloc1(2, &l->pidx));
-  l->widths[0] = l->widths[1] = n;
-  PetscCall(PetscSNPrintf(pname, sizeof(pname), "%s.gain", name));
-  PetscCall(NbModelAddParameter(m, pname, 1, n, NB_INIT_CONSTANT, 1.0, &l->pidx[0]));
-  PetscCall(PetscSNPrintf(pname, sizeof(pname), "%s.bias", name));
-  PetscCall(NbModelAddParameter(m, pname, 1, n, NB_INIT_ZEROS, 0.0, &l->pidx[1]));
+  PetscCall(LayerCreate(m, name, NB_LAYER_LAYERNORM, 2, widths, NB_ACT_NONE, 2, &l));
+  PetscCall(LayerParam(l, 0, "gain", 1, n, NB_INIT_CONSTANT, 1.0, PETSC_TRUE));
+  PetscCall(LayerParam(l, 1, "bias", 1, n, NB_INIT_ZEROS, 0.0, PETSC_TRUE));
   if (layer) *layer = l;
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -276,7 +276,9 @@ static PetscErrorCode CheckSetUp(NbModel m)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode NbModelGetParameterValues(NbModel m, const char name[], PetscReal v[])
+/* between v (row-major) and a parameter's storage (feature-major, see the
+   top of this file): into v, or from v when set (v is then only read) */
+static PetscErrorCode CopyValues(NbModel m, const char name[], PetscBool set, PetscReal v[])
 {
   NbParamInfo *p = NULL;
   PetscReal   *a;
@@ -286,23 +288,15 @@ PetscErrorCode NbModelGetParameterValues(NbModel m, const char name[], PetscReal
   PetscCall(FindOrError(m, name, &p));
   a = (p->trainable ? m->params : m->consts) + p->offset;
   for (PetscInt r = 0; r < p->rows; r++)
-    for (PetscInt c = 0; c < p->cols; c++) v[r * p->cols + c] = a[c * p->rows + r];
+    for (PetscInt c = 0; c < p->cols; c++) {
+      if (set) a[c * p->rows + r] = v[r * p->cols + c];
+      else v[r * p->cols + c] = a[c * p->rows + r];
+    }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode NbModelSetParameterValues(NbModel m, const char name[], const PetscReal v[])
-{
-  NbParamInfo *p = NULL;
-  PetscReal   *a;
-
-  PetscFunctionBegin;
-  PetscCall(CheckSetUp(m));
-  PetscCall(FindOrError(m, name, &p));
-  a = (p->trainable ? m->params : m->consts) + p->offset;
-  for (PetscInt r = 0; r < p->rows; r++)
-    for (PetscInt c = 0; c < p->cols; c++) a[c * p->rows + r] = v[r * p->cols + c];
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
+PetscErrorCode NbModelGetParameterValues(NbModel m, const char name[], PetscReal v[]) { return CopyValues(m, name, PETSC_FALSE, v); }
+PetscErrorCode NbModelSetParameterValues(NbModel m, const char name[], const PetscReal v[]) { return CopyValues(m, name, PETSC_TRUE, (PetscReal *)v); }
 
 PetscErrorCode NbModelGetScalar(NbModel m, const char name[], PetscReal *v)
 {
@@ -315,35 +309,26 @@ PetscErrorCode NbModelGetScalar(NbModel m, const char name[], PetscReal *v)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode NbModelGetParameterArray(NbModel m, PetscReal **a)
+/* the flat buffers are lent, not copied: restoring only clears the caller's pointer */
+static PetscErrorCode Lend(NbModel m, PetscReal *buf, PetscReal **a)
 {
   PetscFunctionBegin;
   PetscCall(CheckSetUp(m));
-  *a = m->params;
+  *a = buf;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode NbModelRestoreParameterArray(NbModel m, PetscReal **a)
+static PetscErrorCode Return(PetscReal **a)
 {
   PetscFunctionBegin;
   *a = NULL;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode NbModelGetGradientArray(NbModel m, PetscReal **a)
-{
-  PetscFunctionBegin;
-  PetscCall(CheckSetUp(m));
-  *a = m->grad;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode NbModelRestoreGradientArray(NbModel m, PetscReal **a)
-{
-  PetscFunctionBegin;
-  *a = NULL;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
+PetscErrorCode NbModelGetParameterArray(NbModel m, PetscReal **a) { return Lend(m, m->params, a); }
+PetscErrorCode NbModelRestoreParameterArray(NbModel m, PetscReal **a) { return Return(a); }
+PetscErrorCode NbModelGetGradientArray(NbModel m, PetscReal **a) { return Lend(m, m->grad, a); }
+PetscErrorCode NbModelRestoreGradientArray(NbModel m, PetscReal **a) { return Return(a); }
 
 PetscErrorCode NbModelGetParameterVec(NbModel m, Vec *v)
 {

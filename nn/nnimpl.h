@@ -171,7 +171,6 @@ struct _p_NbNode {
   PetscInt     auxlanes, auxfixed; /* aux holds auxlanes * T + auxfixed reals */
   NbModel      model;      /* parameters */
   PetscInt     pidx;
-  PetscInt     viewoff;    /* views: offset into the parent's val and grad */
   PetscReal   *staging;    /* inputs: [cols][cap8] for the whole set */
   PetscReal   *capture;    /* outputs: [cols][cap8] */
   PetscReal   *constval;   /* user constants: values set by NbGraphSetConstant */
@@ -212,6 +211,7 @@ PETSC_INTERN PetscErrorCode NbNodeCreate_Private(NbGraph, const NbOp *, PetscInt
 PETSC_INTERN PetscErrorCode NbNodeSetShapeLike_Private(NbNode, NbNode like, PetscInt cols);
 PETSC_INTERN PetscErrorCode NbGraphCheckSame_Private(NbNode a, NbNode b, const char opname[]);
 PETSC_INTERN PetscErrorCode NbGraphCheckOpen_Private(NbGraph);
+PETSC_INTERN PetscErrorCode NbViewForward_Private(NbNode, const NbTile *);
 /* exec.c */
 PETSC_INTERN PetscErrorCode NbGraphPlan_Private(NbGraph);
 /* jet.c */

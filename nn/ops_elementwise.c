@@ -8,100 +8,70 @@
 
 #define NB_BLOCK 64 /* lanes per block of derivative scratch (on the stack) */
 
-/* y = f(z) */
+/* y = f(z), one loop per function (the switch outside) so that each loop
+   vectorises; zz is z[l]. tanh, sigmoid and exp have vector kernels. */
+#define VALUE_LOOP(F) \
+  do { \
+    for (PetscInt l = 0; l < n; l++) { \
+      PetscReal zz = z[l]; \
+      y[l]         = (F); \
+    } \
+  } while (0)
+
 static void FnValue(PetscInt fn, PetscReal alpha, PetscReal beta, PetscInt n, const PetscReal *restrict z, PetscReal *restrict y)
 {
   switch (fn) {
-  case NB_FN_AXPB:
-    for (PetscInt l = 0; l < n; l++) y[l] = alpha * z[l] + beta;
-    break;
-  case NB_FN_TANH:
-    NbVecTanh(n, z, y);
-    break;
-  case NB_FN_SIN:
-    for (PetscInt l = 0; l < n; l++) y[l] = PetscSinReal(z[l]);
-    break;
-  case NB_FN_COS:
-    for (PetscInt l = 0; l < n; l++) y[l] = PetscCosReal(z[l]);
-    break;
-  case NB_FN_SIGMOID:
-    NbVecSigmoid(n, z, y);
-    break;
-  case NB_FN_SOFTPLUS: /* log(1 + e^z) without overflow */
-    for (PetscInt l = 0; l < n; l++) y[l] = PetscMax(z[l], 0) + log1p(PetscExpReal(-PetscAbsReal(z[l])));
-    break;
-  case NB_FN_GELU: /* exact GELU (Hendrycks & Gimpel 2016): z Phi(z) */
-    for (PetscInt l = 0; l < n; l++) y[l] = 0.5 * z[l] * erfc(-z[l] * 0.70710678118654752440);
-    break;
-  case NB_FN_RELU:
-    for (PetscInt l = 0; l < n; l++) y[l] = z[l] > 0 ? z[l] : 0;
-    break;
-  case NB_FN_EXP:
-    NbVecExp(n, z, y);
-    break;
-  case NB_FN_LOG:
-    for (PetscInt l = 0; l < n; l++) y[l] = PetscLogReal(z[l]);
-    break;
-  case NB_FN_SQUARE:
-    for (PetscInt l = 0; l < n; l++) y[l] = z[l] * z[l];
-    break;
-  case NB_FN_SQRT:
-    for (PetscInt l = 0; l < n; l++) y[l] = PetscSqrtReal(z[l]);
-    break;
-  case NB_FN_RECIP:
-    for (PetscInt l = 0; l < n; l++) y[l] = 1 / z[l];
-    break;
+  /* clang-format off */
+  case NB_FN_AXPB:     VALUE_LOOP(alpha * zz + beta); break;
+  case NB_FN_TANH:     NbVecTanh(n, z, y); break;
+  case NB_FN_SIN:      VALUE_LOOP(PetscSinReal(zz)); break;
+  case NB_FN_COS:      VALUE_LOOP(PetscCosReal(zz)); break;
+  case NB_FN_SIGMOID:  NbVecSigmoid(n, z, y); break;
+  case NB_FN_SOFTPLUS: VALUE_LOOP(PetscMax(zz, 0) + log1p(PetscExpReal(-PetscAbsReal(zz)))); break; /* log(1 + e^z) without overflow */
+  case NB_FN_GELU:     VALUE_LOOP(0.5 * zz * erfc(-zz * 0.70710678118654752440)); break; /* exact GELU (Hendrycks & Gimpel 2016): z Phi(z) */
+  case NB_FN_RELU:     VALUE_LOOP(zz > 0 ? zz : 0); break;
+  case NB_FN_EXP:      NbVecExp(n, z, y); break;
+  case NB_FN_LOG:      VALUE_LOOP(PetscLogReal(zz)); break;
+  case NB_FN_SQUARE:   VALUE_LOOP(zz * zz); break;
+  case NB_FN_SQRT:     VALUE_LOOP(PetscSqrtReal(zz)); break;
+  case NB_FN_RECIP:    VALUE_LOOP(1 / zz); break;
+  /* clang-format on */
   }
 }
 
 /* f', f'', f''' at z, given y = f(z); f2 and f3 may be NULL. One loop per
    function (the switch outside) so that each loop vectorises. */
+#define DERIV_LANES(BODY) \
+  for (PetscInt l = 0; l < n; l++) { \
+    PetscReal zz = z[l], yy = y[l]; \
+    (void)zz; \
+    (void)yy; \
+    BODY \
+  }
 #define DERIV_LOOP(D1, D2, D3) \
   do { \
-    if (f3) \
-      for (PetscInt l = 0; l < n; l++) { \
-        PetscReal zz = z[l], yy = y[l]; \
-        (void)zz; \
-        (void)yy; \
-        f1[l] = (D1); \
-        f2[l] = (D2); \
-        f3[l] = (D3); \
-      } \
-    else if (f2) \
-      for (PetscInt l = 0; l < n; l++) { \
-        PetscReal zz = z[l], yy = y[l]; \
-        (void)zz; \
-        (void)yy; \
-        f1[l] = (D1); \
-        f2[l] = (D2); \
-      } \
-    else \
-      for (PetscInt l = 0; l < n; l++) { \
-        PetscReal zz = z[l], yy = y[l]; \
-        (void)zz; \
-        (void)yy; \
-        f1[l] = (D1); \
-      } \
+    if (f3) DERIV_LANES(f1[l] = (D1); f2[l] = (D2); f3[l] = (D3);) \
+    else if (f2) DERIV_LANES(f1[l] = (D1); f2[l] = (D2);) \
+    else DERIV_LANES(f1[l] = (D1);) \
   } while (0)
 
 static void FnDeriv(PetscInt fn, PetscReal alpha, PetscInt n, const PetscReal *restrict z, const PetscReal *restrict y, PetscReal *restrict f1, PetscReal *restrict f2, PetscReal *restrict f3)
 {
   switch (fn) {
-  case NB_FN_AXPB:
-    DERIV_LOOP(alpha, 0, 0);
-    break;
-  case NB_FN_TANH: /* from y = tanh z: f' = 1 - y^2, f'' = -2 y f', f''' = -2 f' (1 - 3 y^2) */
-    DERIV_LOOP(1 - yy * yy, -2 * yy * (1 - yy * yy), -2 * (1 - yy * yy) * (1 - 3 * yy * yy));
-    break;
-  case NB_FN_SIN:
-    DERIV_LOOP(PetscCosReal(zz), -yy, -PetscCosReal(zz));
-    break;
-  case NB_FN_COS:
-    DERIV_LOOP(-PetscSinReal(zz), -yy, PetscSinReal(zz));
-    break;
-  case NB_FN_SIGMOID:
-    DERIV_LOOP(yy * (1 - yy), yy * (1 - yy) * (1 - 2 * yy), yy * (1 - yy) * (1 - 6 * yy + 6 * yy * yy));
-    break;
+  /* clang-format off */
+  case NB_FN_AXPB:    DERIV_LOOP(alpha, 0, 0); break;
+  /* from y = tanh z: f' = 1 - y^2, f'' = -2 y f', f''' = -2 f' (1 - 3 y^2) */
+  case NB_FN_TANH:    DERIV_LOOP(1 - yy * yy, -2 * yy * (1 - yy * yy), -2 * (1 - yy * yy) * (1 - 3 * yy * yy)); break;
+  case NB_FN_SIN:     DERIV_LOOP(PetscCosReal(zz), -yy, -PetscCosReal(zz)); break;
+  case NB_FN_COS:     DERIV_LOOP(-PetscSinReal(zz), -yy, PetscSinReal(zz)); break;
+  case NB_FN_SIGMOID: DERIV_LOOP(yy * (1 - yy), yy * (1 - yy) * (1 - 2 * yy), yy * (1 - yy) * (1 - 6 * yy + 6 * yy * yy)); break;
+  case NB_FN_RELU:    DERIV_LOOP(zz > 0 ? 1.0 : 0.0, 0, 0); break;
+  case NB_FN_EXP:     DERIV_LOOP(yy, yy, yy); break;
+  case NB_FN_LOG:     DERIV_LOOP(1 / zz, -1 / (zz * zz), 2 / (zz * zz * zz)); break;
+  case NB_FN_SQUARE:  DERIV_LOOP(2 * zz, 2, 0); break;
+  case NB_FN_SQRT:    DERIV_LOOP(0.5 / yy, -0.25 / (yy * yy * yy), 0.375 / (yy * yy * yy * yy * yy)); break;
+  case NB_FN_RECIP:   DERIV_LOOP(-yy * yy, 2 * yy * yy * yy, -6 * yy * yy * yy * yy); break;
+  /* clang-format on */
   case NB_FN_SOFTPLUS: /* f' = sigmoid(z) = 1 - e^{-y} since y = log(1 + e^z) */
     for (PetscInt l = 0; l < n; l++) {
       PetscReal s = -expm1(-y[l]);
@@ -117,24 +87,6 @@ static void FnDeriv(PetscInt fn, PetscReal alpha, PetscInt n, const PetscReal *r
       if (f2) f2[l] = phi * (2 - zz * zz);
       if (f3) f3[l] = zz * phi * (zz * zz - 4);
     }
-    break;
-  case NB_FN_RELU:
-    DERIV_LOOP(zz > 0 ? 1.0 : 0.0, 0, 0);
-    break;
-  case NB_FN_EXP:
-    DERIV_LOOP(yy, yy, yy);
-    break;
-  case NB_FN_LOG:
-    DERIV_LOOP(1 / zz, -1 / (zz * zz), 2 / (zz * zz * zz));
-    break;
-  case NB_FN_SQUARE:
-    DERIV_LOOP(2 * zz, 2, 0);
-    break;
-  case NB_FN_SQRT:
-    DERIV_LOOP(0.5 / yy, -0.25 / (yy * yy * yy), 0.375 / (yy * yy * yy * yy * yy));
-    break;
-  case NB_FN_RECIP:
-    DERIV_LOOP(-yy * yy, 2 * yy * yy * yy, -6 * yy * yy * yy * yy);
     break;
   }
 }
@@ -203,21 +155,14 @@ static PetscErrorCode UnaryBackward(NbNode y, const NbTile *t, const PetscBool n
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* in the order of NB_FN_*; only axpb is linear in a partial sum */
+#define NONLINEAR(name) {name, UnaryForward, UnaryBackward, NB_PARTIAL_NONE, PETSC_TRUE}
 static const NbOp OpUnary[NB_FN_COUNT] = {
   {"axpb", UnaryForward, UnaryBackward, NB_PARTIAL_LINEAR, PETSC_TRUE},
-  {"tanh", UnaryForward, UnaryBackward, NB_PARTIAL_NONE, PETSC_TRUE},
-  {"sin", UnaryForward, UnaryBackward, NB_PARTIAL_NONE, PETSC_TRUE},
-  {"cos", UnaryForward, UnaryBackward, NB_PARTIAL_NONE, PETSC_TRUE},
-  {"sigmoid", UnaryForward, UnaryBackward, NB_PARTIAL_NONE, PETSC_TRUE},
-  {"softplus", UnaryForward, UnaryBackward, NB_PARTIAL_NONE, PETSC_TRUE},
-  {"gelu", UnaryForward, UnaryBackward, NB_PARTIAL_NONE, PETSC_TRUE},
-  {"relu", UnaryForward, UnaryBackward, NB_PARTIAL_NONE, PETSC_TRUE},
-  {"exp", UnaryForward, UnaryBackward, NB_PARTIAL_NONE, PETSC_TRUE},
-  {"log", UnaryForward, UnaryBackward, NB_PARTIAL_NONE, PETSC_TRUE},
-  {"square", UnaryForward, UnaryBackward, NB_PARTIAL_NONE, PETSC_TRUE},
-  {"sqrt", UnaryForward, UnaryBackward, NB_PARTIAL_NONE, PETSC_TRUE},
-  {"reciprocal", UnaryForward, UnaryBackward, NB_PARTIAL_NONE, PETSC_TRUE},
+  NONLINEAR("tanh"), NONLINEAR("sin"),  NONLINEAR("cos"), NONLINEAR("sigmoid"), NONLINEAR("softplus"), NONLINEAR("gelu"),
+  NONLINEAR("relu"), NONLINEAR("exp"),  NONLINEAR("log"), NONLINEAR("square"),  NONLINEAR("sqrt"),     NONLINEAR("reciprocal"),
 };
+#undef NONLINEAR
 
 PetscErrorCode NbTensorUnary_Private(NbTensor x, PetscInt fn, PetscReal alpha, PetscReal beta, NbTensor *y)
 {
@@ -235,18 +180,25 @@ PetscErrorCode NbTensorUnary_Private(NbTensor x, PetscInt fn, PetscReal alpha, P
 
 PetscErrorCode NbTensorAXPB(NbTensor x, PetscReal alpha, PetscReal beta, NbTensor *y) { return NbTensorUnary_Private(x, NB_FN_AXPB, alpha, beta, y); }
 PetscErrorCode NbTensorScale(NbTensor x, PetscReal alpha, NbTensor *y) { return NbTensorUnary_Private(x, NB_FN_AXPB, alpha, 0, y); }
-PetscErrorCode NbTensorTanh(NbTensor x, NbTensor *y) { return NbTensorUnary_Private(x, NB_FN_TANH, 0, 0, y); }
-PetscErrorCode NbTensorSin(NbTensor x, NbTensor *y) { return NbTensorUnary_Private(x, NB_FN_SIN, 0, 0, y); }
-PetscErrorCode NbTensorCos(NbTensor x, NbTensor *y) { return NbTensorUnary_Private(x, NB_FN_COS, 0, 0, y); }
-PetscErrorCode NbTensorSigmoid(NbTensor x, NbTensor *y) { return NbTensorUnary_Private(x, NB_FN_SIGMOID, 0, 0, y); }
-PetscErrorCode NbTensorSoftplus(NbTensor x, NbTensor *y) { return NbTensorUnary_Private(x, NB_FN_SOFTPLUS, 0, 0, y); }
-PetscErrorCode NbTensorGELU(NbTensor x, NbTensor *y) { return NbTensorUnary_Private(x, NB_FN_GELU, 0, 0, y); }
-PetscErrorCode NbTensorReLU(NbTensor x, NbTensor *y) { return NbTensorUnary_Private(x, NB_FN_RELU, 0, 0, y); }
-PetscErrorCode NbTensorExp(NbTensor x, NbTensor *y) { return NbTensorUnary_Private(x, NB_FN_EXP, 0, 0, y); }
-PetscErrorCode NbTensorLog(NbTensor x, NbTensor *y) { return NbTensorUnary_Private(x, NB_FN_LOG, 0, 0, y); }
-PetscErrorCode NbTensorSquare(NbTensor x, NbTensor *y) { return NbTensorUnary_Private(x, NB_FN_SQUARE, 0, 0, y); }
-PetscErrorCode NbTensorSqrt(NbTensor x, NbTensor *y) { return NbTensorUnary_Private(x, NB_FN_SQRT, 0, 0, y); }
-PetscErrorCode NbTensorReciprocal(NbTensor x, NbTensor *y) { return NbTensorUnary_Private(x, NB_FN_RECIP, 0, 0, y); }
+/* NbTensorTanh(x, &y), NbTensorSin(x, &y), ...: y = f(x) elementwise */
+#define UNARY(Name, FN) \
+  PetscErrorCode NbTensor##Name(NbTensor x, NbTensor *y) \
+  { \
+    return NbTensorUnary_Private(x, NB_FN_##FN, 0, 0, y); \
+  }
+UNARY(Tanh, TANH)
+UNARY(Sin, SIN)
+UNARY(Cos, COS)
+UNARY(Sigmoid, SIGMOID)
+UNARY(Softplus, SOFTPLUS)
+UNARY(GELU, GELU)
+UNARY(ReLU, RELU)
+UNARY(Exp, EXP)
+UNARY(Log, LOG)
+UNARY(Square, SQUARE)
+UNARY(Sqrt, SQRT)
+UNARY(Reciprocal, RECIP)
+#undef UNARY
 
 PetscErrorCode NbTensorActivation(NbTensor x, NbActivation act, NbTensor *y)
 {

@@ -220,18 +220,7 @@ PetscErrorCode NbTensorConcat(PetscInt n, const NbTensor x[], NbTensor *y)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode SliceForward(NbNode y, const NbTile *t)
-{
-  NbNode   x   = y->in[0];
-  PetscInt off = y->iarg[0] * x->ld;
-
-  PetscFunctionBegin;
-  y->val  = x->val + off;
-  y->grad = x->grad ? x->grad + off : NULL;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-static const NbOp OpSlice = {"slice", SliceForward, NULL, NB_PARTIAL_LINEAR, PETSC_FALSE};
+static const NbOp OpSlice = {"slice", NbViewForward_Private, NULL, NB_PARTIAL_LINEAR, PETSC_FALSE};
 
 PetscErrorCode NbTensorSlice(NbTensor x, PetscInt c0, PetscInt c1, NbTensor *y)
 {
@@ -246,7 +235,7 @@ PetscErrorCode NbTensorSlice(NbTensor x, PetscInt c0, PetscInt c1, NbTensor *y)
   PetscCall(NbNodeCreate_Private(x->g, &OpSlice, 1, &x, &v));
   PetscCall(NbNodeSetShapeLike_Private(v, x, c1 - c0));
   v->isview  = PETSC_TRUE;
-  v->iarg[0] = c0;
+  v->iarg[1] = c0;
   *y         = v;
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -6,20 +6,10 @@ against the PETSc reference) and the mean, std and error-of-the-mean fields
 
 usage: /usr/bin/python3 plot_uq.py burgers.h5 [prefix]
 writes prefix-calibration.png and prefix-uq-fields.png."""
-import sys
+from plotlib import field, image, open_output, plt
 
-import h5py
-import matplotlib
-import numpy as np
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-
-path = sys.argv[1]
-prefix = sys.argv[2] if len(sys.argv) > 2 else path[:-3]
-f = h5py.File(path, "r")
-if "/history/calibration_nominal" not in f:
-    sys.exit(f"{path} has no calibration table: was it written by nabla-burgers -method pinn -uq ...?")
+f, prefix = open_output("/history/calibration_nominal",
+                        "no calibration table: was it written by nabla-burgers -method pinn -uq ...?")
 nom = f["/history/calibration_nominal"][:]
 obs = f["/history/calibration_observed"][:]
 method = f["/metadata"].attrs.get("result: UQ method", b"").decode() if isinstance(f["/metadata"].attrs.get("result: UQ method", b""), bytes) else ""
@@ -35,25 +25,13 @@ fig.tight_layout()
 fig.savefig(prefix + "-calibration.png", dpi=120)
 
 dim = int(f["/grid"].attrs["dim"])
-times = f["/time"][:]
-steps = sorted(f["/steps"].keys())
 names = [("mean", "u_mean"), ("std", "u_std"), ("mean - reference", "u_mean_err")]
 fig, axes = plt.subplots(1, 3, figsize=(13, 3.6))
 for ax, (title, name) in zip(axes, names):
-    if dim == 1:
-        a = np.array([f[f"/steps/{s}/{name}"][:] for s in steps])
-        X, Y, xl, yl = f["/grid/x"][:], times, "x", "t"
-    else:
-        a = f[f"/steps/{steps[-1]}/{name}"][:]
-        X, Y, xl, yl = f["/grid/x"][:], f["/grid/y"][:], "x", "y"
-        title += f", t = {times[-1]:g}"
-    lim = np.abs(a).max() if "reference" in title else None
-    im = ax.pcolormesh(X, Y, a, shading="nearest", cmap="RdBu_r" if lim else "viridis",
-                       vmin=-lim if lim else None, vmax=lim)
-    ax.set_xlabel(xl)
-    ax.set_ylabel(yl)
-    ax.set_title("u " + title)
-    fig.colorbar(im, ax=ax)
+    a, x, y, labels = field(f, name)
+    if dim == 2:
+        title += f", t = {f['/time'][-1]:g}"
+    image(fig, ax, x, y, a, "u " + title, labels, diverging="reference" in title)
 fig.tight_layout()
 fig.savefig(prefix + "-uq-fields.png", dpi=120)
 print(f"wrote {prefix}-calibration.png and {prefix}-uq-fields.png")

@@ -138,3 +138,44 @@ PetscErrorCode NbTestCompareHistories(MPI_Comm comm, const char what[], PetscInt
   PetscCheck(maxrel < 1e-10, comm, PETSC_ERR_PLIB, "loss histories differ by %g", (double)maxrel);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
+
+PetscErrorCode NbTestBurgersResidual(NbGraph g, NbModel m, NbTensor U, NbTensor *r)
+{
+  static const char *const deriv[4] = {"", "x", "t", "xx"};
+  NbTensor                 c[4], nu, a; /* u, u_x, u_t, u_xx */
+
+  PetscFunctionBegin;
+  for (PetscInt k = 0; k < 4; k++) PetscCall(NbTensorJetComponent(U, deriv[k], &c[k]));
+  PetscCall(NbGraphAddParameter(g, m, "nu", &nu));
+  PetscCall(NbTensorMul(c[0], c[1], r));
+  PetscCall(NbTensorAdd(*r, c[2], r));
+  PetscCall(NbTensorMul(nu, c[3], &a));
+  PetscCall(NbTensorSub(*r, a, r));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbTestLossDifferences(NbGraph g, NbTensor loss, PetscInt P, PetscReal p[], PetscReal h, PetscReal fd[])
+{
+  PetscFunctionBegin;
+  for (PetscInt i = 0; i < P; i++) {
+    PetscReal p0 = p[i], L[2];
+    for (PetscInt s = 0; s < 2; s++) {
+      p[i] = s ? p0 - h : p0 + h;
+      PetscCall(NbGraphForward(g));
+      PetscCall(NbGraphGetScalar(g, loss, &L[s]));
+    }
+    p[i]  = p0;
+    fd[i] = (L[0] - L[1]) / (2 * h);
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbTestOptimizer(NbModel m, NbGraph g, const char type[], PetscReal lr, NbOptimizer *opt)
+{
+  PetscFunctionBegin;
+  PetscCall(NbOptimizerCreate(m, opt));
+  PetscCall(NbOptimizerSetGraph(*opt, g));
+  PetscCall(NbOptimizerSetType(*opt, type));
+  PetscCall(NbOptimizerSetLearningRate(*opt, lr));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

@@ -25,6 +25,15 @@ PetscErrorCode NbTestLossHistory(MPI_Comm, NbProblem, PetscInt64 N, const PetscR
    1e-10 (data-parallel sums differ from serial ones in summation order only). */
 PetscErrorCode NbTestCompareHistories(MPI_Comm, const char what[], PetscInt n, const PetscReal a[], const PetscReal b[]);
 
+/* Burgers residual r = u u_x + u_t - nu u_xx of a jet U carrying x, t, xx,
+   nu the model's trainable scalar "nu" (added to the graph here). */
+PetscErrorCode NbTestBurgersResidual(NbGraph, NbModel, NbTensor U, NbTensor *r);
+/* Central differences of the graph's loss in each of the P parameters p[]
+   (step h, restored afterwards): fd[i] = (L(p + h e_i) - L(p - h e_i)) / 2h. */
+PetscErrorCode NbTestLossDifferences(NbGraph, NbTensor loss, PetscInt P, PetscReal p[], PetscReal h, PetscReal fd[]);
+/* An optimizer of the model of the given type and learning rate on the graph's loss. */
+PetscErrorCode NbTestOptimizer(NbModel, NbGraph, const char type[], PetscReal lr, NbOptimizer *);
+
 /* main() of a test program whose body is Run(void) */
 #define NB_TEST_MAIN(Run) \
   int main(int argc, char **argv) \

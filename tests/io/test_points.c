@@ -1,7 +1,7 @@
 /* Writes two rounds of a point cloud from every rank (uneven counts, one
    rank with none) for pv_points_check.py to read back with ParaView. Point
    with global index g is (g/100, sin(g), 0) with field value = x + 2y. */
-#include "nabla.h"
+#include "nbtest.h"
 
 static PetscErrorCode Run(void)
 {
@@ -38,10 +38,4 @@ static PetscErrorCode Run(void)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-int main(int argc, char **argv)
-{
-  PetscCall(NbInitialize(&argc, &argv, NULL, NULL));
-  PetscCall(Run());
-  PetscCall(NbFinalize());
-  return 0;
-}
+NB_TEST_MAIN(Run)

@@ -8,7 +8,7 @@
    - 2-D: `velocity` is (u, v, 0);
    - with -test_compare OTHER.h5, the fields of both files agree to
      -test_compare_tol (rank-count independence). */
-#include "nbsolvers.h"
+#include "nbtest.h"
 
 static PetscReal Fletcher(PetscReal nu, PetscReal t, PetscReal x, PetscReal y, PetscInt c)
 {
@@ -153,10 +153,4 @@ static PetscErrorCode Run(void)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-int main(int argc, char **argv)
-{
-  PetscCall(NbInitialize(&argc, &argv, NULL, NULL));
-  PetscCall(Run());
-  PetscCall(NbFinalize());
-  return 0;
-}
+NB_TEST_MAIN(Run)

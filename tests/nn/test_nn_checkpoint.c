@@ -8,7 +8,7 @@
    step, and the RNG counters (dropout epoch, sampler) are all a step depends
    on. With -mismatch, loads the checkpoint into a model with a wider second
    layer, which must fail naming the parameter (an error test). */
-#include "nabla.h"
+#include "nbtest.h"
 
 #define NSTEP 6
 
@@ -64,10 +64,7 @@ static PetscErrorCode Build(Run *r, PetscInt64 seed, PetscInt width2)
   PetscCall(NbTensorMeanSquare(e, &r->loss));
   PetscCall(NbGraphSetLoss(r->g, r->loss));
   PetscCall(NbGraphSetUp(r->g));
-  PetscCall(NbOptimizerCreate(r->m, &r->opt));
-  PetscCall(NbOptimizerSetGraph(r->opt, r->g));
-  PetscCall(NbOptimizerSetType(r->opt, "adamw"));
-  PetscCall(NbOptimizerSetLearningRate(r->opt, 3e-3));
+  PetscCall(NbTestOptimizer(r->m, r->g, "adamw", 3e-3, &r->opt));
   PetscCall(NbOptimizerSetSchedule(r->opt, NB_SCHEDULE_EXPONENTIAL, 0.5, 4, 0));
   PetscCall(NbOptimizerSetPreStep(r->opt, Resample, r));
   PetscCall(NbOptimizerSetUp(r->opt));

@@ -12,7 +12,7 @@
    and must repeat bitwise: the padding lanes of a partial tile may hold inf
    or NaN (case "padding": log x^2 of the zero padding), and nothing of a
    previous pass may leak from the pooled buffers into the next. */
-#include "nabla.h"
+#include "nbtest.h"
 
 #define NPTS 37
 #define MAXW 16
@@ -278,7 +278,7 @@ static PetscErrorCode Run(const char *name, Builder build, PetscInt npts, PetscI
   NbTensor   X, loss;
   NbRNG      rng;
   PetscInt   P;
-  PetscReal *p, *grad, *fd, *buf, L, Lp, Lm, gmax = 0, emax = 0;
+  PetscReal *p, *grad, *fd, *buf, L, Lp, gmax = 0, emax = 0;
 
   PetscFunctionBegin;
   g_nweights = 0;
@@ -309,17 +309,7 @@ static PetscErrorCode Run(const char *name, Builder build, PetscInt npts, PetscI
   PetscCall(PetscArraycpy(fd, grad, P));
   PetscCall(NbGraphComputeLossGradient(g, &Lp));
   for (PetscInt i = 0; i < P; i++) PetscCheck(grad[i] == fd[i] && Lp == L, PETSC_COMM_SELF, PETSC_ERR_PLIB, "case %s: a second gradient pass differs (parameter %" PetscInt_FMT ": %g then %g)", name, i, (double)fd[i], (double)grad[i]);
-  for (PetscInt i = 0; i < P; i++) {
-    PetscReal p0 = p[i];
-    p[i]         = p0 + g_h;
-    PetscCall(NbGraphForward(g));
-    PetscCall(NbGraphGetScalar(g, loss, &Lp));
-    p[i] = p0 - g_h;
-    PetscCall(NbGraphForward(g));
-    PetscCall(NbGraphGetScalar(g, loss, &Lm));
-    p[i]  = p0;
-    fd[i] = (Lp - Lm) / (2 * g_h);
-  }
+  PetscCall(NbTestLossDifferences(g, loss, P, p, g_h, fd));
   for (PetscInt i = 0; i < P; i++) {
     gmax = PetscMax(gmax, PetscAbsReal(fd[i]));
     emax = PetscMax(emax, PetscAbsReal(fd[i] - grad[i]));

@@ -14,7 +14,7 @@
    differences of 1e-3 or more. The parameters must also be identical on
    every rank (bitwise): each rank applies the same update to the same
    summed gradient. */
-#include "nabla.h"
+#include "nbtest.h"
 
 #define NSTEPS 20
 #define NTAO   10
@@ -55,7 +55,7 @@ static PetscErrorCode Train(MPI_Comm comm, PetscInt tile, PetscReal hist[], Pets
   NbGraph     g;
   NbOptimizer opt;
   Ctx         c;
-  NbTensor    Xc, J, h, U, u, ux, ut, uxx, nu, r, a, lr, Xb, Gb, Ub, e, lb, terms[2], loss;
+  NbTensor    Xc, J, h, U, r, lr, Xb, Gb, Ub, e, lb, terms[2], loss;
   PetscInt64  Nb = 60, offb;
   PetscInt    n, nb, nh;
   PetscReal  *xb, *gb, *p;
@@ -82,15 +82,7 @@ static PetscErrorCode Train(MPI_Comm comm, PetscInt tile, PetscReal hist[], Pets
   PetscCall(NbTensorDropout(h, 0.1, &h));
   PetscCall(NbLayerApply(d2, g, h, &h));
   PetscCall(NbLayerApply(d3, g, h, &U));
-  PetscCall(NbTensorJetComponent(U, "", &u));
-  PetscCall(NbTensorJetComponent(U, "x", &ux));
-  PetscCall(NbTensorJetComponent(U, "t", &ut));
-  PetscCall(NbTensorJetComponent(U, "xx", &uxx));
-  PetscCall(NbGraphAddParameter(g, m, "nu", &nu));
-  PetscCall(NbTensorMul(u, ux, &r));
-  PetscCall(NbTensorAdd(r, ut, &r));
-  PetscCall(NbTensorMul(nu, uxx, &a));
-  PetscCall(NbTensorSub(r, a, &r));
+  PetscCall(NbTestBurgersResidual(g, m, U, &r));
   PetscCall(NbTensorMeanSquare(r, &lr));
   PetscCall(NbLayerApply(d1, g, Xb, &h));
   PetscCall(NbLayerApply(d2, g, h, &h));
@@ -118,10 +110,7 @@ static PetscErrorCode Train(MPI_Comm comm, PetscInt tile, PetscReal hist[], Pets
   PetscCall(NbGraphSetInputPartitioned(g, Xb, Nb, offb, nb, xb));
   PetscCall(NbGraphSetInputPartitioned(g, Gb, Nb, offb, nb, gb));
 
-  PetscCall(NbOptimizerCreate(m, &opt));
-  PetscCall(NbOptimizerSetGraph(opt, g));
-  PetscCall(NbOptimizerSetType(opt, "adam"));
-  PetscCall(NbOptimizerSetLearningRate(opt, 1e-2));
+  PetscCall(NbTestOptimizer(m, g, "adam", 1e-2, &opt));
   PetscCall(NbOptimizerSetPreStep(opt, Resample, &c));
   for (PetscInt s = 0; s < NSTEPS; s++) PetscCall(NbOptimizerStep(opt, &hist[s]));
   /* L-BFGS on the last points, without dropout (TAO needs a fixed objective) */

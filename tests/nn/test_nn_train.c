@@ -20,7 +20,7 @@
       -expect_its n it asserts that -fit_tao_max_it n reached TAO (the
       optimizer's prefix is "fit_"); with -switch, also when the options were
       read before the type was switched from adam to lbfgs. */
-#include "nabla.h"
+#include "nbtest.h"
 
 static PetscErrorCode Check(PetscBool ok, const char *what, PetscReal got, PetscReal tol)
 {
@@ -171,10 +171,7 @@ static PetscErrorCode AdamFit(void)
   for (PetscInt i = 0; i < N; i++) f[i] = Target(x[2 * i], x[2 * i + 1]);
   PetscCall(NbGraphSetInput(g, X, N, x));
   PetscCall(NbGraphSetInput(g, F, N, f));
-  PetscCall(NbOptimizerCreate(m, &opt));
-  PetscCall(NbOptimizerSetGraph(opt, g));
-  PetscCall(NbOptimizerSetType(opt, "adam"));
-  PetscCall(NbOptimizerSetLearningRate(opt, 1e-2));
+  PetscCall(NbTestOptimizer(m, g, "adam", 1e-2, &opt));
   PetscCall(NbOptimizerSetMaxSteps(opt, 3000));
   PetscCall(NbOptimizerSetSchedule(opt, NB_SCHEDULE_COSINE, 0.1, 1, 1e-4));
   PetscCall(NbOptimizerSetOptionsPrefix(opt, "fitadam_"));
