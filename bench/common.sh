@@ -7,7 +7,7 @@
 # root with more ranks than cores.
 build=${1:-build}
 ranks=${2:-2}
-shift 2 2>/dev/null || shift $#
+if [ $# -ge 2 ]; then shift 2; else shift $#; fi
 adam=${BENCH_ADAM:-$bench_steps}
 lbfgs=${BENCH_LBFGS:-$bench_steps}
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
