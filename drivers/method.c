@@ -1,6 +1,7 @@
 /* NbMethod: the registry of solution methods and their life cycle; the
    reference method (the problem's PETSc solver alone); and the program
    body every nabla-* program runs. */
+#include <stdio.h>
 #include <string.h>
 #include "methodimpl.h"
 
@@ -203,4 +204,25 @@ PetscErrorCode NbRunProgram(MPI_Comm comm, const char program[], const char prob
   PetscCall(NbMethodDestroy(&method));
   PetscCall(NbProblemDestroy(&prob));
   PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+int NbMain(int argc, char **argv, const char program[], const char problem[], const char about[])
+{
+  static const char common[] = "  -method reference   the PETSc reference solver alone (default)\n"
+                               "  -method pinn        a physics-informed network next to the reference (-pinn_*; -pinn_dd xpinn|cpinn|fbpinn)\n"
+                               "  -uq none|ensemble|mcdropout|hmc   uncertainty of the PINN (with -method pinn)\n"
+                               "  -output NAME.h5     parallel HDF5 output with an XDMF sidecar for ParaView\n"
+                               "  -problem_view       describe the problem and its solver\n"
+                               "  -help               with the other options: every option of that run, its value and default, then stop\n";
+  const char       *rest = strchr(about, '\n');
+  char              help[4096], output[PETSC_MAX_PATH_LEN];
+
+  /* the program's first line, the shared lines, the program's other lines */
+  rest = rest ? rest + 1 : about + strlen(about);
+  snprintf(help, sizeof(help), "%s: %.*s%s%s\n", program, (int)(rest - about), about, common, rest);
+  PetscCall(NbInitialize(&argc, &argv, NULL, help));
+  PetscCall(PetscSNPrintf(output, sizeof(output), "%s.h5", problem));
+  PetscCall(NbRunProgram(PETSC_COMM_WORLD, program, problem, output));
+  PetscCall(NbFinalize());
+  return 0;
 }

@@ -10,13 +10,11 @@
    A new method is one file with its create function and one
    NbMethodRegister line; it works on every registered problem.
 
-   A program is NbRunProgram with its problem type and output name:
+   A program is NbMain with its problem type and the lines of its -help
+   that are its own:
      int main(int argc, char **argv)
      {
-       PetscCall(NbInitialize(&argc, &argv, NULL, help));
-       PetscCall(NbRunProgram(PETSC_COMM_WORLD, "nabla-burgers", "burgers", "burgers.h5"));
-       PetscCall(NbFinalize());
-       return 0;
+       return NbMain(argc, argv, "nabla-burgers", "burgers", about);
      } */
 #ifndef NBDRIVER_H
 #define NBDRIVER_H
@@ -47,5 +45,9 @@ PETSC_EXTERN PetscErrorCode NbMethodDestroy(NbMethod *);
    the expensive phases and at the end, the result table printed and
    written into the output. */
 PETSC_EXTERN PetscErrorCode NbRunProgram(MPI_Comm, const char program[], const char problem[], const char output[]);
+/* main() of a program: NbInitialize with -help made of about (the
+   program's own lines) and the lines every program shares, NbRunProgram
+   on PETSC_COMM_WORLD with output <problem>.h5, NbFinalize. */
+PETSC_EXTERN int NbMain(int argc, char **argv, const char program[], const char problem[], const char about[]);
 
 #endif

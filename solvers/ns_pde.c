@@ -343,7 +343,7 @@ PetscErrorCode NbNavierStokesPDE(NbNavierStokes ns, NbPDE *pde)
   pde->residual        = NSResidual;
   pde->hard            = c == NS_PDE_CAVITY ? CavityHard : NULL;
   pde->defaulthard     = (PetscBool)(c == NS_PDE_CAVITY);
-  pde->bcwhy           = c == NS_PDE_CAVITY ? "hard for the cavity: the lift carries the lid's jumps at the top corners, which a penalty cannot fit" : NULL;
+  pde->bcwhy           = c == NS_PDE_CAVITY ? "hard for the cavity (its only choice: the walls give no pressure data for soft conditions; the lift carries the lid and the corner flows)" : NULL;
   pde->initial         = pde->steady ? NULL : NSInitial;
   pde->boundary        = c == NS_PDE_CAVITY ? CavityBoundary : NSExactData;
   pde->flux            = NSFlux;
