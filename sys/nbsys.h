@@ -53,8 +53,10 @@ typedef struct {
 PETSC_EXTERN PetscErrorCode NbRegistryAdd(NbRegistry *, const char name[], PetscVoidFunction create);
 PETSC_EXTERN PetscErrorCode NbRegistryGetList(NbRegistry *, PetscFunctionList *);
 
-/* Where an object keeps its type: its type name, its type's data and its
-   ops table, which must begin with destroy (PetscErrorCode (*)(Object)). */
+/* Where an object keeps its type: its type name, its type's data (one
+   PetscMalloc'd block, freed by the registry and by the object's destroy)
+   and its ops table, which must begin with destroy (PetscErrorCode
+   (*)(Object), releasing what the data hold; may be NULL). */
 typedef struct {
   MPI_Comm  comm;
   char     *type;

@@ -73,10 +73,11 @@ PetscErrorCode NbRegistrySetType(NbRegistry *r, void *obj, NbTyped t, const char
     PetscCall(PetscFree(names));
     SETERRQ(t.comm, PETSC_ERR_USER_INPUT, "%s %s is unknown: use one of %s", r->option, type, choices);
   }
-  /* the old type's data go: every ops table begins with destroy */
+  /* the old type's data go: every ops table begins with destroy, which
+     releases what the data hold (may be NULL); the data are freed here */
   if (*(PetscErrorCode (**)(void *))t.ops) PetscCall((*(PetscErrorCode (**)(void *))t.ops)(obj));
   PetscCall(PetscMemzero(t.ops, t.opssize));
-  *t.data = NULL;
+  PetscCall(PetscFree(*t.data));
   PetscCall(PetscStrncpy(t.type, type, t.len));
   PetscCall((*(PetscErrorCode(*)(void *))create)(obj));
   PetscFunctionReturn(PETSC_SUCCESS);

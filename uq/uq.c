@@ -165,31 +165,36 @@ PetscErrorCode NbUQRun(NbUQ uq)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* Welford over the networks' predictions */
+static PetscErrorCode DrawNetwork(NbUQ uq, PetscInt j, PetscInt64 N, PetscInt64 offset, PetscInt n, const PetscReal x[], PetscReal u[])
+{
+  PetscFunctionBegin;
+  PetscCall(NbPINNSetParameters(uq->eval, uq->params + (size_t)j * uq->np));
+  PetscCall(NbPINNEvaluateGlobal(uq->eval, N, offset, n, x, u));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* mean and sample standard deviation over the draws (Welford) */
 PetscErrorCode NbUQPredict(NbUQ uq, PetscInt64 N, PetscInt64 offset, PetscInt n, const PetscReal x[], PetscReal mean[], PetscReal std[])
 {
-  PetscInt   nout = uq->pde->nout;
+  PetscInt   nout  = uq->pde->nout, nd = uq->ops.draw ? uq->ndraw : uq->nnet;
+  PetscErrorCode (*draw)(NbUQ, PetscInt, PetscInt64, PetscInt64, PetscInt, const PetscReal[], PetscReal[]) = uq->ops.draw ? uq->ops.draw : DrawNetwork;
   PetscReal *u, *m2;
 
   PetscFunctionBegin;
   PetscCall(PetscLogEventBegin(NB_UQPredict, 0, 0, 0, 0));
-  if (uq->ops.predict) PetscCall((*uq->ops.predict)(uq, N, offset, n, x, mean, std));
-  else {
-    PetscCall(PetscMalloc2((size_t)n * nout + 1, &u, (size_t)n * nout + 1, &m2));
-    PetscCall(PetscArrayzero(mean, (size_t)n * nout));
-    PetscCall(PetscArrayzero(m2, (size_t)n * nout));
-    for (PetscInt j = 0; j < uq->nnet; j++) {
-      PetscCall(NbPINNSetParameters(uq->eval, uq->params + (size_t)j * uq->np));
-      PetscCall(NbPINNEvaluateGlobal(uq->eval, N, offset, n, x, u));
-      for (PetscInt i = 0; i < n * nout; i++) {
-        PetscReal d = u[i] - mean[i];
-        mean[i] += d / (j + 1);
-        m2[i] += d * (u[i] - mean[i]);
-      }
+  PetscCall(PetscMalloc2((size_t)n * nout + 1, &u, (size_t)n * nout + 1, &m2));
+  PetscCall(PetscArrayzero(mean, (size_t)n * nout));
+  PetscCall(PetscArrayzero(m2, (size_t)n * nout));
+  for (PetscInt j = 0; j < nd; j++) {
+    PetscCall((*draw)(uq, j, N, offset, n, x, u));
+    for (PetscInt i = 0; i < n * nout; i++) {
+      PetscReal d = u[i] - mean[i];
+      mean[i] += d / (j + 1);
+      m2[i] += d * (u[i] - mean[i]);
     }
-    for (PetscInt i = 0; i < n * nout; i++) std[i] = uq->nnet > 1 ? PetscSqrtReal(m2[i] / (uq->nnet - 1)) : 0;
-    PetscCall(PetscFree2(u, m2));
   }
+  for (PetscInt i = 0; i < n * nout; i++) std[i] = nd > 1 ? PetscSqrtReal(m2[i] / (nd - 1)) : 0;
+  PetscCall(PetscFree2(u, m2));
   PetscCall(PetscLogEventEnd(NB_UQPredict, 0, 0, 0, 0));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -256,6 +261,7 @@ PetscErrorCode NbUQDestroy(NbUQ *uqp)
   PetscFunctionBegin;
   if (!uq) PetscFunctionReturn(PETSC_SUCCESS);
   if (uq->ops.destroy) PetscCall((*uq->ops.destroy)(uq));
+  PetscCall(PetscFree(uq->data));
   PetscCall(NbPINNDestroy(&uq->eval));
   PetscCall(PetscFree(uq->params));
   for (PetscInt k = 0; k < NB_PDE_MAXCOEF; k++) PetscCall(PetscFree(uq->coef[k]));

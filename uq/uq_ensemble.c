@@ -67,13 +67,6 @@ static PetscErrorCode Report_Ensemble(NbUQ uq, NbReport rep)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode Destroy_Ensemble(NbUQ uq)
-{
-  PetscFunctionBegin;
-  PetscCall(PetscFree(uq->data));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
 PetscErrorCode NbUQCreate_Ensemble(NbUQ uq)
 {
   UQEnsemble *e;
@@ -86,6 +79,5 @@ PetscErrorCode NbUQCreate_Ensemble(NbUQ uq)
   uq->ops.setfromoptions    = SetFromOptions_Ensemble;
   uq->ops.run               = Run_Ensemble;
   uq->ops.report            = Report_Ensemble;
-  uq->ops.destroy           = Destroy_Ensemble;
   PetscFunctionReturn(PETSC_SUCCESS);
 }

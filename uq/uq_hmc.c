@@ -192,7 +192,6 @@ static PetscErrorCode Destroy_HMC(NbUQ uq)
   PetscFunctionBegin;
   PetscCall(NbPINNDestroy(&h->chain));
   PetscCall(NbHMCDestroy(&h->hmc));
-  PetscCall(PetscFree(uq->data));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

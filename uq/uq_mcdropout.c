@@ -37,32 +37,20 @@ static PetscErrorCode Run_MCDropout(NbUQ uq)
     PetscCall(NbPINNGetCoefficient(d->net, k, &uq->coef[k][0]));
     uq->ncoefsamples = 1;
   }
+  /* from now on the network is evaluated with dropout, -uq_samples passes */
+  PetscCall(NbPINNSetEvaluationDropout(d->net, d->dropout > 0 ? PETSC_TRUE : PETSC_FALSE));
+  uq->ndraw = d->samples;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode Predict_MCDropout(NbUQ uq, PetscInt64 N, PetscInt64 offset, PetscInt n, const PetscReal x[], PetscReal mean[], PetscReal std[])
+/* one stochastic pass: the next dropout masks */
+static PetscErrorCode Draw_MCDropout(NbUQ uq, PetscInt j, PetscInt64 N, PetscInt64 offset, PetscInt n, const PetscReal x[], PetscReal u[])
 {
-  UQDropout *d    = (UQDropout *)uq->data;
-  PetscInt   nout = uq->pde->nout;
-  PetscReal *u, *m2;
+  UQDropout *d = (UQDropout *)uq->data;
 
   PetscFunctionBegin;
-  PetscCall(PetscMalloc2((size_t)n * nout + 1, &u, (size_t)n * nout + 1, &m2));
-  PetscCall(PetscArrayzero(mean, (size_t)n * nout));
-  PetscCall(PetscArrayzero(m2, (size_t)n * nout));
-  PetscCall(NbPINNSetEvaluationDropout(d->net, d->dropout > 0 ? PETSC_TRUE : PETSC_FALSE));
-  for (PetscInt j = 0; j < d->samples; j++) { /* Welford */
-    PetscCall(NbPINNAdvanceDropout(d->net));
-    PetscCall(NbPINNEvaluateGlobal(d->net, N, offset, n, x, u));
-    for (PetscInt i = 0; i < n * nout; i++) {
-      PetscReal e = u[i] - mean[i];
-      mean[i] += e / (j + 1);
-      m2[i] += e * (u[i] - mean[i]);
-    }
-  }
-  for (PetscInt i = 0; i < n * nout; i++) std[i] = d->samples > 1 ? PetscSqrtReal(m2[i] / (d->samples - 1)) : 0;
-  PetscCall(NbPINNSetEvaluationDropout(d->net, PETSC_FALSE));
-  PetscCall(PetscFree2(u, m2));
+  PetscCall(NbPINNAdvanceDropout(d->net));
+  PetscCall(NbPINNEvaluateGlobal(d->net, N, offset, n, x, u));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -83,7 +71,6 @@ static PetscErrorCode Destroy_MCDropout(NbUQ uq)
 
   PetscFunctionBegin;
   PetscCall(NbPINNDestroy(&d->net));
-  PetscCall(PetscFree(uq->data));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -98,7 +85,7 @@ PetscErrorCode NbUQCreate_MCDropout(NbUQ uq)
   uq->data               = d;
   uq->ops.setfromoptions = SetFromOptions_MCDropout;
   uq->ops.run            = Run_MCDropout;
-  uq->ops.predict        = Predict_MCDropout;
+  uq->ops.draw           = Draw_MCDropout;
   uq->ops.report         = Report_MCDropout;
   uq->ops.destroy        = Destroy_MCDropout;
   PetscFunctionReturn(PETSC_SUCCESS);

@@ -5,14 +5,16 @@
 #include "nbuq.h"
 
 typedef struct {
-  PetscErrorCode (*destroy)(NbUQ); /* first: NbRegistrySetType */
+  PetscErrorCode (*destroy)(NbUQ); /* first: NbRegistrySetType; may be NULL */
   PetscErrorCode (*setfromoptions)(NbUQ, PetscOptionItems *);
   PetscErrorCode (*setup)(NbUQ);
   /* fills nnet global parameter vectors in params (on every rank), or
-     trains a network of its own and sets ops.predict */
+     trains a network of its own and sets ops.draw and ndraw */
   PetscErrorCode (*run)(NbUQ);
-  /* mean and std at points; NULL: over the nnet parameter vectors */
-  PetscErrorCode (*predict)(NbUQ, PetscInt64 N, PetscInt64 offset, PetscInt n, const PetscReal x[], PetscReal mean[], PetscReal std[]);
+  /* draw j of ndraw (NbUQPredict's mean and std are over the draws) at
+     the points x (global index offset.. of N); NULL: the network with the
+     parameter vector j of nnet */
+  PetscErrorCode (*draw)(NbUQ, PetscInt j, PetscInt64 N, PetscInt64 offset, PetscInt n, const PetscReal x[], PetscReal u[]);
   PetscErrorCode (*report)(NbUQ, NbReport);
 } NbUQOps;
 
@@ -34,8 +36,9 @@ struct _p_NbUQ {
   PetscBool    inverse;
   PetscInt64   seed;
   PetscInt     np;
-  /* results: nnet global parameter vectors, coefficient samples */
-  PetscInt   nnet;
+  /* results: nnet global parameter vectors (or ndraw draws of ops.draw),
+     coefficient samples */
+  PetscInt   nnet, ndraw;
   PetscReal *params;
   PetscReal *coef[NB_PDE_MAXCOEF];
   PetscInt   ncoefsamples;

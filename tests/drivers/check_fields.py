@@ -36,7 +36,9 @@ with h5py.File(fname, "r") as f:
                 assert np.all(np.isfinite(sd)) and np.all(sd >= 0), f"step {s}: {c}_std not finite or negative"
     reported = float(f["metadata"].attrs["result: " + row])
 err = np.sqrt(num / den)
-print(f"{fname}: rel. L2 error of {'+'.join(c.split("=")[0] + sfx for c in comps)} vs {'+'.join(c.split("=")[-1] for c in comps)} over {len(steps)} steps {err:.4e} (reported {reported:.4e}, tolerance {tol:.1e})")
+names = "+".join(c.split("=")[0] + sfx for c in comps)
+refs = "+".join(c.split("=")[-1] for c in comps)
+print(f"{fname}: rel. L2 error of {names} vs {refs} over {len(steps)} steps {err:.4e} (reported {reported:.4e}, tolerance {tol:.1e})")
 assert abs(err - reported) <= 1e-3 * reported, "the reported error is not the one the fields give"
 assert err <= tol, f"error {err:.3e} above {tol:.1e}"
 print("fields check passed")
