@@ -55,7 +55,7 @@ PetscErrorCode NbDDCoefficients_Private(NbDD dd, NbGraph g, NbTensor coef[])
 }
 
 /* mean |u - v|^2 summed over the components, at a set of data points (no
-   term for a set that is empty everywhere) */
+   term for a set without room for any point in this subdomain) */
 static PetscErrorCode DataTerm(NbDD dd, NbDDSub *sb, NbGraph g, NbDDSet *S, const char *name, NbTensor *term)
 {
   NbTensor U;

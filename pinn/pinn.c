@@ -125,10 +125,13 @@ PetscErrorCode NbPINNGetPDE(NbPINN p, const NbPDE **pde)
 
 PetscErrorCode NbPINNSetFromOptions(NbPINN p)
 {
-  char              type[32], bc[16], bchelp[512];
-  PetscBool         soft;
-  PetscInt          seed, dseed;
-  PetscFunctionList types;
+  /* the weights of the terms in NbPINNTerm order (the interface weights are the decomposition's) */
+  static const char *const wopt[]  = {"-pinn_w_res", "-pinn_w_ic", "-pinn_w_bc", "-pinn_w_data"};
+  static const char *const whelp[] = {"Weight of the residual term", "Weight of the initial-condition term", "Weight of the boundary-condition term", "Weight of the observation term"};
+  char                     type[32], bc[16], bchelp[512];
+  PetscBool                soft;
+  PetscInt                 seed, dseed;
+  PetscFunctionList        types;
 
   PetscFunctionBegin;
   PetscCall(NbRegistryGetList(&NbPINNTypes, &types));
@@ -149,10 +152,7 @@ PetscErrorCode NbPINNSetFromOptions(NbPINN p)
   PetscCall(PetscOptionsInt("-pinn_points", "Collocation points (global)", "NbPINNSetFromOptions", p->npoints, &p->npoints, NULL));
   PetscCall(PetscOptionsInt("-pinn_boundary_points", "Initial + boundary points (global; half initial, half boundary)", "NbPINNSetFromOptions", p->nbnd, &p->nbnd, NULL));
   PetscCall(PetscOptionsString("-pinn_bc", bchelp, "NbPINNSetFromOptions", bc, bc, sizeof(bc), NULL));
-  PetscCall(PetscOptionsReal("-pinn_w_res", "Weight of the residual term", "NbPINNSetLossWeights", p->w[NB_PINN_TERM_RES], &p->w[NB_PINN_TERM_RES], NULL));
-  PetscCall(PetscOptionsReal("-pinn_w_ic", "Weight of the initial-condition term", "NbPINNSetLossWeights", p->w[NB_PINN_TERM_IC], &p->w[NB_PINN_TERM_IC], NULL));
-  PetscCall(PetscOptionsReal("-pinn_w_bc", "Weight of the boundary-condition term", "NbPINNSetLossWeights", p->w[NB_PINN_TERM_BC], &p->w[NB_PINN_TERM_BC], NULL));
-  PetscCall(PetscOptionsReal("-pinn_w_data", "Weight of the observation term", "NbPINNSetLossWeights", p->w[NB_PINN_TERM_DATA], &p->w[NB_PINN_TERM_DATA], NULL));
+  for (PetscInt k = 0; k <= NB_PINN_TERM_DATA; k++) PetscCall(PetscOptionsReal(wopt[k], whelp[k], "NbPINNSetLossWeights", p->w[k], &p->w[k], NULL));
   PetscCall(PetscOptionsInt("-pinn_adam_steps", "Adam steps", "NbPINNSetTrainingSteps", p->adam_steps, &p->adam_steps, NULL));
   PetscCall(PetscOptionsReal("-pinn_lr", "Adam learning rate (schedules: -opt_schedule ...)", "NbPINNSetFromOptions", p->lr, &p->lr, NULL));
   PetscCall(PetscOptionsInt("-pinn_lbfgs_steps", "L-BFGS iterations after Adam (0: none; -tao_max_it overrides)", "NbPINNSetTrainingSteps", p->lbfgs_steps, &p->lbfgs_steps, NULL));
