@@ -324,13 +324,7 @@ static PetscErrorCode SetWeights_DD(NbPINN p)
 
   PetscFunctionBegin;
   for (PetscInt k = 0; k < DD_NTERMS; k++) dd->w[k] = p->w[k];
-  for (PetscInt s = 0; s < dd->nlocal; s++) {
-    PetscReal w[DD_NTERMS];
-    PetscInt  nt = 0;
-    for (PetscInt k = 0; k < DD_NTERMS; k++)
-      if (dd->sub[s].term[k]) w[nt++] = dd->w[k];
-    PetscCall(NbTensorSetWeights(dd->sub[s].loss, w));
-  }
+  for (PetscInt s = 0; s < dd->nlocal; s++) PetscCall(NbPINNLossSetWeights_Private(dd->sub[s].term, dd->w, dd->sub[s].loss));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -588,7 +582,7 @@ static PetscErrorCode GetDD(NbPINN p, NbDD *dd)
   PetscFunctionBegin;
   PetscCall(PetscStrcmp(p->type, "none", &plain));
   PetscCheck(!plain && p->type[0], p->comm, PETSC_ERR_ARG_WRONG, "This is not a domain-decomposed PINN (-pinn_dd none)");
-  PetscCheck(p->setup, p->comm, PETSC_ERR_ARG_WRONGSTATE, "Call NbPINNSetUp() first");
+  PetscCall(NbPINNCheckSetUp_Private(p));
   *dd = DD(p);
   PetscFunctionReturn(PETSC_SUCCESS);
 }

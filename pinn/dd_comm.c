@@ -65,13 +65,24 @@ PetscErrorCode NbDDCommSetUp_Private(NbDD dd)
   /* Send buffer to neighbour rank q: for each subdomain j of q (ascending),
      for each neighbour l of j (ascending) that is mine: l's parameters.
      The gradient contributions come back in the same layout. */
-  for (PetscInt i = 0; i < dd->nrank; i++) {
-    dd->sdispl[i] = i ? dd->sdispl[i - 1] + dd->scount[i - 1] : 0;
-    for (PetscInt j = 0; j < dd->ncell; j++) {
-      const NbDDCell *cj = &dd->cells[j];
-      if (cj->rank != dd->nbrank[i]) continue;
-      for (PetscInt k = 0; k < cj->nnb; k++)
-        if (dd->cells[cj->nb[k]].rank == dd->rank) dd->scount[i] += (PetscMPIInt)dd->cells[cj->nb[k]].np;
+  {
+    PetscInt nmax = 0, pos = 0;
+    for (PetscInt j = 0; j < dd->ncell; j++) nmax += dd->cells[j].nnb;
+    PetscCall(PetscMalloc1(nmax + 1, &dd->send));
+    dd->nsend = 0;
+    for (PetscInt i = 0; i < dd->nrank; i++) {
+      dd->sdispl[i] = (PetscMPIInt)pos;
+      for (PetscInt j = 0; j < dd->ncell; j++) {
+        const NbDDCell *cj = &dd->cells[j];
+        if (cj->rank != dd->nbrank[i]) continue;
+        for (PetscInt k = 0; k < cj->nnb; k++) {
+          PetscInt l = cj->nb[k];
+          if (dd->cells[l].rank != dd->rank) continue;
+          dd->send[dd->nsend++] = (NbDDSend){i, j, l, pos};
+          pos += dd->cells[l].np;
+        }
+      }
+      dd->scount[i] = (PetscMPIInt)(pos - dd->sdispl[i]);
     }
   }
   /* Receive buffer from q: for each local subdomain j (ascending), for each
@@ -112,28 +123,20 @@ PetscErrorCode NbDDCommSetUp_Private(NbDD dd)
         pos[i] += dd->cells[c->nb[k]].np;
       }
     }
-    /* where each local subdomain's gradient contributions will be */
-    for (PetscInt i = 0; i < dd->nrank; i++) pos[i] = dd->sdispl[i];
-    for (PetscInt s = 0; s < dd->nlocal; s++) {
-      NbDDCell *c = &dd->cells[dd->sub[s].id];
-      for (PetscInt k = 0; k < c->nnb; k++) dd->sub[s].contrib[k].sub = -2; /* not yet set */
-    }
-    for (PetscInt i = 0; i < dd->nrank; i++)
-      for (PetscInt j = 0; j < dd->ncell; j++) {
-        const NbDDCell *cj = &dd->cells[j];
-        if (cj->rank != dd->nbrank[i]) continue;
-        for (PetscInt k = 0; k < cj->nnb; k++) {
-          PetscInt l = cj->nb[k];
-          if (dd->cells[l].rank != dd->rank) continue;
-          NbDDSub  *sl = &dd->sub[l - dd->first];
-          PetscInt  kk = Slot(&dd->cells[l], j);
-          PetscCheck(kk >= 0, PETSC_COMM_SELF, PETSC_ERR_PLIB, "neighbour relation of %d and %d is not symmetric", (int)j, (int)l);
-          sl->contrib[kk].sub = -1;
-          sl->contrib[kk].off = pos[i];
-          pos[i] += dd->cells[l].np;
-        }
-      }
     PetscCall(PetscFree(pos));
+  }
+  /* where each local subdomain's gradient contributions will be */
+  for (PetscInt s = 0; s < dd->nlocal; s++) {
+    NbDDCell *c = &dd->cells[dd->sub[s].id];
+    for (PetscInt k = 0; k < c->nnb; k++) dd->sub[s].contrib[k].sub = -2; /* not yet set */
+  }
+  for (PetscInt e = 0; e < dd->nsend; e++) {
+    const NbDDSend *b  = &dd->send[e];
+    NbDDSub        *sl = &dd->sub[b->l - dd->first];
+    PetscInt        kk = Slot(&dd->cells[b->l], b->j);
+    PetscCheck(kk >= 0, PETSC_COMM_SELF, PETSC_ERR_PLIB, "neighbour relation of %d and %d is not symmetric", (int)b->j, (int)b->l);
+    sl->contrib[kk].sub = -1;
+    sl->contrib[kk].off = b->off;
   }
   for (PetscInt s = 0; s < dd->nlocal; s++) {
     NbDDCell *c = &dd->cells[dd->sub[s].id];
@@ -161,6 +164,7 @@ PetscErrorCode NbDDCommDestroy_Private(NbDD dd)
   PetscCall(PetscFree(dd->nbrank));
   PetscCall(PetscFree4(dd->scount, dd->sdispl, dd->rcount, dd->rdispl));
   PetscCall(PetscFree2(dd->sbuf, dd->rbuf));
+  PetscCall(PetscFree(dd->send));
   for (PetscInt s = 0; s < dd->nlocal && dd->sub; s++) PetscCall(PetscFree(dd->sub[s].boff));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -173,17 +177,10 @@ PetscErrorCode NbDDExchangeParameters_Private(NbDD dd)
 
   PetscFunctionBegin;
   PetscCall(NbModelGetParameterArray(dd->model, &p));
-  for (PetscInt i = 0, pos = 0; i < dd->nrank; i++)
-    for (PetscInt j = 0; j < dd->ncell; j++) {
-      const NbDDCell *cj = &dd->cells[j];
-      if (cj->rank != dd->nbrank[i]) continue;
-      for (PetscInt k = 0; k < cj->nnb; k++) {
-        PetscInt l = cj->nb[k];
-        if (dd->cells[l].rank != dd->rank) continue;
-        PetscCall(PetscArraycpy(dd->sbuf + pos, p + dd->sub[l - dd->first].off, dd->cells[l].np));
-        pos += dd->cells[l].np;
-      }
-    }
+  for (PetscInt e = 0; e < dd->nsend; e++) {
+    PetscInt l = dd->send[e].l;
+    PetscCall(PetscArraycpy(dd->sbuf + dd->send[e].off, p + dd->sub[l - dd->first].off, dd->cells[l].np));
+  }
   if (dd->nrank) PetscCallMPI(MPI_Neighbor_alltoallv(dd->sbuf, dd->scount, dd->sdispl, MPIU_REAL, dd->rbuf, dd->rcount, dd->rdispl, MPIU_REAL, dd->ncomm));
   for (PetscInt s = 0; s < dd->nlocal; s++) {
     NbDDSub   *sb = &dd->sub[s];

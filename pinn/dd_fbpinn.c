@@ -267,7 +267,7 @@ PetscErrorCode NbPINNDDEvaluateWindows(NbPINN p, PetscInt n, const PetscReal x[]
   PetscBool  isfb;
 
   PetscFunctionBegin;
-  PetscCheck(p->setup, p->comm, PETSC_ERR_ARG_WRONGSTATE, "Call NbPINNSetUp() first");
+  PetscCall(NbPINNCheckSetUp_Private(p));
   PetscCall(PetscStrcmp(p->type, "fbpinn", &isfb));
   PetscCheck(isfb, p->comm, PETSC_ERR_ARG_WRONG, "Windows exist for -pinn_dd fbpinn only, not %s", p->type);
   dd  = (NbDD)p->data;

@@ -54,37 +54,31 @@ PetscErrorCode NbDDCoefficients_Private(NbDD dd, NbGraph g, NbTensor coef[])
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* mean |u - v|^2 summed over the components, at a set of data points */
+/* mean |u - v|^2 summed over the components, at a set of data points (no
+   term for a set without room for any point in this subdomain) */
 static PetscErrorCode DataTerm(NbDD dd, NbDDSub *sb, NbGraph g, NbDDSet *S, const char *name, NbTensor *term)
 {
-  NbTensor U, d;
+  NbTensor U;
   char     vname[64];
 
   PetscFunctionBegin;
+  if (S->cap == 0) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(PetscSNPrintf(vname, sizeof(vname), "%s_values", name));
   PetscCall(NbGraphAddInput(g, name, S->cap, dd->nin, &S->X));
   PetscCall(NbGraphAddInputLike(g, vname, S->X, dd->prob.nout, &S->V));
   PetscCall((*dd->ops.solution)(dd, sb, g, S->X, S->ncover, S->cover, &U));
-  PetscCall(NbTensorSub(U, S->V, &d));
-  PetscCall(NbTensorMeanSquare(d, term));
-  PetscCall(NbTensorScale(*term, (PetscReal)dd->prob.nout, term));
+  PetscCall(NbPINNMisfit_Private(U, S->V, dd->prob.nout, term));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 PetscErrorCode NbDDBuildGraphs_Private(NbDD dd, NbDDSub *sb)
 {
-  PetscInt  nin = dd->nin, nt = 0, cap;
-  NbTensor  coef[NB_PDE_MAXCOEF], terms[DD_NTERMS];
-  PetscReal w[DD_NTERMS];
-  NbDDSet   all = {0};
+  PetscInt nin = dd->nin, cap;
+  NbTensor coef[NB_PDE_MAXCOEF];
+  NbDDSet  all = {0};
 
   PetscFunctionBegin;
-  PetscCall(NbGraphCreate(PETSC_COMM_SELF, &sb->g));
-  {
-    char prefix[96];
-    PetscCall(PetscSNPrintf(prefix, sizeof(prefix), "%spinn_", dd->pinn->prefix));
-    PetscCall(NbGraphSetOptionsPrefix(sb->g, prefix));
-  }
+  PetscCall(NbPINNGraphCreate_Private(dd->pinn, PETSC_COMM_SELF, &sb->g));
   PetscCall(NbDDCoefficients_Private(dd, sb->g, coef));
   /* residual: one point set per region (fbpinn) or one (xpinn, cpinn) */
   for (PetscInt r = 0; r < sb->nres; r++) {
@@ -100,29 +94,11 @@ PetscErrorCode NbDDBuildGraphs_Private(NbDD dd, NbDDSub *sb)
     if (sb->term[DD_TERM_RES]) PetscCall(NbTensorAdd(sb->term[DD_TERM_RES], t, &sb->term[DD_TERM_RES]));
     else sb->term[DD_TERM_RES] = t;
   }
-  terms[nt] = sb->term[DD_TERM_RES];
-  w[nt++]   = dd->w[DD_TERM_RES];
-  if (sb->ic.cap > 0) {
-    PetscCall(DataTerm(dd, sb, sb->g, &sb->ic, "initial", &sb->term[DD_TERM_IC]));
-    terms[nt] = sb->term[DD_TERM_IC];
-    w[nt++]   = dd->w[DD_TERM_IC];
-  }
-  if (sb->bc.cap > 0) {
-    PetscCall(DataTerm(dd, sb, sb->g, &sb->bc, "boundary", &sb->term[DD_TERM_BC]));
-    terms[nt] = sb->term[DD_TERM_BC];
-    w[nt++]   = dd->w[DD_TERM_BC];
-  }
-  if (sb->data.cap > 0) {
-    PetscCall(DataTerm(dd, sb, sb->g, &sb->data, "observations", &sb->term[DD_TERM_DATA]));
-    terms[nt] = sb->term[DD_TERM_DATA];
-    w[nt++]   = dd->w[DD_TERM_DATA];
-  }
-  if (sb->nif > 0) {
-    PetscCall((*dd->ops.interfaceterm)(dd, sb, sb->g, coef, &sb->term[DD_TERM_IF]));
-    terms[nt] = sb->term[DD_TERM_IF];
-    w[nt++]   = dd->w[DD_TERM_IF];
-  }
-  PetscCall(NbTensorLinearCombination(nt, terms, w, &sb->loss));
+  PetscCall(DataTerm(dd, sb, sb->g, &sb->ic, "initial", &sb->term[DD_TERM_IC]));
+  PetscCall(DataTerm(dd, sb, sb->g, &sb->bc, "boundary", &sb->term[DD_TERM_BC]));
+  PetscCall(DataTerm(dd, sb, sb->g, &sb->data, "observations", &sb->term[DD_TERM_DATA]));
+  if (sb->nif > 0) PetscCall((*dd->ops.interfaceterm)(dd, sb, sb->g, coef, &sb->term[DD_TERM_IF]));
+  PetscCall(NbPINNLoss_Private(sb->term, dd->w, &sb->loss));
   PetscCall(NbGraphSetLoss(sb->g, sb->loss));
   PetscCall(NbGraphSetFromOptions(sb->g));
   PetscCall(NbGraphSetUp(sb->g));

@@ -62,6 +62,14 @@ typedef struct {
 #define DD_TERM_IF   NB_PINN_TERM_IF
 #define DD_NTERMS    NB_PINN_NTERMS
 
+/* One block of the send buffer: local subdomain l's parameters for the
+   replica held by subdomain j on neighbour rank nbrank[i] (and, on the way
+   back, j's gradient with respect to them). */
+typedef struct {
+  PetscInt i, j, l;
+  PetscInt off; /* offset in the send buffer */
+} NbDDSend;
+
 typedef struct _p_NbDD *NbDD;
 
 typedef struct {
@@ -152,6 +160,8 @@ struct _p_NbDD {
   PetscMPIInt  *nbrank;
   PetscMPIInt  *scount, *sdispl, *rcount, *rdispl;
   PetscReal    *sbuf, *rbuf;
+  PetscInt      nsend;                   /* the send buffer's blocks, in order */
+  NbDDSend     *send;
   PetscBool     stale;                   /* replicas older than the parameters */
   /* global counts of each kind of point (means divide by them) */
   PetscInt64    Nres, Nic, Nbc, Ndata, Nif;

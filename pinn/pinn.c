@@ -61,6 +61,21 @@ PetscErrorCode NbPINNCreate(MPI_Comm comm, NbPINN *pp)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode NbPINNCheckSetUp_Private(NbPINN p)
+{
+  PetscFunctionBegin;
+  PetscCheck(p->setup, p->comm, PETSC_ERR_ARG_WRONGSTATE, "Call NbPINNSetUp() first");
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* what must come before set-up: "Set the seed" */
+static PetscErrorCode CheckBeforeSetUp(NbPINN p, const char what[])
+{
+  PetscFunctionBegin;
+  PetscCheck(!p->setup, p->comm, PETSC_ERR_ARG_WRONGSTATE, "%s before NbPINNSetUp()", what);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode NbPINNSetType(NbPINN p, const char type[])
 {
   PetscFunctionBegin;
@@ -92,7 +107,7 @@ PetscErrorCode NbPINNGetOptionsPrefix(NbPINN p, const char *prefix[])
 PetscErrorCode NbPINNSetPDE(NbPINN p, const NbPDE *pde)
 {
   PetscFunctionBegin;
-  PetscCheck(!p->setup, p->comm, PETSC_ERR_ARG_WRONGSTATE, "Set the PDE before NbPINNSetUp()");
+  PetscCall(CheckBeforeSetUp(p, "Set the PDE"));
   PetscCheck(pde->dim >= 1 && pde->dim <= 3 && pde->nout >= 1 && pde->nout <= NB_PDE_MAXOUT && pde->ncoef <= NB_PDE_MAXCOEF, p->comm, PETSC_ERR_ARG_OUTOFRANGE, "Unsupported PDE shape");
   p->pde    = *pde;
   p->haspde = PETSC_TRUE;
@@ -110,10 +125,13 @@ PetscErrorCode NbPINNGetPDE(NbPINN p, const NbPDE **pde)
 
 PetscErrorCode NbPINNSetFromOptions(NbPINN p)
 {
-  char              type[32], bc[16], bchelp[512];
-  PetscBool         soft;
-  PetscInt          seed, dseed;
-  PetscFunctionList types;
+  /* the weights of the terms in NbPINNTerm order (the interface weights are the decomposition's) */
+  static const char *const wopt[]  = {"-pinn_w_res", "-pinn_w_ic", "-pinn_w_bc", "-pinn_w_data"};
+  static const char *const whelp[] = {"Weight of the residual term", "Weight of the initial-condition term", "Weight of the boundary-condition term", "Weight of the observation term"};
+  char                     type[32], bc[16], bchelp[512];
+  PetscBool                soft;
+  PetscInt                 seed, dseed;
+  PetscFunctionList        types;
 
   PetscFunctionBegin;
   PetscCall(NbRegistryGetList(&NbPINNTypes, &types));
@@ -134,10 +152,7 @@ PetscErrorCode NbPINNSetFromOptions(NbPINN p)
   PetscCall(PetscOptionsInt("-pinn_points", "Collocation points (global)", "NbPINNSetFromOptions", p->npoints, &p->npoints, NULL));
   PetscCall(PetscOptionsInt("-pinn_boundary_points", "Initial + boundary points (global; half initial, half boundary)", "NbPINNSetFromOptions", p->nbnd, &p->nbnd, NULL));
   PetscCall(PetscOptionsString("-pinn_bc", bchelp, "NbPINNSetFromOptions", bc, bc, sizeof(bc), NULL));
-  PetscCall(PetscOptionsReal("-pinn_w_res", "Weight of the residual term", "NbPINNSetLossWeights", p->w[NB_PINN_TERM_RES], &p->w[NB_PINN_TERM_RES], NULL));
-  PetscCall(PetscOptionsReal("-pinn_w_ic", "Weight of the initial-condition term", "NbPINNSetLossWeights", p->w[NB_PINN_TERM_IC], &p->w[NB_PINN_TERM_IC], NULL));
-  PetscCall(PetscOptionsReal("-pinn_w_bc", "Weight of the boundary-condition term", "NbPINNSetLossWeights", p->w[NB_PINN_TERM_BC], &p->w[NB_PINN_TERM_BC], NULL));
-  PetscCall(PetscOptionsReal("-pinn_w_data", "Weight of the observation term", "NbPINNSetLossWeights", p->w[NB_PINN_TERM_DATA], &p->w[NB_PINN_TERM_DATA], NULL));
+  for (PetscInt k = 0; k <= NB_PINN_TERM_DATA; k++) PetscCall(PetscOptionsReal(wopt[k], whelp[k], "NbPINNSetLossWeights", p->w[k], &p->w[k], NULL));
   PetscCall(PetscOptionsInt("-pinn_adam_steps", "Adam steps", "NbPINNSetTrainingSteps", p->adam_steps, &p->adam_steps, NULL));
   PetscCall(PetscOptionsReal("-pinn_lr", "Adam learning rate (schedules: -opt_schedule ...)", "NbPINNSetFromOptions", p->lr, &p->lr, NULL));
   PetscCall(PetscOptionsInt("-pinn_lbfgs_steps", "L-BFGS iterations after Adam (0: none; -tao_max_it overrides)", "NbPINNSetTrainingSteps", p->lbfgs_steps, &p->lbfgs_steps, NULL));
@@ -179,7 +194,7 @@ PetscErrorCode NbPINNSetFromOptions(NbPINN p)
 PetscErrorCode NbPINNSetSeed(NbPINN p, PetscInt64 seed)
 {
   PetscFunctionBegin;
-  PetscCheck(!p->setup, p->comm, PETSC_ERR_ARG_WRONGSTATE, "Set the seed before NbPINNSetUp()");
+  PetscCall(CheckBeforeSetUp(p, "Set the seed"));
   p->seed = seed;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -194,7 +209,7 @@ PetscErrorCode NbPINNGetSeed(NbPINN p, PetscInt64 *seed)
 PetscErrorCode NbPINNSetDropout(NbPINN p, PetscReal rate)
 {
   PetscFunctionBegin;
-  PetscCheck(!p->setup, p->comm, PETSC_ERR_ARG_WRONGSTATE, "Set the dropout before NbPINNSetUp()");
+  PetscCall(CheckBeforeSetUp(p, "Set the dropout"));
   PetscCheck(rate >= 0 && rate < 1, p->comm, PETSC_ERR_USER_INPUT, "dropout probability %g must lie in [0, 1)", (double)rate);
   p->dropout = rate;
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -239,7 +254,7 @@ PetscErrorCode NbPINNGetHard(NbPINN p, PetscBool *hard)
 PetscErrorCode NbPINNSetDataPerturbation(NbPINN p, PetscInt64 seed)
 {
   PetscFunctionBegin;
-  PetscCheck(!p->setup, p->comm, PETSC_ERR_ARG_WRONGSTATE, "Call NbPINNSetDataPerturbation() before NbPINNSetUp()");
+  PetscCall(CheckBeforeSetUp(p, "Call NbPINNSetDataPerturbation()"));
   p->perturbseed = seed;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -380,7 +395,7 @@ static PetscErrorCode PerturbData(NbPINN p, PetscBool observations)
 PetscErrorCode NbPINNGetBoundaryValues(NbPINN p, PetscInt64 *NI, const PetscReal *uI[], PetscInt64 *NB, const PetscReal *uB[])
 {
   PetscFunctionBegin;
-  PetscCheck(p->setup, p->comm, PETSC_ERR_ARG_WRONGSTATE, "Call NbPINNSetUp() first");
+  PetscCall(NbPINNCheckSetUp_Private(p));
   *NI = p->NI;
   *uI = p->uI;
   *NB = p->NB;
@@ -465,7 +480,7 @@ PetscErrorCode NbPINNGetCoefficient(NbPINN p, PetscInt k, PetscReal *c)
 PetscErrorCode NbPINNReinitialize(NbPINN p, PetscInt64 seed)
 {
   PetscFunctionBegin;
-  PetscCheck(p->setup, p->comm, PETSC_ERR_ARG_WRONGSTATE, "Call NbPINNSetUp() first");
+  PetscCall(NbPINNCheckSetUp_Private(p));
   p->seed = seed;
   PetscCall((*p->ops.initialize)(p));
   for (PetscInt k = 0; p->inverse && k < p->pde.ncoef; k++) { /* the coefficients restart from their initial guesses */
@@ -511,6 +526,57 @@ PetscErrorCode NbPINNResidualSquare_Private(NbPINN p, NbTensor X, NbTensor U, co
     if (*sq) PetscCall(NbTensorAdd(*sq, s2, sq));
     else *sq = s2;
   }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* mean over the points of |U - V|^2, summed over the nout components */
+PetscErrorCode NbPINNMisfit_Private(NbTensor U, NbTensor V, PetscInt nout, NbTensor *term)
+{
+  NbTensor d;
+
+  PetscFunctionBegin;
+  PetscCall(NbTensorSub(U, V, &d));
+  PetscCall(NbTensorMeanSquare(d, term));
+  PetscCall(NbTensorScale(*term, (PetscReal)nout, term));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbPINNLoss_Private(const NbTensor term[], const PetscReal w[], NbTensor *loss)
+{
+  NbTensor  terms[NB_PINN_NTERMS];
+  PetscReal wt[NB_PINN_NTERMS];
+  PetscInt  nt = 0;
+
+  PetscFunctionBegin;
+  for (PetscInt k = 0; k < NB_PINN_NTERMS; k++)
+    if (term[k]) {
+      terms[nt] = term[k];
+      wt[nt++]  = w[k];
+    }
+  PetscCall(NbTensorLinearCombination(nt, terms, wt, loss));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbPINNLossSetWeights_Private(const NbTensor term[], const PetscReal w[], NbTensor loss)
+{
+  PetscReal wt[NB_PINN_NTERMS];
+  PetscInt  nt = 0;
+
+  PetscFunctionBegin;
+  for (PetscInt k = 0; k < NB_PINN_NTERMS; k++)
+    if (term[k]) wt[nt++] = w[k];
+  PetscCall(NbTensorSetWeights(loss, wt));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbPINNGraphCreate_Private(NbPINN p, MPI_Comm comm, NbGraph *g)
+{
+  char prefix[96];
+
+  PetscFunctionBegin;
+  PetscCall(NbGraphCreate(comm, g));
+  PetscCall(PetscSNPrintf(prefix, sizeof(prefix), "%spinn_", p->prefix));
+  PetscCall(NbGraphSetOptionsPrefix(*g, prefix));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -626,7 +692,7 @@ PetscErrorCode NbPINNComputeLossGradient(NbPINN p, PetscReal *loss, PetscReal gr
 PetscErrorCode NbPINNEvaluate(NbPINN p, PetscInt n, const PetscReal x[], PetscReal u[])
 {
   PetscFunctionBegin;
-  PetscCheck(p->setup, p->comm, PETSC_ERR_ARG_WRONGSTATE, "Call NbPINNSetUp() first");
+  PetscCall(NbPINNCheckSetUp_Private(p));
   PetscCall(PetscLogEventBegin(NB_PINNEvaluate, 0, 0, 0, 0));
   PetscCall((*p->ops.evaluate)(p, n, x, u));
   PetscCall(PetscLogEventEnd(NB_PINNEvaluate, 0, 0, 0, 0));
@@ -636,7 +702,7 @@ PetscErrorCode NbPINNEvaluate(NbPINN p, PetscInt n, const PetscReal x[], PetscRe
 PetscErrorCode NbPINNEvaluateGlobal(NbPINN p, PetscInt64 N, PetscInt64 offset, PetscInt n, const PetscReal x[], PetscReal u[])
 {
   PetscFunctionBegin;
-  PetscCheck(p->setup, p->comm, PETSC_ERR_ARG_WRONGSTATE, "Call NbPINNSetUp() first");
+  PetscCall(NbPINNCheckSetUp_Private(p));
   if (!p->ops.evaluateglobal) PetscCall(NbPINNEvaluate(p, n, x, u));
   else {
     PetscCall(PetscLogEventBegin(NB_PINNEvaluate, 0, 0, 0, 0));
@@ -665,7 +731,7 @@ PetscErrorCode NbPINNAdvanceDropout(NbPINN p)
 PetscErrorCode NbPINNGetFields(NbPINN p, PetscInt *n, const char *const *names[])
 {
   PetscFunctionBegin;
-  PetscCheck(p->setup, p->comm, PETSC_ERR_ARG_WRONGSTATE, "Call NbPINNSetUp() first");
+  PetscCall(NbPINNCheckSetUp_Private(p));
   *n     = p->nfields;
   *names = p->fieldnames;
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -681,7 +747,7 @@ PetscErrorCode NbPINNEvaluateFields(NbPINN p, PetscInt n, const PetscReal x[], P
 PetscErrorCode NbPINNGetPointCounts(NbPINN p, PetscInt64 *ncolloc, PetscInt64 *nic, PetscInt64 *nbc, PetscInt64 *ndata)
 {
   PetscFunctionBegin;
-  PetscCheck(p->setup, p->comm, PETSC_ERR_ARG_WRONGSTATE, "Call NbPINNSetUp() first");
+  PetscCall(NbPINNCheckSetUp_Private(p));
   if (ncolloc) PetscCall((*p->ops.collocationcount)(p, ncolloc));
   if (nic) *nic = p->NI;
   if (nbc) *nbc = p->NB;
@@ -692,7 +758,7 @@ PetscErrorCode NbPINNGetPointCounts(NbPINN p, PetscInt64 *ncolloc, PetscInt64 *n
 PetscErrorCode NbPINNGetModel(NbPINN p, NbModel *m)
 {
   PetscFunctionBegin;
-  PetscCheck(p->setup, p->comm, PETSC_ERR_ARG_WRONGSTATE, "Call NbPINNSetUp() first");
+  PetscCall(NbPINNCheckSetUp_Private(p));
   *m = p->model;
   PetscFunctionReturn(PETSC_SUCCESS);
 }

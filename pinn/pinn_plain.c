@@ -67,40 +67,34 @@ static PetscErrorCode BuildModel(NbPINN p)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* mean |u - v|^2 summed over the components at a point set (x, values) */
+/* mean |u - v|^2 summed over the components at a point set (x, values);
+   no term for an empty set */
 static PetscErrorCode DataTerm(NbPINN p, const char *name, PetscInt64 N, NbTensor *X, NbTensor *V, NbTensor *term)
 {
   PetscInt64 off;
   PetscInt   n;
-  NbTensor   U, d;
+  NbTensor   U;
   char       vname[64];
 
   PetscFunctionBegin;
+  if (N == 0) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(NbPartition(p->comm, N, &off, &n));
   PetscCall(PetscSNPrintf(vname, sizeof(vname), "%s_values", name));
   PetscCall(NbGraphAddInput(p->graph, name, n + 1, NB_PINN_NIN(p), X));
   PetscCall(NbGraphAddInputLike(p->graph, vname, *X, p->pde.nout, V));
   PetscCall(ApplyNetwork(p, p->graph, *X, &U));
-  PetscCall(NbTensorSub(U, *V, &d));
-  PetscCall(NbTensorMeanSquare(d, term));
-  PetscCall(NbTensorScale(*term, (PetscReal)p->pde.nout, term)); /* sum over components */
+  PetscCall(NbPINNMisfit_Private(U, *V, p->pde.nout, term));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 static PetscErrorCode BuildGraphs(NbPINN p)
 {
   PINNPlain *s   = (PINNPlain *)p->data;
-  PetscInt   nin = NB_PINN_NIN(p), maxloc, nt = 0;
-  NbTensor   Xj, U, sq, terms[NB_PINN_NTERMS], coef[NB_PDE_MAXCOEF];
-  PetscReal  w[NB_PINN_NTERMS];
+  PetscInt   nin = NB_PINN_NIN(p), maxloc;
+  NbTensor   Xj, U, sq, coef[NB_PDE_MAXCOEF];
 
   PetscFunctionBegin;
-  PetscCall(NbGraphCreate(p->comm, &p->graph));
-  {
-    char prefix[96];
-    PetscCall(PetscSNPrintf(prefix, sizeof(prefix), "%spinn_", p->prefix));
-    PetscCall(NbGraphSetOptionsPrefix(p->graph, prefix));
-  }
+  PetscCall(NbPINNGraphCreate_Private(p, p->comm, &p->graph));
   PetscCall(NbSamplerGetMaxLocalPoints(s->sampler, &maxloc));
   PetscCall(NbGraphAddInput(p->graph, "collocation", maxloc, nin, &s->X));
   PetscCall(NbTensorJetSeed(s->X, p->pde.coords, p->pde.derivs, &Xj));
@@ -110,24 +104,10 @@ static PetscErrorCode BuildGraphs(NbPINN p)
   PetscCall(NbTensorMean(sq, &s->term[NB_PINN_TERM_RES]));
   PetscCall(NbTensorSqrt(sq, &s->rabs));
   PetscCall(NbGraphMarkOutput(p->graph, s->rabs));
-  terms[nt] = s->term[NB_PINN_TERM_RES];
-  w[nt++]   = p->w[NB_PINN_TERM_RES];
-  if (p->NI > 0) {
-    PetscCall(DataTerm(p, "initial", p->NI, &s->XI, &s->UI, &s->term[NB_PINN_TERM_IC]));
-    terms[nt] = s->term[NB_PINN_TERM_IC];
-    w[nt++]   = p->w[NB_PINN_TERM_IC];
-  }
-  if (p->NB > 0) {
-    PetscCall(DataTerm(p, "boundary", p->NB, &s->XB, &s->UB, &s->term[NB_PINN_TERM_BC]));
-    terms[nt] = s->term[NB_PINN_TERM_BC];
-    w[nt++]   = p->w[NB_PINN_TERM_BC];
-  }
-  if (p->NDcap > 0) {
-    PetscCall(DataTerm(p, "observations", p->NDcap, &s->XD, &s->UD, &s->term[NB_PINN_TERM_DATA]));
-    terms[nt] = s->term[NB_PINN_TERM_DATA];
-    w[nt++]   = p->w[NB_PINN_TERM_DATA];
-  }
-  PetscCall(NbTensorLinearCombination(nt, terms, w, &s->loss));
+  PetscCall(DataTerm(p, "initial", p->NI, &s->XI, &s->UI, &s->term[NB_PINN_TERM_IC]));
+  PetscCall(DataTerm(p, "boundary", p->NB, &s->XB, &s->UB, &s->term[NB_PINN_TERM_BC]));
+  PetscCall(DataTerm(p, "observations", p->NDcap, &s->XD, &s->UD, &s->term[NB_PINN_TERM_DATA]));
+  PetscCall(NbPINNLoss_Private(s->term, p->w, &s->loss));
   PetscCall(NbGraphSetLoss(p->graph, s->loss));
   PetscCall(NbGraphSetFromOptions(p->graph));
   PetscCall(NbGraphSetUp(p->graph));
@@ -229,13 +209,9 @@ static PetscErrorCode Terms_Plain(NbPINN p, PetscReal v[])
 static PetscErrorCode SetWeights_Plain(NbPINN p)
 {
   PINNPlain *s = (PINNPlain *)p->data;
-  PetscReal  w[NB_PINN_NTERMS];
-  PetscInt   nt = 0;
 
   PetscFunctionBegin;
-  for (PetscInt k = 0; k < NB_PINN_NTERMS; k++)
-    if (s->term[k]) w[nt++] = p->w[k];
-  PetscCall(NbTensorSetWeights(s->loss, w));
+  PetscCall(NbPINNLossSetWeights_Private(s->term, p->w, s->loss));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

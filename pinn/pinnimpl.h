@@ -84,6 +84,8 @@ struct _p_NbPINN {
 /* network inputs: space, then time unless the problem is steady */
 #define NB_PINN_NIN(p) ((p)->pde.dim + ((p)->pde.steady ? 0 : 1))
 
+/* an error unless NbPINNSetUp() has been called */
+PETSC_INTERN PetscErrorCode NbPINNCheckSetUp_Private(NbPINN);
 /* Y = the inputs X mapped from the box [lo, hi] to [-1, 1] (constants in g). */
 PETSC_INTERN PetscErrorCode NbPINNNormalize_Private(NbGraph g, PetscInt nin, const PetscReal lo[], const PetscReal hi[], NbTensor X, NbTensor *Y);
 /* The coefficients as 1 x 1 tensors: constants (forward), or trainable
@@ -93,6 +95,14 @@ PETSC_INTERN PetscErrorCode NbPINNCoefficients_Private(NbPINN, NbModel, NbGraph,
 PETSC_INTERN PetscErrorCode NbPINNAddCoefficients_Private(NbPINN, NbModel);
 /* sum over the residual components of r^2, pointwise */
 PETSC_INTERN PetscErrorCode NbPINNResidualSquare_Private(NbPINN, NbTensor X, NbTensor U, const NbTensor coef[], NbTensor *sq);
+/* mean over the points of |U - V|^2, summed over the nout components */
+PETSC_INTERN PetscErrorCode NbPINNMisfit_Private(NbTensor U, NbTensor V, PetscInt nout, NbTensor *term);
+/* The loss sum_k w[k] term[k] over the terms present (non-NULL), and its
+   weights changed later: NB_PINN_NTERMS entries in NbPINNTerm order. */
+PETSC_INTERN PetscErrorCode NbPINNLoss_Private(const NbTensor term[], const PetscReal w[], NbTensor *loss);
+PETSC_INTERN PetscErrorCode NbPINNLossSetWeights_Private(const NbTensor term[], const PetscReal w[], NbTensor loss);
+/* A training graph on comm reading the options prefix + "pinn_" */
+PETSC_INTERN PetscErrorCode NbPINNGraphCreate_Private(NbPINN, MPI_Comm, NbGraph *);
 /* the replicated entries of the model from rank 0 (after an L-BFGS iterate) */
 PETSC_INTERN PetscErrorCode NbPINNSyncParameters_Private(NbPINN);
 /* pinn_train.c: Adam and L-BFGS on p->model, options read (at set-up) */

@@ -111,11 +111,7 @@ PetscErrorCode NbSamplerSetFromOptions(NbSampler s)
   PetscCall(NbRegistryGetList(&NbSamplerTypes, &types));
   PetscCall(PetscOptionsFList("-pinn_sampler", "Collocation sampler", "NbSamplerSetType", types, type, type, sizeof(type), &set));
   if (set) PetscCall(NbSamplerSetType(s, type));
-  {
-    PetscInt v_ = (PetscInt)s->seed;
-    PetscCall(PetscOptionsInt("-sampler_seed", "Seed of the sampler's random draws", "NbSamplerSetSeed", v_, &v_, NULL));
-    s->seed = v_;
-  }
+  PetscCall(NbSamplerOptionsInt64_Private(PetscOptionsObject, "-sampler_seed", "Seed of the sampler's random draws", "NbSamplerSetSeed", &s->seed));
   if (s->ops.setfromoptions) PetscCall(s->ops.setfromoptions(s, PetscOptionsObject));
   PetscOptionsEnd();
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -130,6 +126,56 @@ PetscErrorCode NbSamplerResizeLocal_Private(NbSampler s, PetscInt n)
     s->cap = n;
   }
   s->n = n;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbSamplerSetGlobalSize_Private(NbSampler s, PetscInt64 N, PetscInt *n)
+{
+  PetscFunctionBegin;
+  s->N = N;
+  PetscCall(NbPartition(s->comm, s->N, &s->offset, n));
+  PetscCall(NbSamplerResizeLocal_Private(s, *n));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbSamplerDrawUniform_Private(NbSampler s, PetscInt round)
+{
+  PetscInt n;
+
+  PetscFunctionBegin;
+  PetscCall(NbSamplerSetGlobalSize_Private(s, s->N0, &n));
+  PetscCall(NbSamplerUniformBox_Private(s, NB_SAMPLER_STREAM(NB_STREAM_UNIFORM, round), s->offset, n, s->x));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbSamplerSetUpUniform_Private(NbSampler s)
+{
+  PetscFunctionBegin;
+  PetscCall(NbSamplerDrawUniform_Private(s, 0));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbSamplerCheckResidual_Private(NbSampler s)
+{
+  PetscFunctionBegin;
+  PetscCheck(s->residual, s->comm, PETSC_ERR_ARG_WRONGSTATE, "The %s sampler needs the residual: call NbSamplerSetResidual()", s->type);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbSamplerDestroyData_Private(NbSampler s)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscFree(s->data));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbSamplerOptionsInt64_Private(PetscOptionItems *PetscOptionsObject, const char opt[], const char text[], const char man[], PetscInt64 *v)
+{
+  PetscInt i = (PetscInt)*v;
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsInt(opt, text, man, i, &i, NULL));
+  *v = i;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

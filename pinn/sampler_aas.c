@@ -315,9 +315,7 @@ static PetscErrorCode Redraw(NbSampler smp)
   PetscInt64   nuni = (PetscInt64)(aas->uniform * smp->N0);
 
   PetscFunctionBegin;
-  smp->N = smp->N0;
-  PetscCall(NbPartition(smp->comm, smp->N, &smp->offset, &n));
-  PetscCall(NbSamplerResizeLocal_Private(smp, n));
+  PetscCall(NbSamplerSetGlobalSize_Private(smp, smp->N0, &n));
   /* global points [0, nuni) uniform, [nuni, N) from the flow */
   for (PetscInt i = 0; i < n; i++) {
     PetscInt64 g = smp->offset + i;
@@ -336,18 +334,13 @@ static PetscErrorCode SetUp_AAS(NbSampler smp)
 {
   Sampler_AAS *aas = (Sampler_AAS *)smp->data;
   PetscMPIInt  size;
-  PetscInt     n;
 
   PetscFunctionBegin;
   PetscCallMPI(MPI_Comm_size(smp->comm, &size));
   aas->maxbatch  = (PetscInt)((aas->batch + size - 1) / size) + 1;
   aas->maxsample = 4096;
   PetscCall(BuildFlow(smp));
-  /* round 0: uniform */
-  smp->N = smp->N0;
-  PetscCall(NbPartition(smp->comm, smp->N, &smp->offset, &n));
-  PetscCall(NbSamplerResizeLocal_Private(smp, n));
-  PetscCall(NbSamplerUniformBox_Private(smp, NB_SAMPLER_STREAM(NB_STREAM_UNIFORM, 0), smp->offset, n, smp->x));
+  PetscCall(NbSamplerSetUpUniform_Private(smp)); /* round 0 */
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -356,7 +349,7 @@ static PetscErrorCode Adapt_AAS(NbSampler smp)
   Sampler_AAS *aas = (Sampler_AAS *)smp->data;
 
   PetscFunctionBegin;
-  PetscCheck(smp->residual, smp->comm, PETSC_ERR_ARG_WRONGSTATE, "The aas sampler needs the residual: call NbSamplerSetResidual()");
+  PetscCall(NbSamplerCheckResidual_Private(smp));
   for (PetscInt k = 0; k < aas->flowsteps; k++) PetscCall(FlowStep(smp));
   PetscCall(Redraw(smp));
   PetscFunctionReturn(PETSC_SUCCESS);

@@ -41,7 +41,7 @@ static PetscErrorCode CandidateResiduals(NbSampler s, PetscInt64 ncand, PetscInt
   PetscMPIInt  size, *counts, *displs, cnt;
 
   PetscFunctionBegin;
-  PetscCheck(s->residual, s->comm, PETSC_ERR_ARG_WRONGSTATE, "The %s sampler needs the residual: call NbSamplerSetResidual()", s->type);
+  PetscCall(NbSamplerCheckResidual_Private(s));
   PetscCheck(ncand <= PETSC_MPI_INT_MAX, s->comm, PETSC_ERR_SUP, "At most %d candidates", (int)PETSC_MPI_INT_MAX);
   PetscCall(NbPartition(s->comm, ncand, &off, &n));
   PetscCall(PetscMalloc2(n * s->dim + 1, &x, n + 1, &r));
@@ -119,9 +119,7 @@ static PetscErrorCode Resample_RAD(NbSampler s)
   mean /= rad->ncand;
   /* p_j = w_j / mean + c (unnormalised); the same on every rank */
   for (PetscInt64 j = 0; j < rad->ncand; j++) w[j] = (mean > 0 ? w[j] / mean : 1) + rad->c;
-  s->N = s->N0;
-  PetscCall(NbPartition(s->comm, s->N, &s->offset, &n));
-  PetscCall(NbSamplerResizeLocal_Private(s, n));
+  PetscCall(NbSamplerSetGlobalSize_Private(s, s->N0, &n));
   PetscCall(PetscMalloc1(n + 1, &sel));
   if (rad->replace) {
     PetscReal *u;
@@ -146,19 +144,6 @@ static PetscErrorCode Resample_RAD(NbSampler s)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode SetUp_RAD(NbSampler s)
-{
-  PetscInt n;
-
-  PetscFunctionBegin;
-  /* round 0: uniform (the residual of an untrained network carries no information) */
-  s->N = s->N0;
-  PetscCall(NbPartition(s->comm, s->N, &s->offset, &n));
-  PetscCall(NbSamplerResizeLocal_Private(s, n));
-  PetscCall(NbSamplerUniformBox_Private(s, NB_SAMPLER_STREAM(NB_STREAM_UNIFORM, 0), s->offset, n, s->x));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
 static PetscErrorCode SetFromOptions_RAD(NbSampler s, PetscOptionItems *PetscOptionsObject)
 {
   Sampler_RAD *rad = (Sampler_RAD *)s->data;
@@ -167,11 +152,7 @@ static PetscErrorCode SetFromOptions_RAD(NbSampler s, PetscOptionItems *PetscOpt
   PetscCall(PetscOptionsReal("-rad_k", "Exponent k of p ~ |r|^k/mean(|r|^k) + c", "NbSamplerAdapt", rad->k, &rad->k, NULL));
   PetscCall(PetscOptionsReal("-rad_c", "Offset c of p ~ |r|^k/mean(|r|^k) + c", "NbSamplerAdapt", rad->c, &rad->c, NULL));
   PetscCall(PetscOptionsBool("-rad_replace", "Draw the points with replacement (default: without, as Wu et al.)", "NbSamplerAdapt", rad->replace, &rad->replace, NULL));
-  {
-    PetscInt v_ = (PetscInt)rad->ncand;
-    PetscCall(PetscOptionsInt("-rad_candidates", "Uniform candidates per round (0: 10 x the number of points)", "NbSamplerAdapt", v_, &v_, NULL));
-    rad->ncand = v_;
-  }
+  PetscCall(NbSamplerOptionsInt64_Private(PetscOptionsObject, "-rad_candidates", "Uniform candidates per round (0: 10 x the number of points)", "NbSamplerAdapt", &rad->ncand));
   PetscCheck(rad->k >= 0, s->comm, PETSC_ERR_USER_INPUT, "-rad_k %g must be >= 0", (double)rad->k);
   PetscCheck(rad->c >= 0, s->comm, PETSC_ERR_USER_INPUT, "-rad_c %g must be >= 0", (double)rad->c);
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -197,13 +178,6 @@ static PetscErrorCode View_RAD(NbSampler s, PetscViewer v)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode Destroy_RADData(NbSampler s)
-{
-  PetscFunctionBegin;
-  PetscCall(PetscFree(s->data));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
 PetscErrorCode NbSamplerCreate_RAD(NbSampler s)
 {
   Sampler_RAD *rad;
@@ -213,11 +187,11 @@ PetscErrorCode NbSamplerCreate_RAD(NbSampler s)
   rad->k                = 1;
   rad->c                = 1;
   s->data               = rad;
-  s->ops.setup          = SetUp_RAD;
+  s->ops.setup          = NbSamplerSetUpUniform_Private; /* round 0 */
   s->ops.adapt          = Adapt_RAD;
   s->ops.setfromoptions = SetFromOptions_RAD;
   s->ops.view           = View_RAD;
-  s->ops.destroy        = Destroy_RADData;
+  s->ops.destroy        = NbSamplerDestroyData_Private;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -231,9 +205,7 @@ static PetscErrorCode Rebuild_RAR(NbSampler s)
   PetscInt     n;
 
   PetscFunctionBegin;
-  s->N = s->N0 + rar->nextra;
-  PetscCall(NbPartition(s->comm, s->N, &s->offset, &n));
-  PetscCall(NbSamplerResizeLocal_Private(s, n));
+  PetscCall(NbSamplerSetGlobalSize_Private(s, s->N0 + rar->nextra, &n));
   for (PetscInt i = 0; i < n; i++) {
     PetscInt64 g = s->offset + i;
     if (g < s->N0) PetscCall(NbSamplerUniformBox_Private(s, NB_SAMPLER_STREAM(NB_STREAM_UNIFORM, 0), g, 1, s->x + i * s->dim));
@@ -313,21 +285,9 @@ static PetscErrorCode SetFromOptions_RAR(NbSampler s, PetscOptionItems *PetscOpt
   Sampler_RAR *rar = (Sampler_RAR *)s->data;
 
   PetscFunctionBegin;
-  {
-    PetscInt v_ = (PetscInt)rar->ncand;
-    PetscCall(PetscOptionsInt("-rar_candidates", "Uniform candidates per round (0: 10 x the number of points)", "NbSamplerAdapt", v_, &v_, NULL));
-    rar->ncand = v_;
-  }
-  {
-    PetscInt v_ = (PetscInt)rar->nadd;
-    PetscCall(PetscOptionsInt("-rar_add", "Points added per round (0: 1% of the initial number)", "NbSamplerAdapt", v_, &v_, NULL));
-    rar->nadd = v_;
-  }
-  {
-    PetscInt v_ = (PetscInt)rar->maxpoints;
-    PetscCall(PetscOptionsInt("-rar_max_points", "Largest number of points (0: initial + 10 rounds of additions)", "NbSamplerAdapt", v_, &v_, NULL));
-    rar->maxpoints = v_;
-  }
+  PetscCall(NbSamplerOptionsInt64_Private(PetscOptionsObject, "-rar_candidates", "Uniform candidates per round (0: 10 x the number of points)", "NbSamplerAdapt", &rar->ncand));
+  PetscCall(NbSamplerOptionsInt64_Private(PetscOptionsObject, "-rar_add", "Points added per round (0: 1% of the initial number)", "NbSamplerAdapt", &rar->nadd));
+  PetscCall(NbSamplerOptionsInt64_Private(PetscOptionsObject, "-rar_max_points", "Largest number of points (0: initial + 10 rounds of additions)", "NbSamplerAdapt", &rar->maxpoints));
   PetscCheck(rar->nadd >= 0 && rar->ncand >= 0, s->comm, PETSC_ERR_USER_INPUT, "-rar_add and -rar_candidates must be >= 0");
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -8,31 +8,12 @@ typedef struct {
   PetscBool redraw;
 } Sampler_Uniform;
 
-static PetscErrorCode DrawUniform(NbSampler s, PetscInt64 stream)
-{
-  PetscInt n;
-
-  PetscFunctionBegin;
-  s->N = s->N0;
-  PetscCall(NbPartition(s->comm, s->N, &s->offset, &n));
-  PetscCall(NbSamplerResizeLocal_Private(s, n));
-  PetscCall(NbSamplerUniformBox_Private(s, stream, s->offset, n, s->x));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-static PetscErrorCode SetUp_Uniform(NbSampler s)
-{
-  PetscFunctionBegin;
-  PetscCall(DrawUniform(s, NB_SAMPLER_STREAM(NB_STREAM_UNIFORM, 0)));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
 static PetscErrorCode Adapt_Uniform(NbSampler s)
 {
   Sampler_Uniform *u = (Sampler_Uniform *)s->data;
 
   PetscFunctionBegin;
-  if (u->redraw) PetscCall(DrawUniform(s, NB_SAMPLER_STREAM(NB_STREAM_UNIFORM, s->round)));
+  if (u->redraw) PetscCall(NbSamplerDrawUniform_Private(s, s->round));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -45,13 +26,6 @@ static PetscErrorCode SetFromOptions_Uniform(NbSampler s, PetscOptionItems *Pets
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode Destroy_Data(NbSampler s)
-{
-  PetscFunctionBegin;
-  PetscCall(PetscFree(s->data));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
 PetscErrorCode NbSamplerCreate_Uniform(NbSampler s)
 {
   Sampler_Uniform *u;
@@ -59,10 +33,10 @@ PetscErrorCode NbSamplerCreate_Uniform(NbSampler s)
   PetscFunctionBegin;
   PetscCall(PetscNew(&u));
   s->data               = u;
-  s->ops.setup          = SetUp_Uniform;
+  s->ops.setup          = NbSamplerSetUpUniform_Private;
   s->ops.adapt          = Adapt_Uniform;
   s->ops.setfromoptions = SetFromOptions_Uniform;
-  s->ops.destroy        = Destroy_Data;
+  s->ops.destroy        = NbSamplerDestroyData_Private;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -79,10 +53,8 @@ static PetscErrorCode SetUp_LHS(NbSampler s)
 
   PetscFunctionBegin;
   PetscCheck(s->N0 <= PETSC_MAX_INT, s->comm, PETSC_ERR_SUP, "lhs supports at most %d points", (int)PETSC_MAX_INT);
-  s->N = s->N0;
-  N    = (PetscInt)s->N;
-  PetscCall(NbPartition(s->comm, s->N, &s->offset, &n));
-  PetscCall(NbSamplerResizeLocal_Private(s, n));
+  PetscCall(NbSamplerSetGlobalSize_Private(s, s->N0, &n));
+  N = (PetscInt)s->N;
   PetscCall(PetscMalloc3(N, &perm, N, &u, n, &jit));
   for (PetscInt d = 0; d < s->dim; d++) {
     for (PetscInt i = 0; i < N; i++) perm[i] = i;
@@ -180,9 +152,7 @@ static PetscErrorCode SetUpQMC(NbSampler s, PetscErrorCode (*gen)(PetscInt, Pets
   PetscInt n;
 
   PetscFunctionBegin;
-  s->N = s->N0;
-  PetscCall(NbPartition(s->comm, s->N, &s->offset, &n));
-  PetscCall(NbSamplerResizeLocal_Private(s, n));
+  PetscCall(NbSamplerSetGlobalSize_Private(s, s->N0, &n));
   PetscCall(gen(s->dim, s->offset, n, s->x));
   for (PetscInt i = 0; i < n; i++)
     for (PetscInt d = 0; d < s->dim; d++) s->x[i * s->dim + d] = s->lo[d] + (s->hi[d] - s->lo[d]) * s->x[i * s->dim + d];

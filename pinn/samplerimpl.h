@@ -43,6 +43,18 @@ enum { NB_STREAM_UNIFORM = 1, NB_STREAM_LHS_PERM, NB_STREAM_LHS_JITTER, NB_STREA
 PETSC_INTERN PetscErrorCode NbSamplerResizeLocal_Private(NbSampler, PetscInt n);
 /* Uniform points start..start+n-1 of the given stream, mapped to the box. */
 PETSC_INTERN PetscErrorCode NbSamplerUniformBox_Private(NbSampler, PetscInt64 stream, PetscInt64 start, PetscInt n, PetscReal x[]);
+/* N points in all: s->N, this rank's block (s->offset, n) and room for it. */
+PETSC_INTERN PetscErrorCode NbSamplerSetGlobalSize_Private(NbSampler, PetscInt64 N, PetscInt *n);
+/* N0 uniform points from the stream of the round; round 0 as an ops.setup
+   (the residual of an untrained network carries no information). */
+PETSC_INTERN PetscErrorCode NbSamplerDrawUniform_Private(NbSampler, PetscInt round);
+PETSC_INTERN PetscErrorCode NbSamplerSetUpUniform_Private(NbSampler);
+/* an error unless NbSamplerSetResidual() was called */
+PETSC_INTERN PetscErrorCode NbSamplerCheckResidual_Private(NbSampler);
+/* ops.destroy of a type whose data hold no objects */
+PETSC_INTERN PetscErrorCode NbSamplerDestroyData_Private(NbSampler);
+/* A PetscInt64 option read through PetscOptionsInt (inside an options block). */
+PETSC_INTERN PetscErrorCode NbSamplerOptionsInt64_Private(PetscOptionItems *, const char opt[], const char text[], const char man[], PetscInt64 *v);
 
 PETSC_INTERN PetscErrorCode NbSamplerCreate_Uniform(NbSampler);
 PETSC_INTERN PetscErrorCode NbSamplerCreate_LHS(NbSampler);

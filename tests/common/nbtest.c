@@ -179,3 +179,74 @@ PetscErrorCode NbTestOptimizer(NbModel m, NbGraph g, const char type[], PetscRea
   PetscCall(NbOptimizerSetLearningRate(*opt, lr));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
+
+/* pinn tests */
+
+PetscErrorCode NbTestSetAllObservations(NbProblem prob, NbPINN pinn)
+{
+  PetscInt64 N;
+  PetscReal *x, *u;
+  PetscBool  inverse;
+
+  PetscFunctionBegin;
+  PetscCall(NbPINNGetInverse(pinn, &inverse, NULL, NULL, NULL));
+  if (!inverse) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(NbProblemSolveReference(prob));
+  PetscCall(NbTestAllObservations(prob, &N, &x, &u));
+  PetscCall(NbPINNSetObservations(pinn, N, x, u));
+  PetscCall(PetscFree2(x, u));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode ReferenceValues(NbProblem prob, PetscInt k, PetscReal v[], void *ctx)
+{
+  PetscFunctionBegin;
+  PetscCall(NbProblemGetReferenceValues(prob, k, v));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbTestCheckPINNError(NbProblem prob, NbPINN pinn, PetscInt ncomp, NbTestValuesFn want, void *ctx, const char what[], PetscReal tol)
+{
+  PetscInt     nf, n, nout;
+  PetscReal  **v, *ref, acc[2] = {0, 0}, err;
+  const NbPDE *pde;
+
+  PetscFunctionBegin;
+  PetscCall(NbProblemGetFrames(prob, &nf, NULL));
+  PetscCall(NbProblemGetEvaluationPoints(prob, &n, NULL, NULL, NULL));
+  PetscCall(NbProblemGetPDE(prob, &pde));
+  nout = pde->nout;
+  if (!want) want = ReferenceValues;
+  PetscCall(NbTestEvaluateFrames(prob, NbTestPINNPoints, pinn, &v));
+  PetscCall(PetscMalloc1((size_t)n * nout + 1, &ref));
+  for (PetscInt k = 0; k < nf; k++) {
+    PetscCall((*want)(prob, k, ref, ctx));
+    for (PetscInt i = 0; i < n; i++)
+      for (PetscInt c = 0; c < ncomp; c++) {
+        acc[0] += PetscSqr(v[k][i * nout + c] - ref[i * nout + c]);
+        acc[1] += PetscSqr(ref[i * nout + c]);
+      }
+  }
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, acc, 2, MPIU_REAL, MPIU_SUM, PETSC_COMM_WORLD));
+  err = PetscSqrtReal(acc[0] / acc[1]);
+  PetscCall(PetscFree(ref));
+  PetscCall(NbTestFreeFrames(prob, &v));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%s: %.4e (tolerance %.1e)\n", what, (double)err, (double)tol));
+  PetscCheck(err <= tol, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "PINN error %g above %g", (double)err, (double)tol);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbTestCheckBurgersCoefficients(NbProblem prob, NbPINN pinn, PetscReal ctol)
+{
+  PetscReal    nu, lam, nutrue;
+  const NbPDE *pde;
+
+  PetscFunctionBegin;
+  PetscCall(NbPINNGetCoefficient(pinn, 0, &nu));
+  PetscCall(NbPINNGetCoefficient(pinn, 1, &lam));
+  PetscCall(NbProblemGetPDE(prob, &pde));
+  nutrue = pde->coef[0];
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "identified nu %.6g (true %.6g, rel. error %.2e), lambda %.6f (true 1)\n", (double)nu, (double)nutrue, (double)(PetscAbsReal(nu - nutrue) / nutrue), (double)lam));
+  PetscCheck(PetscAbsReal(nu - nutrue) / nutrue <= ctol && PetscAbsReal(lam - 1) <= ctol, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "coefficients off by more than %g", (double)ctol);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

@@ -44,4 +44,19 @@ PetscErrorCode NbTestOptimizer(NbModel, NbGraph, const char type[], PetscReal lr
     return 0; \
   }
 
+/* pinn tests */
+/* An inverse PINN's observations: every evaluation point of every frame
+   after t = 0, clean (NbTestAllObservations; the reference solved first).
+   Nothing for a forward PINN. */
+PetscErrorCode NbTestSetAllObservations(NbProblem, NbPINN);
+/* The values a PINN is judged against in frame k, n x nout (n evaluation points). */
+typedef PetscErrorCode (*NbTestValuesFn)(NbProblem, PetscInt k, PetscReal v[], void *ctx);
+/* Relative L2 error of the PINN's first ncomp outputs at the evaluation
+   points of every frame, all ranks, against want (NULL: the reference),
+   printed after what and checked against tol. */
+PetscErrorCode NbTestCheckPINNError(NbProblem, NbPINN, PetscInt ncomp, NbTestValuesFn want, void *ctx, const char what[], PetscReal tol);
+/* The nu and lambda an inverse Burgers PINN identified, printed and
+   checked against the problem's within ctol (nu relative, lambda absolute). */
+PetscErrorCode NbTestCheckBurgersCoefficients(NbProblem, NbPINN, PetscReal ctol);
+
 #endif

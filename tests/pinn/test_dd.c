@@ -20,49 +20,6 @@
      its grid (and, -pinn_inverse, the identified nu and lambda). */
 #include "nbtest.h"
 
-/* every node of every frame after t = 0, clean (the same set as
-   tests/pinn's inverse test), the whole list on every rank */
-static PetscErrorCode SetAllObservations(NbProblem prob, NbPINN dd)
-{
-  PetscInt64 N;
-  PetscReal *x, *u;
-  PetscBool  inverse;
-
-  PetscFunctionBegin;
-  PetscCall(NbPINNGetInverse(dd, &inverse, NULL, NULL, NULL));
-  if (!inverse) PetscFunctionReturn(PETSC_SUCCESS);
-  PetscCall(NbProblemSolveReference(prob));
-  PetscCall(NbTestAllObservations(prob, &N, &x, &u));
-  PetscCall(NbPINNSetObservations(dd, N, x, u));
-  PetscCall(PetscFree2(x, u));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-/* relative L2 error against the reference at the grid nodes, all frames */
-static PetscErrorCode DDError(NbProblem prob, NbPINN dd, PetscReal *err)
-{
-  PetscInt   nf, n;
-  PetscReal **v, *ref, acc[2] = {0, 0};
-
-  PetscFunctionBegin;
-  PetscCall(NbProblemGetFrames(prob, &nf, NULL));
-  PetscCall(NbProblemGetEvaluationPoints(prob, &n, NULL, NULL, NULL));
-  PetscCall(NbTestEvaluateFrames(prob, NbTestPINNPoints, dd, &v));
-  PetscCall(PetscMalloc1(n + 1, &ref));
-  for (PetscInt k = 0; k < nf; k++) {
-    PetscCall(NbProblemGetReferenceValues(prob, k, ref));
-    for (PetscInt i = 0; i < n; i++) {
-      acc[0] += PetscSqr(v[k][i] - ref[i]);
-      acc[1] += PetscSqr(ref[i]);
-    }
-  }
-  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, acc, 2, MPIU_REAL, MPIU_SUM, PETSC_COMM_WORLD));
-  *err = PetscSqrtReal(acc[0] / acc[1]);
-  PetscCall(PetscFree(ref));
-  PetscCall(NbTestFreeFrames(prob, &v));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
 /* ranks: all subdomains on one rank (each rank builds that alone on
    PETSC_COMM_SELF) against the distributed run. The gradient blocks are
    computed by the same graphs on the same points, and contributions are
@@ -87,8 +44,8 @@ static PetscErrorCode TestRanks(NbProblem b)
   PetscCall(NbTestPINN(PETSC_COMM_WORLD, b, &dw));
   PetscCall(NbTestPINN(PETSC_COMM_SELF, b, &ds));
   /* the same observations for both: each subdomain keeps the ones in its cell */
-  PetscCall(SetAllObservations(b, dw));
-  PetscCall(SetAllObservations(b, ds));
+  PetscCall(NbTestSetAllObservations(b, dw));
+  PetscCall(NbTestSetAllObservations(b, ds));
   PetscCall(NbPINNSetUp(dw));
   PetscCall(NbPINNSetUp(ds));
   PetscCall(NbPINNComputeLossGradient(dw, &lw, NULL));
@@ -153,7 +110,7 @@ static PetscErrorCode TestGradient(NbProblem b)
   PetscFunctionBegin;
   PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &me));
   PetscCall(NbTestPINN(PETSC_COMM_WORLD, b, &dd));
-  PetscCall(SetAllObservations(b, dd));
+  PetscCall(NbTestSetAllObservations(b, dd));
   PetscCall(NbPINNSetUp(dd));
   PetscCall(NbPINNDDGetNumSubdomains(dd, &nsub, NULL));
   PetscCall(NbPINNComputeLossGradient(dd, &l0, NULL));
@@ -383,7 +340,7 @@ static PetscErrorCode TestSingle(NbProblem b)
 static PetscErrorCode TestAccuracy(NbProblem b)
 {
   NbPINN  dd;
-  PetscReal tol = 1, ctol = 1, err = -1;
+  PetscReal tol = 1, ctol = 1;
   PetscBool inverse;
 
   PetscFunctionBegin;
@@ -391,21 +348,10 @@ static PetscErrorCode TestAccuracy(NbProblem b)
   PetscCall(PetscOptionsGetReal(NULL, NULL, "-test_coef_tol", &ctol, NULL));
   PetscCall(NbTestPINN(PETSC_COMM_WORLD, b, &dd));
   PetscCall(NbPINNGetInverse(dd, &inverse, NULL, NULL, NULL));
-  PetscCall(SetAllObservations(b, dd));
+  PetscCall(NbTestSetAllObservations(b, dd));
   PetscCall(NbPINNTrain(dd));
-  PetscCall(DDError(b, dd, &err));
-  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "domain-decomposed PINN: relative L2 error against the PETSc reference, all frames: %.4e (tolerance %.1e)\n", (double)err, (double)tol));
-  PetscCheck(err <= tol, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "error %g above %g", (double)err, (double)tol);
-  if (inverse) {
-    PetscReal    nu, lam, nutrue;
-    const NbPDE *pde;
-    PetscCall(NbPINNGetCoefficient(dd, 0, &nu));
-    PetscCall(NbPINNGetCoefficient(dd, 1, &lam));
-    PetscCall(NbProblemGetPDE(b, &pde));
-    nutrue = pde->coef[0];
-    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "identified nu %.6g (true %.6g, rel. error %.2e), lambda %.6f (true 1)\n", (double)nu, (double)nutrue, (double)(PetscAbsReal(nu - nutrue) / nutrue), (double)lam));
-    PetscCheck(PetscAbsReal(nu - nutrue) / nutrue <= ctol && PetscAbsReal(lam - 1) <= ctol, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "coefficients off by more than %g", (double)ctol);
-  }
+  PetscCall(NbTestCheckPINNError(b, dd, 1, NULL, NULL, "domain-decomposed PINN: relative L2 error against the PETSc reference, all frames", tol));
+  if (inverse) PetscCall(NbTestCheckBurgersCoefficients(b, dd, ctol));
   PetscCall(NbPINNDestroy(&dd));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -18,8 +18,7 @@
      all above 0.98 (the 1% quantile is 0.99, its spread ~ 0.001);
    - every sampler gives each rank exactly its block of the set a single
      rank would draw (rank-count independence). */
-#include "nabla.h"
-#include "nbpinn.h"
+#include "nbtest.h"
 
 static PetscErrorCode ResidualX(PetscInt n, const PetscReal x[], PetscReal r[], void *ctx)
 {
@@ -222,10 +221,4 @@ static PetscErrorCode Run(void)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-int main(int argc, char **argv)
-{
-  PetscCall(NbInitialize(&argc, &argv, NULL, NULL));
-  PetscCall(Run());
-  PetscCall(NbFinalize());
-  return 0;
-}
+NB_TEST_MAIN(Run)
