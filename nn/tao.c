@@ -298,11 +298,10 @@ PetscErrorCode NbOptimizerCreate_LBFGS(NbOptimizer o)
 
 PetscErrorCode NbOptimizerGetTao(NbOptimizer o, Tao *tao)
 {
-  PetscBool is;
-
   PetscFunctionBegin;
-  PetscCall(PetscStrcmp(o->type, "lbfgs", &is));
-  PetscCheck(is, o->comm, PETSC_ERR_ARG_WRONG, "NbOptimizerGetTao: the optimizer is '%s', not lbfgs", o->type);
+  /* the ops table, not the name, says that o->data is an NbLBFGS ("lbfgs"
+     may have been registered again by the user) */
+  PetscCheck(o->ops.step == LBFGSStep, o->comm, PETSC_ERR_ARG_WRONG, "NbOptimizerGetTao: the optimizer is '%s', not lbfgs", o->type);
   *tao = ((NbLBFGS *)o->data)->tao;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
