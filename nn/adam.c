@@ -6,6 +6,8 @@
    projection after each update. */
 #include "nnimpl.h"
 
+const char *const NbSchedules[] = {"constant", "step", "exponential", "cosine", "NbSchedule", "NB_SCHEDULE_", NULL};
+
 typedef struct {
   PetscReal *m, *v;
   PetscBool  decoupled;
@@ -34,11 +36,37 @@ static PetscReal LearningRate(NbOptimizer o, PetscInt s)
   return lr;
 }
 
+PetscErrorCode NbOptimizerSetLearningRate(NbOptimizer o, PetscReal lr)
+{
+  PetscFunctionBegin;
+  PetscCheck(lr > 0, o->comm, PETSC_ERR_ARG_OUTOFRANGE, "The learning rate must be positive (got %g)", (double)lr);
+  o->lr = lr;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbOptimizerSetSchedule(NbOptimizer o, NbSchedule s, PetscReal gamma, PetscInt decay_steps, PetscReal lr_min)
+{
+  PetscFunctionBegin;
+  PetscCheck(decay_steps > 0, o->comm, PETSC_ERR_ARG_OUTOFRANGE, "Decay steps must be positive");
+  o->schedule   = s;
+  o->gamma      = gamma;
+  o->decaysteps = decay_steps;
+  o->lrmin      = lr_min;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode NbOptimizerGetLearningRate(NbOptimizer o, PetscInt step, PetscReal *lr)
 {
   PetscFunctionBegin;
   PetscCheck(step >= 0, o->comm, PETSC_ERR_ARG_OUTOFRANGE, "step must be >= 0");
   *lr = LearningRate(o, step);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbOptimizerSetClipNorm(NbOptimizer o, PetscReal c)
+{
+  PetscFunctionBegin;
+  o->clip = c;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -159,20 +187,18 @@ static PetscErrorCode AdamDestroy(NbOptimizer o)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+static const NbOptimizerOps AdamOps = {.destroy = AdamDestroy, .setfromoptions = AdamSetFromOptions, .setup = AdamSetUp,
+                                       .step = AdamStep, .view = AdamView, .getstate = AdamGetState};
+
 static PetscErrorCode Create(NbOptimizer o, PetscBool decoupled)
 {
   NbAdam *a;
 
   PetscFunctionBegin;
   PetscCall(PetscNew(&a));
-  a->decoupled          = decoupled;
-  o->data               = a;
-  o->ops.setup          = AdamSetUp;
-  o->ops.step           = AdamStep;
-  o->ops.setfromoptions = AdamSetFromOptions;
-  o->ops.view           = AdamView;
-  o->ops.getstate       = AdamGetState;
-  o->ops.destroy        = AdamDestroy;
+  a->decoupled = decoupled;
+  o->data      = a;
+  o->ops       = AdamOps;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -12,18 +12,32 @@ PetscLogEvent NB_GraphForward, NB_GraphGradient, NB_GraphAllreduce, NB_OptStep, 
 
 PetscErrorCode NbNNRegisterEvents_Private(void)
 {
+  static const struct {
+    const char    *name;
+    PetscLogEvent *event;
+  } events[] = {
+    {"NbGraphForward",   &NB_GraphForward  },
+    {"NbGraphGradient",  &NB_GraphGradient },
+    {"NbGraphAllreduce", &NB_GraphAllreduce},
+    {"NbOptimizerStep",  &NB_OptStep       },
+    {"NbTaoObjGrad",     &NB_TaoObjGrad    },
+    {"NbCheckpoint",     &NB_Checkpoint    }
+  };
   static PetscBool done = PETSC_FALSE;
 
   PetscFunctionBegin;
   if (done) PetscFunctionReturn(PETSC_SUCCESS);
   done = PETSC_TRUE;
   if (!NB_CLASSID) PetscCall(PetscClassIdRegister("nabla", &NB_CLASSID));
-  PetscCall(PetscLogEventRegister("NbGraphForward", NB_CLASSID, &NB_GraphForward));
-  PetscCall(PetscLogEventRegister("NbGraphGradient", NB_CLASSID, &NB_GraphGradient));
-  PetscCall(PetscLogEventRegister("NbGraphAllreduce", NB_CLASSID, &NB_GraphAllreduce));
-  PetscCall(PetscLogEventRegister("NbOptimizerStep", NB_CLASSID, &NB_OptStep));
-  PetscCall(PetscLogEventRegister("NbTaoObjGrad", NB_CLASSID, &NB_TaoObjGrad));
-  PetscCall(PetscLogEventRegister("NbCheckpoint", NB_CLASSID, &NB_Checkpoint));
+  for (size_t k = 0; k < sizeof(events) / sizeof(events[0]); k++) PetscCall(PetscLogEventRegister(events[k].name, NB_CLASSID, events[k].event));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* every nn object's SetOptionsPrefix; NULL clears the prefix */
+PetscErrorCode NbSetPrefix_Private(char dst[NB_NAME_LEN], const char prefix[])
+{
+  PetscFunctionBegin;
+  PetscCall(PetscStrncpy(dst, prefix ? prefix : "", NB_NAME_LEN));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -305,12 +319,7 @@ PetscErrorCode NbGraphSetRNG(NbGraph g, NbRNG rng)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode NbGraphSetOptionsPrefix(NbGraph g, const char prefix[])
-{
-  PetscFunctionBegin;
-  PetscCall(PetscStrncpy(g->prefix, prefix ? prefix : "", sizeof(g->prefix)));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
+PetscErrorCode NbGraphSetOptionsPrefix(NbGraph g, const char prefix[]) { return NbSetPrefix_Private(g->prefix, prefix); }
 
 PetscErrorCode NbGraphSetTileSize(NbGraph g, PetscInt tile)
 {

@@ -31,12 +31,7 @@ PetscErrorCode NbModelSetName(NbModel m, const char name[])
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode NbModelSetOptionsPrefix(NbModel m, const char prefix[])
-{
-  PetscFunctionBegin;
-  PetscCall(PetscStrncpy(m->prefix, prefix ? prefix : "", sizeof(m->prefix)));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
+PetscErrorCode NbModelSetOptionsPrefix(NbModel m, const char prefix[]) { return NbSetPrefix_Private(m->prefix, prefix); }
 
 PetscErrorCode NbModelSetSeed(NbModel m, PetscInt64 seed)
 {

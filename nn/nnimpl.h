@@ -264,13 +264,13 @@ enum {
 
 /* optimizer */
 typedef struct {
+  PetscErrorCode (*destroy)(NbOptimizer); /* first: NbRegistrySetType */
   PetscErrorCode (*setfromoptions)(NbOptimizer, PetscOptionItems *);
   PetscErrorCode (*postoptions)(NbOptimizer); /* after the options block (TaoSetFromOptions) */
   PetscErrorCode (*setup)(NbOptimizer);
   PetscErrorCode (*step)(NbOptimizer, PetscReal *);
   PetscErrorCode (*solve)(NbOptimizer);
   PetscErrorCode (*view)(NbOptimizer, PetscViewer);
-  PetscErrorCode (*destroy)(NbOptimizer);
   /* checkpoint: the state as named real arrays (borrowed; loading writes into them) */
   PetscErrorCode (*getstate)(NbOptimizer, PetscInt *narr, const char *names[], PetscReal *arrs[], PetscInt lens[]);
 } NbOptimizerOps;
@@ -308,5 +308,6 @@ PETSC_INTERN PetscErrorCode NbOptimizerPushHistory_Private(NbOptimizer, PetscRea
 
 PETSC_INTERN PetscLogEvent NB_GraphForward, NB_GraphGradient, NB_GraphAllreduce, NB_OptStep, NB_TaoObjGrad, NB_Checkpoint;
 PETSC_INTERN PetscErrorCode NbNNRegisterEvents_Private(void);
+PETSC_INTERN PetscErrorCode NbSetPrefix_Private(char dst[NB_NAME_LEN], const char prefix[]);
 
 #endif

@@ -4,37 +4,17 @@
    one NbOptimizerRegister line. */
 #include "nnimpl.h"
 
-const char *const NbSchedules[] = {"constant", "step", "exponential", "cosine", "NbSchedule", "NB_SCHEDULE_", NULL};
-
-static PetscFunctionList NbOptimizerList       = NULL;
-static PetscBool         NbOptimizerRegistered = PETSC_FALSE;
-
-static PetscErrorCode NbOptimizerFinalizePackage(void)
-{
-  PetscFunctionBegin;
-  PetscCall(PetscFunctionListDestroy(&NbOptimizerList));
-  NbOptimizerRegistered = PETSC_FALSE;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-static PetscErrorCode NbOptimizerRegisterAll(void)
-{
-  PetscFunctionBegin;
-  if (NbOptimizerRegistered) PetscFunctionReturn(PETSC_SUCCESS);
-  NbOptimizerRegistered = PETSC_TRUE;
-  PetscCall(PetscFunctionListAdd(&NbOptimizerList, "adam", NbOptimizerCreate_Adam));
-  PetscCall(PetscFunctionListAdd(&NbOptimizerList, "adamw", NbOptimizerCreate_AdamW));
-  PetscCall(PetscFunctionListAdd(&NbOptimizerList, "lbfgs", NbOptimizerCreate_LBFGS));
-  PetscCall(PetscRegisterFinalize(NbOptimizerFinalizePackage));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
+static const NbRegistryEntry NbOptimizerBuiltin[] = {
+  {"adam", (PetscVoidFunction)NbOptimizerCreate_Adam},
+  {"adamw", (PetscVoidFunction)NbOptimizerCreate_AdamW},
+  {"lbfgs", (PetscVoidFunction)NbOptimizerCreate_LBFGS},
+  {NULL, NULL}
+};
+static NbRegistry NbOptimizerTypes = {"-opt_type", NbOptimizerBuiltin, NULL, PETSC_FALSE};
 
 PetscErrorCode NbOptimizerRegister(const char name[], PetscErrorCode (*create)(NbOptimizer))
 {
-  PetscFunctionBegin;
-  PetscCall(NbOptimizerRegisterAll());
-  PetscCall(PetscFunctionListAdd(&NbOptimizerList, name, create));
-  PetscFunctionReturn(PETSC_SUCCESS);
+  return NbRegistryAdd(&NbOptimizerTypes, name, (PetscVoidFunction)create);
 }
 
 PetscErrorCode NbOptimizerCreate(NbModel m, NbOptimizer *optimizer)
@@ -43,7 +23,6 @@ PetscErrorCode NbOptimizerCreate(NbModel m, NbOptimizer *optimizer)
 
   PetscFunctionBegin;
   PetscCall(NbNNRegisterEvents_Private());
-  PetscCall(NbOptimizerRegisterAll());
   PetscCall(PetscNew(&o));
   o->comm       = m->comm;
   o->model      = m;
@@ -61,22 +40,37 @@ PetscErrorCode NbOptimizerCreate(NbModel m, NbOptimizer *optimizer)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode NbOptimizerDestroy(NbOptimizer *optimizer)
+{
+  NbOptimizer o = *optimizer;
+
+  PetscFunctionBegin;
+  if (!o) PetscFunctionReturn(PETSC_SUCCESS);
+  if (o->ops.destroy) PetscCall((*o->ops.destroy)(o));
+  PetscCall(PetscFree(o->hist));
+  PetscCall(PetscFree(o));
+  *optimizer = NULL;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbOptimizerSetOptionsPrefix(NbOptimizer o, const char prefix[]) { return NbSetPrefix_Private(o->prefix, prefix); }
+
+/* Unlike the other registries' objects, an optimizer may change type after
+   set-up (adam, then lbfgs on the same model): it is then set up again. */
 PetscErrorCode NbOptimizerSetType(NbOptimizer o, const char type[])
 {
-  PetscErrorCode (*create)(NbOptimizer);
-  PetscBool same;
+  PetscFunctionList types;
+  PetscVoidFunction create;
+  PetscBool         same;
 
   PetscFunctionBegin;
   PetscCall(PetscStrcmp(o->type, type, &same));
   if (same) PetscFunctionReturn(PETSC_SUCCESS);
-  PetscCall(PetscFunctionListFind(NbOptimizerList, type, &create));
+  PetscCall(NbRegistryGetList(&NbOptimizerTypes, &types));
+  PetscCall(PetscFunctionListFind(types, type, &create));
   PetscCheck(create, o->comm, PETSC_ERR_USER_INPUT, "Unknown optimizer type '%s': use adam, adamw, lbfgs or one added with NbOptimizerRegister (option -opt_type)", type);
-  if (o->ops.destroy) PetscCall((*o->ops.destroy)(o));
-  PetscCall(PetscMemzero(&o->ops, sizeof(o->ops)));
-  o->data  = NULL;
   o->setup = PETSC_FALSE;
-  PetscCall(PetscStrncpy(o->type, type, sizeof(o->type)));
-  PetscCall((*create)(o));
+  PetscCall(NbRegistrySetType(&NbOptimizerTypes, o, (NbTyped){o->comm, o->type, sizeof(o->type), &o->data, &o->ops, sizeof(o->ops), o->setup}, type));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -95,23 +89,17 @@ PetscErrorCode NbOptimizerGetType(NbOptimizer o, const char *type[])
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode NbOptimizerSetOptionsPrefix(NbOptimizer o, const char prefix[])
-{
-  PetscFunctionBegin;
-  PetscCall(PetscStrncpy(o->prefix, prefix ? prefix : "", sizeof(o->prefix)));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
 PetscErrorCode NbOptimizerSetFromOptions(NbOptimizer o)
 {
-  char      type[NB_NAME_LEN];
-  PetscBool set;
+  char              type[NB_NAME_LEN];
+  PetscFunctionList types;
 
   PetscFunctionBegin;
+  PetscCall(NbRegistryGetList(&NbOptimizerTypes, &types));
   PetscCall(PetscStrncpy(type, o->type[0] ? o->type : "adam", sizeof(type)));
   PetscOptionsBegin(o->comm, o->prefix, "nabla optimizer", "NbOptimizer");
   if (!o->fixedtype) {
-    PetscCall(PetscOptionsFList("-opt_type", "Optimizer", "NbOptimizerSetType", NbOptimizerList, type, type, sizeof(type), &set));
+    PetscCall(PetscOptionsFList("-opt_type", "Optimizer", "NbOptimizerSetType", types, type, type, sizeof(type), NULL));
     PetscCall(NbOptimizerSetType(o, type));
   }
   PetscCall(PetscOptionsInt("-opt_max_steps", "Steps of NbOptimizerSolve (adam family)", "NbOptimizerSetMaxSteps", o->maxsteps, &o->maxsteps, NULL));
@@ -152,19 +140,6 @@ PetscErrorCode NbOptimizerView(NbOptimizer o, PetscViewer viewer)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode NbOptimizerDestroy(NbOptimizer *optimizer)
-{
-  NbOptimizer o = *optimizer;
-
-  PetscFunctionBegin;
-  if (!o) PetscFunctionReturn(PETSC_SUCCESS);
-  if (o->ops.destroy) PetscCall((*o->ops.destroy)(o));
-  PetscCall(PetscFree(o->hist));
-  PetscCall(PetscFree(o));
-  *optimizer = NULL;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
 PetscErrorCode NbOptimizerSetObjective(NbOptimizer o, NbObjectiveFn fn, void *ctx)
 {
   PetscFunctionBegin;
@@ -186,47 +161,6 @@ PetscErrorCode NbOptimizerSetGraph(NbOptimizer o, NbGraph g)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode NbOptimizerSetPreStep(NbOptimizer o, NbPreStepFn fn, void *ctx)
-{
-  PetscFunctionBegin;
-  o->prestep = fn;
-  o->prectx  = ctx;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode NbOptimizerSetMaxSteps(NbOptimizer o, PetscInt n)
-{
-  PetscFunctionBegin;
-  o->maxsteps = n;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode NbOptimizerSetLearningRate(NbOptimizer o, PetscReal lr)
-{
-  PetscFunctionBegin;
-  PetscCheck(lr > 0, o->comm, PETSC_ERR_ARG_OUTOFRANGE, "The learning rate must be positive (got %g)", (double)lr);
-  o->lr = lr;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode NbOptimizerSetSchedule(NbOptimizer o, NbSchedule s, PetscReal gamma, PetscInt decay_steps, PetscReal lr_min)
-{
-  PetscFunctionBegin;
-  PetscCheck(decay_steps > 0, o->comm, PETSC_ERR_ARG_OUTOFRANGE, "Decay steps must be positive");
-  o->schedule   = s;
-  o->gamma      = gamma;
-  o->decaysteps = decay_steps;
-  o->lrmin      = lr_min;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode NbOptimizerSetClipNorm(NbOptimizer o, PetscReal c)
-{
-  PetscFunctionBegin;
-  o->clip = c;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
 PetscErrorCode NbOptimizerEvaluate_Private(NbOptimizer o, PetscReal *loss)
 {
   PetscFunctionBegin;
@@ -239,13 +173,28 @@ PetscErrorCode NbOptimizerEvaluate_Private(NbOptimizer o, PetscReal *loss)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode NbOptimizerSetPreStep(NbOptimizer o, NbPreStepFn fn, void *ctx)
+{
+  PetscFunctionBegin;
+  o->prestep = fn;
+  o->prectx  = ctx;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode ReserveHistory(NbOptimizer o, PetscInt n)
+{
+  PetscFunctionBegin;
+  if (n > o->maxhist) {
+    o->maxhist = n;
+    PetscCall(PetscRealloc(o->maxhist * sizeof(PetscReal), &o->hist));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode NbOptimizerPushHistory_Private(NbOptimizer o, PetscReal loss)
 {
   PetscFunctionBegin;
-  if (o->nhist == o->maxhist) {
-    o->maxhist = o->maxhist ? 2 * o->maxhist : 256;
-    PetscCall(PetscRealloc(o->maxhist * sizeof(PetscReal), &o->hist));
-  }
+  if (o->nhist == o->maxhist) PetscCall(ReserveHistory(o, o->maxhist ? 2 * o->maxhist : 256));
   o->hist[o->nhist++] = loss;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -271,14 +220,18 @@ PetscErrorCode NbOptimizerStep(NbOptimizer o, PetscReal *loss)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode NbOptimizerSetMaxSteps(NbOptimizer o, PetscInt n)
+{
+  PetscFunctionBegin;
+  o->maxsteps = n;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode NbOptimizerSolve(NbOptimizer o)
 {
   PetscFunctionBegin;
   PetscCall(NbOptimizerSetUp(o));
-  if (!o->ops.solve && o->nhist + o->maxsteps > o->maxhist) { /* no allocation inside the loop */
-    o->maxhist = o->nhist + o->maxsteps;
-    PetscCall(PetscRealloc(o->maxhist * sizeof(PetscReal), &o->hist));
-  }
+  if (!o->ops.solve) PetscCall(ReserveHistory(o, o->nhist + o->maxsteps)); /* no allocation inside the loop */
   if (o->ops.solve) PetscCall((*o->ops.solve)(o));
   else
     for (PetscInt k = 0; k < o->maxsteps; k++) {
@@ -292,17 +245,17 @@ PetscErrorCode NbOptimizerSolve(NbOptimizer o)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode NbOptimizerGetStepNumber(NbOptimizer o, PetscInt *s)
-{
-  PetscFunctionBegin;
-  *s = o->step;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
 PetscErrorCode NbOptimizerGetHistory(NbOptimizer o, PetscInt *n, const PetscReal *loss[])
 {
   PetscFunctionBegin;
   if (n) *n = o->nhist;
   if (loss) *loss = o->hist;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbOptimizerGetStepNumber(NbOptimizer o, PetscInt *s)
+{
+  PetscFunctionBegin;
+  *s = o->step;
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -85,12 +85,7 @@ PetscErrorCode NbRNGGetSeed(NbRNG r, PetscInt64 *seed)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode NbRNGSetOptionsPrefix(NbRNG r, const char prefix[])
-{
-  PetscFunctionBegin;
-  PetscCall(PetscStrncpy(r->prefix, prefix ? prefix : "", sizeof(r->prefix)));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
+PetscErrorCode NbRNGSetOptionsPrefix(NbRNG r, const char prefix[]) { return NbSetPrefix_Private(r->prefix, prefix); }
 
 PetscErrorCode NbRNGSetFromOptions(NbRNG r)
 {
@@ -102,7 +97,7 @@ PetscErrorCode NbRNGSetFromOptions(NbRNG r)
   PetscOptionsBegin(r->comm, r->prefix, "nabla counter-based RNG (Philox4x32-10)", "NbRNG");
   PetscCall(PetscOptionsInt("-rng_seed", "Seed: every random number is a function of (seed, stream, index)", "NbRNGSetSeed", s, &s, &set));
   PetscOptionsEnd();
-  if (set) r->seed = s;
+  if (set) PetscCall(NbRNGSetSeed(r, s));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

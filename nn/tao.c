@@ -183,6 +183,18 @@ static PetscErrorCode LBFGSPostOptions(NbOptimizer o)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* what LBFGSSetUp makes from the model: TAO's solution Vec on the model's
+   buffer, the bounds, the save space of ObjGrad */
+static PetscErrorCode Reset(NbLBFGS *t)
+{
+  PetscFunctionBegin;
+  PetscCall(VecDestroy(&t->x));
+  PetscCall(VecDestroy(&t->xl));
+  PetscCall(VecDestroy(&t->xu));
+  PetscCall(PetscFree(t->save));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode LBFGSSetUp(NbOptimizer o)
 {
   NbLBFGS    *t = (NbLBFGS *)o->data;
@@ -196,8 +208,7 @@ static PetscErrorCode LBFGSSetUp(NbOptimizer o)
   if (o->fromoptions && !t->fromoptions) PetscCall(LBFGSPostOptions(o));
   PetscCallMPI(MPI_Comm_rank(o->comm, &rank));
   nloc = m->nprivate + (rank == 0 ? m->ntrain - m->nprivate : 0);
-  PetscCall(VecDestroy(&t->x));
-  PetscCall(PetscFree(t->save));
+  PetscCall(Reset(t));
   PetscCall(PetscMalloc1(m->ntrain + 1, &t->save));
   PetscCall(VecCreateMPIWithArray(o->comm, 1, nloc, PETSC_DECIDE, nloc ? m->params : NULL, &t->x));
   PetscCall(TaoSetSolution(t->tao, t->x));
@@ -262,14 +273,14 @@ static PetscErrorCode LBFGSDestroy(NbOptimizer o)
   NbLBFGS *t = (NbLBFGS *)o->data;
 
   PetscFunctionBegin;
+  PetscCall(Reset(t));
   PetscCall(TaoDestroy(&t->tao));
-  PetscCall(VecDestroy(&t->x));
-  PetscCall(VecDestroy(&t->xl));
-  PetscCall(VecDestroy(&t->xu));
-  PetscCall(PetscFree(t->save));
   PetscCall(PetscFree(o->data));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
+
+static const NbOptimizerOps LBFGSOps = {.destroy = LBFGSDestroy, .postoptions = LBFGSPostOptions, .setup = LBFGSSetUp,
+                                        .step = LBFGSStep, .solve = LBFGSSolve, .view = LBFGSView};
 
 PetscErrorCode NbOptimizerCreate_LBFGS(NbOptimizer o)
 {
@@ -280,23 +291,17 @@ PetscErrorCode NbOptimizerCreate_LBFGS(NbOptimizer o)
   PetscCall(TaoCreate(o->comm, &t->tao));
   PetscCall(TaoSetOptionsPrefix(t->tao, o->prefix));
   PetscCall(TaoSetMonitor(t->tao, Monitor, o, NULL));
-  o->data            = t;
-  o->ops.setup       = LBFGSSetUp;
-  o->ops.step        = LBFGSStep;
-  o->ops.solve       = LBFGSSolve;
-  o->ops.postoptions = LBFGSPostOptions;
-  o->ops.view        = LBFGSView;
-  o->ops.destroy     = LBFGSDestroy;
+  o->data = t;
+  o->ops  = LBFGSOps;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 PetscErrorCode NbOptimizerGetTao(NbOptimizer o, Tao *tao)
 {
-  PetscBool is;
-
   PetscFunctionBegin;
-  PetscCall(PetscStrcmp(o->type, "lbfgs", &is));
-  PetscCheck(is, o->comm, PETSC_ERR_ARG_WRONG, "NbOptimizerGetTao: the optimizer is '%s', not lbfgs", o->type);
+  /* the ops table, not the name, says that o->data is an NbLBFGS ("lbfgs"
+     may have been registered again by the user) */
+  PetscCheck(o->ops.step == LBFGSStep, o->comm, PETSC_ERR_ARG_WRONG, "NbOptimizerGetTao: the optimizer is '%s', not lbfgs", o->type);
   *tao = ((NbLBFGS *)o->data)->tao;
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -2,6 +2,7 @@
 #include <cblas.h>
 #include <hdf5.h>
 #include <stdlib.h>
+#include <string.h>
 
 PetscClassId NB_CLASSID = 0;
 
@@ -55,27 +56,48 @@ PetscErrorCode NbInitialize(int *argc, char ***argv, const char file[], const ch
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* The unused options that begin with one of the prefixes (every unused
+   option when there are none), printed; their number in *nbad. With
+   prefixes, options of viewers (a name containing "view") are passed over:
+   they are read when a solve ends. */
+static PetscErrorCode ListUnused(MPI_Comm comm, PetscInt nprefix, const char *const prefix[], PetscInt *nbad)
+{
+  PetscInt n;
+  char   **names, **values;
+
+  PetscFunctionBegin;
+  *nbad = 0;
+  PetscCall(PetscOptionsLeftGet(NULL, &n, &names, &values));
+  for (PetscInt i = 0; i < n; i++) {
+    PetscBool listed = (PetscBool)(nprefix == 0);
+    for (PetscInt k = 0; k < nprefix && !listed && !strstr(names[i], "view"); k++) PetscCall(PetscStrbeginswith(names[i], prefix[k], &listed));
+    if (!listed) continue;
+    PetscCall(PetscPrintf(comm, "nabla: option -%s%s%s was not used\n", names[i], values[i] ? " " : "", values[i] ? values[i] : ""));
+    (*nbad)++;
+  }
+  PetscCall(PetscOptionsLeftRestore(NULL, &n, &names, &values));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* A misspelled option is silently ignored by PETSc unless -options_left is
    given. nabla treats it as the user error it usually is: programs call this
    when the work is done but before the output file is completed, so a run
    with an ignored option fails with the option's name and leaves no file
    that looks valid. -options_left (any value) turns the check off. */
-PetscErrorCode NbOptionsCheckUnused(MPI_Comm comm)
+PetscErrorCode NbOptionsCheckUnusedPrefixes(MPI_Comm comm, PetscInt nprefix, const char *const prefix[])
 {
-  PetscInt  n, nleft;
-  char    **names, **values;
+  PetscInt  nbad;
   PetscBool set, dummy;
 
   PetscFunctionBegin;
   PetscCall(PetscOptionsGetBool(NULL, NULL, "-options_left", &dummy, &set));
   if (set) PetscFunctionReturn(PETSC_SUCCESS);
-  PetscCall(PetscOptionsLeftGet(NULL, &n, &names, &values));
-  for (PetscInt i = 0; i < n; i++) PetscCall(PetscPrintf(comm, "nabla: option -%s%s%s was not used\n", names[i], values[i] ? " " : "", values[i] ? values[i] : ""));
-  nleft = n;
-  PetscCall(PetscOptionsLeftRestore(NULL, &n, &names, &values));
-  PetscCheck(nleft == 0, comm, PETSC_ERR_USER_INPUT, "%d option(s) were not used (listed above): misspelled, or not applicable to this run. See -help for this program's options, or pass -options_left no to ignore unused options", (int)nleft);
+  PetscCall(ListUnused(comm, nprefix, prefix, &nbad));
+  PetscCheck(nbad == 0, comm, PETSC_ERR_USER_INPUT, "%d option(s) were not used (listed above): misspelled, or not applicable to this run. See -help for this program's options, or pass -options_left no to ignore unused options", (int)nbad);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
+
+PetscErrorCode NbOptionsCheckUnused(MPI_Comm comm) { return NbOptionsCheckUnusedPrefixes(comm, 0, NULL); }
 
 PetscErrorCode NbFinalize(void)
 {

@@ -20,6 +20,10 @@ PETSC_EXTERN PetscErrorCode NbFinalize(void);
    or not applicable); call before completing the output. -options_left
    turns the check off. */
 PETSC_EXTERN PetscErrorCode NbOptionsCheckUnused(MPI_Comm);
+/* The same for the options that begin with one of the prefixes ("pinn_",
+   no dash), viewers (-..._view, read when a solve ends) excepted: the
+   options of objects that have read all of theirs, checked early. */
+PETSC_EXTERN PetscErrorCode NbOptionsCheckUnusedPrefixes(MPI_Comm, PetscInt n, const char *const prefix[]);
 
 /* The nabla version string, e.g. "0.1.0". */
 PETSC_EXTERN const char *NbVersion(void);
