@@ -7,6 +7,7 @@
 #include <petscsnes.h>
 #include "nbnavierstokes.h"
 #include "nbsys.h"
+#include "frames.h"
 
 /* A flow case: geometry, data and (where known) the exact solution. Point
    functions take x = (x, y) and return velocity components (u, v). */
@@ -104,12 +105,7 @@ struct _p_NbNavierStokes {
   VecScatter scatU, scatP;          /* global vector of dm -> global vector of dmU, dmP */
   PetscBool setupcalled, solved;
   /* results */
-  PetscInt           nkept;
-  double             t0; /* wall time at the start of the solve */
-  PetscErrorCode   (*monitor)(PetscInt, PetscReal, double, void *);
-  void              *monctx;
-  PetscReal         *tframes;
-  Vec               *uframes;
+  NbFrames            frames;
   NbNavierStokesStats stats;
   NbNSCounters       count;
 };

@@ -5,6 +5,7 @@
    exact solution, and the frames of the output file. The PDE-specific
    parts are the type's ops (solvers/problem_*.c). */
 #include "problemimpl.h"
+#include "frames.h"
 
 static const NbRegistryEntry NbProblemBuiltin[] = {
   {"burgers", (PetscVoidFunction)NbProblemCreate_Burgers},
@@ -543,23 +544,19 @@ PetscErrorCode NbProblemWriteScalar(NbProblem p, NbOutput out, const char name[]
 
 PetscErrorCode NbProblemWriteValues(NbProblem p, NbOutput out, const char suffix[], const PetscReal v[])
 {
-  char name[64];
+  Vec G;
 
   PetscFunctionBegin;
   if (p->velocity) {
-    Vec G;
     PetscCall(DMGetGlobalVector(p->da2, &G));
     PetscCall(NbProblemValuesToGlobal_Private(p, p->da2, v, 0, G));
-    PetscCall(PetscSNPrintf(name, sizeof(name), "velocity%s", suffix));
-    PetscCall(NbOutputWriteField(out, name, G));
+    PetscCall(NbWriteFieldSuffixed(out, "velocity", suffix, G));
     PetscCall(DMRestoreGlobalVector(p->da2, &G));
   }
   for (PetscInt c = 0; c < p->nout; c++) {
-    Vec G;
     PetscCall(DMGetGlobalVector(p->da1, &G));
     PetscCall(NbProblemValuesToGlobal_Private(p, p->da1, v, c, G));
-    PetscCall(PetscSNPrintf(name, sizeof(name), "%s%s", p->outnames[c], suffix));
-    PetscCall(NbOutputWriteField(out, name, G));
+    PetscCall(NbWriteFieldSuffixed(out, p->outnames[c], suffix, G));
     PetscCall(DMRestoreGlobalVector(p->da1, &G));
   }
   PetscFunctionReturn(PETSC_SUCCESS);
