@@ -2,6 +2,7 @@
    differences, PETSc TS with an analytic Jacobian. */
 #include "nbsolvers.h"
 #include "nbsys.h"
+#include "frames.h"
 
 typedef struct {
   PetscScalar u, v;
@@ -18,10 +19,7 @@ struct _p_NbBurgers {
   TS             ts;
   PetscBool      setupcalled, solved;
   char           prefix[64];
-  PetscErrorCode (*monitor)(PetscInt, PetscReal, double, void *);
-  void          *monctx;
-  PetscReal     *tframes;
-  Vec           *uframes;
+  NbFrames       frames;
   NbBurgersStats stats;
 };
 
@@ -143,6 +141,19 @@ static PetscErrorCode RHSLocal1d(DMDALocalInfo *info, PetscReal t, const PetscSc
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* Final assembly of the preconditioning matrix P and of A if it differs. */
+static PetscErrorCode AssembleAP(Mat A, Mat P)
+{
+  PetscFunctionBegin;
+  PetscCall(MatAssemblyBegin(P, MAT_FINAL_ASSEMBLY));
+  PetscCall(MatAssemblyEnd(P, MAT_FINAL_ASSEMBLY));
+  if (A != P) {
+    PetscCall(MatAssemblyBegin(A, MAT_FINAL_ASSEMBLY));
+    PetscCall(MatAssemblyEnd(A, MAT_FINAL_ASSEMBLY));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode RHSJacobianLocal1d(DMDALocalInfo *info, PetscReal t, const PetscScalar *u, Mat A, Mat P, NbBurgers b)
 {
   PetscReal h = (b->upper[0] - b->lower[0]) / (info->mx - 1), nu = b->nu;
@@ -165,12 +176,7 @@ static PetscErrorCode RHSJacobianLocal1d(DMDALocalInfo *info, PetscReal t, const
     vals[2]  = -u[i + 1] / (2 * h) + nu / (h * h);
     PetscCall(MatSetValuesStencil(P, 1, &row, 3, col, vals, INSERT_VALUES));
   }
-  PetscCall(MatAssemblyBegin(P, MAT_FINAL_ASSEMBLY));
-  PetscCall(MatAssemblyEnd(P, MAT_FINAL_ASSEMBLY));
-  if (A != P) {
-    PetscCall(MatAssemblyBegin(A, MAT_FINAL_ASSEMBLY));
-    PetscCall(MatAssemblyEnd(A, MAT_FINAL_ASSEMBLY));
-  }
+  PetscCall(AssembleAP(A, P));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -240,12 +246,7 @@ static PetscErrorCode RHSJacobianLocal2d(DMDALocalInfo *info, PetscReal t, const
         PetscCall(MatSetValuesStencil(P, 1, &row, 6, col, vals, INSERT_VALUES));
       }
     }
-  PetscCall(MatAssemblyBegin(P, MAT_FINAL_ASSEMBLY));
-  PetscCall(MatAssemblyEnd(P, MAT_FINAL_ASSEMBLY));
-  if (A != P) {
-    PetscCall(MatAssemblyBegin(A, MAT_FINAL_ASSEMBLY));
-    PetscCall(MatAssemblyEnd(A, MAT_FINAL_ASSEMBLY));
-  }
+  PetscCall(AssembleAP(A, P));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -267,13 +268,12 @@ PetscErrorCode NbBurgersComputeRHSJacobian(NbBurgers b, PetscReal t, Vec U, Mat 
 
 PetscErrorCode NbBurgersCreate(MPI_Comm comm, NbBurgers *bout)
 {
-  NbBurgers b;
+  const char *const   events[] = {"NbBurgersSolve", "NbBurgersExact"};
+  PetscLogEvent *const ev[]     = {&NB_BurgersSolve, &NB_BurgersExact};
+  NbBurgers            b;
 
   PetscFunctionBegin;
-  if (!NB_BurgersSolve) {
-    PetscCall(PetscLogEventRegister("NbBurgersSolve", NB_CLASSID, &NB_BurgersSolve));
-    PetscCall(PetscLogEventRegister("NbBurgersExact", NB_CLASSID, &NB_BurgersExact));
-  }
+  PetscCall(NbRegisterEvents(2, events, ev));
   PetscCall(PetscNew(&b));
   b->comm    = comm;
   b->dim     = 1;
@@ -294,8 +294,8 @@ PetscErrorCode NbBurgersSetOptionsPrefix(NbBurgers b, const char prefix[])
 PetscErrorCode NbBurgersSetFrameMonitor(NbBurgers b, PetscErrorCode (*monitor)(PetscInt, PetscReal, double, void *), void *ctx)
 {
   PetscFunctionBegin;
-  b->monitor = monitor;
-  b->monctx  = ctx;
+  b->frames.monitor = monitor;
+  b->frames.monctx  = ctx;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -401,8 +401,7 @@ PetscErrorCode NbBurgersDestroy(NbBurgers *bp)
 
   PetscFunctionBegin;
   if (!b) PetscFunctionReturn(PETSC_SUCCESS);
-  if (b->uframes) PetscCall(VecDestroyVecs(b->nframes, &b->uframes));
-  PetscCall(PetscFree(b->tframes));
+  PetscCall(NbFramesDestroy(&b->frames));
   PetscCall(TSDestroy(&b->ts));
   PetscCall(DMDestroy(&b->da1));
   PetscCall(DMDestroy(&b->da));
@@ -472,44 +471,38 @@ PetscErrorCode NbBurgersGetDomain(NbBurgers b, PetscReal lower[], PetscReal uppe
 
 PetscErrorCode NbBurgersRelativeError(NbBurgers b, PetscReal t, Vec U, PetscReal *err)
 {
-  Vec       E;
-  PetscReal ne, nd;
+  Vec E, D;
 
   PetscFunctionBegin;
   PetscCall(VecDuplicate(U, &E));
+  PetscCall(VecDuplicate(U, &D));
   PetscCall(NbBurgersComputeExact(b, t, E));
-  PetscCall(VecNorm(E, NORM_2, &ne));
-  PetscCall(VecAXPY(E, -1.0, U));
-  PetscCall(VecNorm(E, NORM_2, &nd));
-  *err = ne > 0 ? nd / ne : nd;
+  PetscCall(VecWAXPY(D, -1.0, U, E));
+  PetscCall(NbRelativeError(E, D, NULL, err));
   PetscCall(VecDestroy(&E));
+  PetscCall(VecDestroy(&D));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 PetscErrorCode NbBurgersSolveReference(NbBurgers b)
 {
-  Vec       U;
-  PetscReal dt0;
-  double    t0;
+  Vec    U;
+  double t0;
 
   PetscFunctionBegin;
   PetscCall(NbBurgersSetUp(b));
   PetscCheck(!b->solved, b->comm, PETSC_ERR_ARG_WRONGSTATE, "The reference solution has already been computed");
-  PetscCall(PetscMalloc1(b->nframes, &b->tframes));
   PetscCall(DMCreateGlobalVector(b->da, &U));
   PetscCall(PetscObjectSetName((PetscObject)U, "u"));
-  PetscCall(VecDuplicateVecs(U, b->nframes, &b->uframes));
   PetscCall(NbBurgersComputeInitial(b, U));
-  PetscCall(TSGetTimeStep(b->ts, &dt0));
   PetscCall(TSSetTime(b->ts, 0.0));
   PetscCall(TSSetStepNumber(b->ts, 0));
-  b->tframes[0] = 0;
-  PetscCall(VecCopy(U, b->uframes[0]));
   b->stats.err_max   = 0;
   b->stats.err_final = -1;
 
   PetscCall(PetscLogEventBegin(NB_BurgersSolve, 0, 0, 0, 0));
-  t0 = NbWallTime();
+  t0 = NbFramesStart(&b->frames);
+  PetscCall(NbFramesKeep(&b->frames, 0, U));
   for (PetscInt k = 1; k < b->nframes; k++) {
     TSConvergedReason reason;
     PetscReal         tk = b->tfinal * k / (b->nframes - 1), t, nrm;
@@ -522,9 +515,7 @@ PetscErrorCode NbBurgersSolveReference(NbBurgers b)
     PetscCall(VecNorm(U, NORM_INFINITY, &nrm));
     PetscCheck(!PetscIsInfOrNanReal(nrm), b->comm, PETSC_ERR_FP, "Burgers solution is not finite at t = %g: the time step is too large for this integrator; use a smaller -ts_dt or an implicit -ts_type such as bdf", (double)t);
     PetscCheck(PetscAbsReal(t - tk) <= 1e-10 * PetscMax(1.0, tk), b->comm, PETSC_ERR_PLIB, "TS stopped at t = %g instead of the output time %g (-ts_max_steps too small?)", (double)t, (double)tk);
-    b->tframes[k] = tk;
-    PetscCall(VecCopy(U, b->uframes[k]));
-    if (b->monitor) PetscCall((*b->monitor)(k, tk, NbWallTime() - t0, b->monctx));
+    PetscCall(NbFramesKeep(&b->frames, tk, U));
   }
   b->stats.wall = NbWallTime() - t0;
   PetscCall(PetscLogEventEnd(NB_BurgersSolve, 0, 0, 0, 0));
@@ -532,7 +523,7 @@ PetscErrorCode NbBurgersSolveReference(NbBurgers b)
   PetscCall(TSGetStepRejections(b->ts, &b->stats.rejected));
   for (PetscInt k = 1; k < b->nframes; k++) {
     PetscReal e;
-    PetscCall(NbBurgersRelativeError(b, b->tframes[k], b->uframes[k], &e));
+    PetscCall(NbBurgersRelativeError(b, b->frames.t[k], b->frames.U[k], &e));
     b->stats.err_max = PetscMax(b->stats.err_max, e);
     if (k == b->nframes - 1) b->stats.err_final = e;
   }
@@ -545,9 +536,7 @@ PetscErrorCode NbBurgersGetFrames(NbBurgers b, PetscInt *n, const PetscReal *t[]
 {
   PetscFunctionBegin;
   PetscCheck(b->solved, b->comm, PETSC_ERR_ARG_WRONGSTATE, "Call NbBurgersSolveReference() first");
-  if (n) *n = b->nframes;
-  if (t) *t = b->tframes;
-  if (u) *u = b->uframes;
+  PetscCall(NbFramesGet(&b->frames, n, t, u));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -563,24 +552,19 @@ PetscErrorCode NbBurgersGetStats(NbBurgers b, NbBurgersStats *s)
 
 PetscErrorCode NbBurgersWriteSolution(NbBurgers b, NbOutput out, const char suffix[], Vec U)
 {
-  char name[64];
+  const char *comp[2] = {"u", "v"};
+  Vec         c;
 
   PetscFunctionBegin;
-  if (b->dim == 1) {
-    PetscCall(PetscSNPrintf(name, sizeof(name), "u%s", suffix));
-    PetscCall(NbOutputWriteField(out, name, U));
-  } else {
-    Vec         c;
-    const char *comp[2] = {"u", "v"};
+  if (b->dim == 1) PetscCall(NbWriteFieldSuffixed(out, "u", suffix, U));
+  else {
     PetscCall(DMGetGlobalVector(b->da1, &c));
     for (PetscInt k = 0; k < 2; k++) {
       PetscCall(VecStrideGather(U, k, c, INSERT_VALUES));
-      PetscCall(PetscSNPrintf(name, sizeof(name), "%s%s", comp[k], suffix));
-      PetscCall(NbOutputWriteField(out, name, c));
+      PetscCall(NbWriteFieldSuffixed(out, comp[k], suffix, c));
     }
     PetscCall(DMRestoreGlobalVector(b->da1, &c));
-    PetscCall(PetscSNPrintf(name, sizeof(name), "velocity%s", suffix));
-    PetscCall(NbOutputWriteField(out, name, U));
+    PetscCall(NbWriteFieldSuffixed(out, "velocity", suffix, U));
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }

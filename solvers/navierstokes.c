@@ -10,18 +10,12 @@ PetscLogEvent NB_NSSolve = 0, NB_NSResidual, NB_NSJacobian, NB_NSStep, NB_NSPres
 
 PetscErrorCode NbNavierStokesCreate(MPI_Comm comm, NbNavierStokes *nsout)
 {
-  NbNavierStokes ns;
+  const char *const   events[] = {"NbNSSolve", "NbNSResidual", "NbNSJacobian", "NbNSStep", "NbNSVelocitySolve", "NbNSPressureSolve", "NbNSOutput"};
+  PetscLogEvent *const ev[]     = {&NB_NSSolve, &NB_NSResidual, &NB_NSJacobian, &NB_NSStep, &NB_NSVelocity, &NB_NSPressure, &NB_NSOutput};
+  NbNavierStokes       ns;
 
   PetscFunctionBegin;
-  if (!NB_NSSolve) {
-    PetscCall(PetscLogEventRegister("NbNSSolve", NB_CLASSID, &NB_NSSolve));
-    PetscCall(PetscLogEventRegister("NbNSResidual", NB_CLASSID, &NB_NSResidual));
-    PetscCall(PetscLogEventRegister("NbNSJacobian", NB_CLASSID, &NB_NSJacobian));
-    PetscCall(PetscLogEventRegister("NbNSStep", NB_CLASSID, &NB_NSStep));
-    PetscCall(PetscLogEventRegister("NbNSVelocitySolve", NB_CLASSID, &NB_NSVelocity));
-    PetscCall(PetscLogEventRegister("NbNSPressureSolve", NB_CLASSID, &NB_NSPressure));
-    PetscCall(PetscLogEventRegister("NbNSOutput", NB_CLASSID, &NB_NSOutput));
-  }
+  PetscCall(NbRegisterEvents(7, events, ev));
   PetscCall(PetscNew(&ns));
   ns->comm       = comm;
   ns->nframes    = 11;
@@ -39,7 +33,7 @@ PetscErrorCode NbNavierStokesCreate(MPI_Comm comm, NbNavierStokes *nsout)
 PetscErrorCode NbNavierStokesSetFromOptions(NbNavierStokes ns)
 {
   PetscFunctionList cases;
-  char              name[64], list[256];
+  char              name[64];
   const char       *solvers[] = {"newton", "march"};
   PetscInt          isolver = 0;
   PetscBool         set;
@@ -47,16 +41,10 @@ PetscErrorCode NbNavierStokesSetFromOptions(NbNavierStokes ns)
   PetscFunctionBegin;
   PetscCheck(!ns->setupcalled, ns->comm, PETSC_ERR_ARG_WRONGSTATE, "Call NbNavierStokesSetFromOptions() before NbNavierStokesSetUp()");
   PetscCall(NbNSCaseGetList(&cases));
-  PetscCall(NbNSCaseList(list, sizeof(list)));
   PetscCall(PetscStrncpy(name, ns->casename, sizeof(name)));
   PetscOptionsBegin(ns->comm, NULL, "Navier-Stokes reference problem", "NbNavierStokes");
   PetscCall(PetscOptionsFList("-ns_case", "Flow case", "NbNavierStokesSetFromOptions", cases, name, name, sizeof(name), NULL));
   PetscOptionsEnd();
-  {
-    PetscErrorCode (*create)(NbNavierStokes) = NULL;
-    PetscCall(PetscFunctionListFind(cases, name, &create));
-    PetscCheck(create, ns->comm, PETSC_ERR_USER_INPUT, "-ns_case %s is unknown: choose one of %s", name, list);
-  }
   PetscCall(NbNSCaseSetUp(ns, name));
 
   ns->re     = ns->c.re;
@@ -211,9 +199,7 @@ PetscErrorCode NbNavierStokesDestroy(NbNavierStokes *nsp)
 
   PetscFunctionBegin;
   if (!ns) PetscFunctionReturn(PETSC_SUCCESS);
-  for (PetscInt k = 0; k < ns->nkept; k++) PetscCall(VecDestroy(&ns->uframes[k]));
-  PetscCall(PetscFree(ns->uframes));
-  PetscCall(PetscFree(ns->tframes));
+  PetscCall(NbFramesDestroy(&ns->frames));
   PetscCall(VecScatterDestroy(&ns->scatU));
   PetscCall(VecScatterDestroy(&ns->scatP));
   PetscCall(ISDestroy(&ns->isu));
@@ -424,22 +410,15 @@ PetscErrorCode NbNavierStokesComputeStepJacobian(NbNavierStokes ns, PetscReal t,
 PetscErrorCode NbNSKeepFrame(NbNavierStokes ns, PetscReal t, Vec U)
 {
   PetscFunctionBegin;
-  PetscCall(PetscRealloc((ns->nkept + 1) * sizeof(PetscReal), &ns->tframes));
-  PetscCall(PetscRealloc((ns->nkept + 1) * sizeof(Vec), &ns->uframes));
-  PetscCall(VecDuplicate(U, &ns->uframes[ns->nkept]));
-  PetscCall(VecCopy(U, ns->uframes[ns->nkept]));
+  PetscCall(NbFramesKeep(&ns->frames, t, U));
   /* the pressure is defined up to a constant: frames keep zero mean */
-  PetscCall(NbNSRemoveMeanPressure(ns, ns->uframes[ns->nkept]));
-  ns->tframes[ns->nkept] = t;
-  ns->nkept++;
-  if (ns->monitor) PetscCall((*ns->monitor)(ns->nkept - 1, t, NbWallTime() - ns->t0, ns->monctx));
+  PetscCall(NbNSRemoveMeanPressure(ns, ns->frames.U[ns->frames.n - 1]));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 PetscErrorCode NbNavierStokesRelativeError(NbNavierStokes ns, PetscReal t, Vec U, PetscReal *ev, PetscReal *ep)
 {
-  Vec       E, D, a, b;
-  PetscReal ne, nd;
+  Vec E, D;
 
   PetscFunctionBegin;
   NB_NS_CHECK_SETUP(ns);
@@ -450,20 +429,8 @@ PetscErrorCode NbNavierStokesRelativeError(NbNavierStokes ns, PetscReal t, Vec U
   PetscCall(NbNSRemoveMeanPressure(ns, E));
   PetscCall(NbNSRemoveMeanPressure(ns, D));
   PetscCall(VecAXPY(D, -1.0, E));
-  PetscCall(VecGetSubVector(E, ns->isu, &a));
-  PetscCall(VecGetSubVector(D, ns->isu, &b));
-  PetscCall(VecNorm(a, NORM_2, &ne));
-  PetscCall(VecNorm(b, NORM_2, &nd));
-  *ev = ne > 0 ? nd / ne : nd;
-  PetscCall(VecRestoreSubVector(E, ns->isu, &a));
-  PetscCall(VecRestoreSubVector(D, ns->isu, &b));
-  PetscCall(VecGetSubVector(E, ns->isp, &a));
-  PetscCall(VecGetSubVector(D, ns->isp, &b));
-  PetscCall(VecNorm(a, NORM_2, &ne));
-  PetscCall(VecNorm(b, NORM_2, &nd));
-  if (ep) *ep = ne > 0 ? nd / ne : nd;
-  PetscCall(VecRestoreSubVector(E, ns->isp, &a));
-  PetscCall(VecRestoreSubVector(D, ns->isp, &b));
+  PetscCall(NbRelativeError(E, D, ns->isu, ev));
+  if (ep) PetscCall(NbRelativeError(E, D, ns->isp, ep));
   PetscCall(VecDestroy(&E));
   PetscCall(VecDestroy(&D));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -471,8 +438,10 @@ PetscErrorCode NbNavierStokesRelativeError(NbNavierStokes ns, PetscReal t, Vec U
 
 PetscErrorCode NbNavierStokesSolveReference(NbNavierStokes ns)
 {
-  Vec    F;
-  double t0;
+  Vec              F, *U;
+  const PetscReal *t;
+  PetscInt         last;
+  double           t0;
 
   PetscFunctionBegin;
   PetscCall(NbNavierStokesSetUp(ns));
@@ -481,7 +450,7 @@ PetscErrorCode NbNavierStokesSolveReference(NbNavierStokes ns)
   PetscCall(PetscMemzero(&ns->count, sizeof(ns->count)));
   ns->stats.err_vel = ns->stats.err_p = -1;
   PetscCall(PetscLogEventBegin(NB_NSSolve, 0, 0, 0, 0));
-  t0 = ns->t0 = NbWallTime();
+  t0 = NbFramesStart(&ns->frames);
   if (ns->steady && !strcmp(ns->steadysolver, "newton")) PetscCall(NbNSSolveNewton(ns));
   else PetscCall(NbNSSolveProjection(ns));
   ns->stats.wall = NbWallTime() - t0;
@@ -489,19 +458,21 @@ PetscErrorCode NbNavierStokesSolveReference(NbNavierStokes ns)
   ns->stats.newton_its = ns->count.newton_its;
   ns->stats.linear_its = ns->count.linear_its;
   ns->stats.stages     = ns->count.stages;
+  PetscCall(NbFramesGet(&ns->frames, &last, &t, &U));
+  last--;
 
   /* results: the steady residual and the errors of the last frame, the
      divergence of every frame */
-  PetscCall(VecDuplicate(ns->uframes[0], &F));
-  PetscCall(NbNavierStokesComputeResidual(ns, ns->tframes[ns->nkept - 1], ns->uframes[ns->nkept - 1], F));
+  PetscCall(VecDuplicate(U[last], &F));
+  PetscCall(NbNavierStokesComputeResidual(ns, t[last], U[last], F));
   PetscCall(VecNorm(F, NORM_INFINITY, &ns->stats.residual));
   PetscCall(VecDestroy(&F));
-  for (PetscInt k = 0; k < ns->nkept; k++) {
+  for (PetscInt k = 0; k <= last; k++) {
     PetscReal d;
-    PetscCall(NbNavierStokesComputeDivergence(ns, ns->uframes[k], NULL, &d));
+    PetscCall(NbNavierStokesComputeDivergence(ns, U[k], NULL, &d));
     ns->stats.div_max = PetscMax(ns->stats.div_max, d);
   }
-  if (ns->c.exact) PetscCall(NbNavierStokesRelativeError(ns, ns->tframes[ns->nkept - 1], ns->uframes[ns->nkept - 1], &ns->stats.err_vel, &ns->stats.err_p));
+  if (ns->c.exact) PetscCall(NbNavierStokesRelativeError(ns, t[last], U[last], &ns->stats.err_vel, &ns->stats.err_p));
   ns->solved = PETSC_TRUE;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -509,8 +480,8 @@ PetscErrorCode NbNavierStokesSolveReference(NbNavierStokes ns)
 PetscErrorCode NbNavierStokesSetFrameMonitor(NbNavierStokes ns, PetscErrorCode (*monitor)(PetscInt, PetscReal, double, void *), void *ctx)
 {
   PetscFunctionBegin;
-  ns->monitor = monitor;
-  ns->monctx  = ctx;
+  ns->frames.monitor = monitor;
+  ns->frames.monctx  = ctx;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -525,9 +496,7 @@ PetscErrorCode NbNavierStokesGetFrames(NbNavierStokes ns, PetscInt *n, const Pet
 {
   PetscFunctionBegin;
   PetscCheck(ns->solved, ns->comm, PETSC_ERR_ARG_WRONGSTATE, "Call NbNavierStokesSolveReference() first");
-  if (n) *n = ns->nkept;
-  if (t) *t = ns->tframes;
-  if (U) *U = ns->uframes;
+  PetscCall(NbFramesGet(&ns->frames, n, t, U));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -544,7 +513,6 @@ PetscErrorCode NbNavierStokesGetStats(NbNavierStokes ns, NbNavierStokesStats *s)
 PetscErrorCode NbNavierStokesWriteSolution(NbNavierStokes ns, NbOutput out, const char suffix[], Vec U)
 {
   Vec         w, s;
-  char        name[64];
   const char *scalars[] = {"u", "v", "p", "omega"};
 
   PetscFunctionBegin;
@@ -552,14 +520,12 @@ PetscErrorCode NbNavierStokesWriteSolution(NbNavierStokes ns, NbOutput out, cons
   PetscCall(PetscLogEventBegin(NB_NSOutput, 0, 0, 0, 0));
   PetscCall(DMGetGlobalVector(ns->dac2, &w));
   PetscCall(NbNavierStokesComputeCellFields(ns, U, w, NULL, NULL, NULL, NULL));
-  PetscCall(PetscSNPrintf(name, sizeof(name), "velocity%s", suffix));
-  PetscCall(NbOutputWriteField(out, name, w));
+  PetscCall(NbWriteFieldSuffixed(out, "velocity", suffix, w));
   PetscCall(DMRestoreGlobalVector(ns->dac2, &w));
   PetscCall(DMGetGlobalVector(ns->dac1, &s));
   for (PetscInt k = 0; k < 4; k++) {
     PetscCall(NbNavierStokesComputeCellFields(ns, U, NULL, k == 0 ? s : NULL, k == 1 ? s : NULL, k == 2 ? s : NULL, k == 3 ? s : NULL));
-    PetscCall(PetscSNPrintf(name, sizeof(name), "%s%s", scalars[k], suffix));
-    PetscCall(NbOutputWriteField(out, name, s));
+    PetscCall(NbWriteFieldSuffixed(out, scalars[k], suffix, s));
   }
   PetscCall(DMRestoreGlobalVector(ns->dac1, &s));
   PetscCall(PetscLogEventEnd(NB_NSOutput, 0, 0, 0, 0));
@@ -621,7 +587,7 @@ PetscErrorCode NbNavierStokesReport(NbNavierStokes ns, NbReport rep)
     PetscCall(NbReportAddReal(rep, "rel. L2 error of velocity vs exact, last frame", "%.3e", ns->stats.err_vel));
     PetscCall(NbReportAddReal(rep, "rel. L2 error of pressure vs exact, last frame", "%.3e", ns->stats.err_p));
   }
-  PetscCall(NbNavierStokesGhiaDeviation(ns, ns->uframes[ns->nkept - 1], &found, &du, &dv));
+  PetscCall(NbNavierStokesGhiaDeviation(ns, ns->frames.U[ns->frames.n - 1], &found, &du, &dv));
   if (found) {
     PetscCall(NbReportAddReal(rep, "Ghia et al. 1982: max |u - u_ref| on x = 0.5", "%.4f", du));
     PetscCall(NbReportAddReal(rep, "Ghia et al. 1982: max |v - v_ref| on y = 0.5", "%.4f", dv));

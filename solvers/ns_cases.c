@@ -3,9 +3,6 @@
 #include "ns_impl.h"
 #include <stdint.h>
 
-static PetscFunctionList NbNSCaseFunctions = NULL;
-static PetscBool         NbNSCasesRegistered = PETSC_FALSE;
-
 /* ------------------------------------------------------------ random field */
 
 /* SplitMix64 finaliser (Steele, Lea & Flood 2014): a bijective mixer, used as
@@ -38,20 +35,13 @@ static PetscErrorCode CavityWall(NbNavierStokes ns, PetscReal t, const PetscReal
 
 static PetscErrorCode CaseCreateCavity(NbNavierStokes ns)
 {
-  NbNSCase *c = &ns->c;
-
-  PetscFunctionBegin;
-  c->description = "lid-driven cavity on [0,1]^2, lid speed 1 (Ghia, Ghia & Shin 1982)";
-  c->lower[0] = c->lower[1] = 0;
-  c->upper[0] = c->upper[1] = 1;
-  c->periodic = PETSC_FALSE;
-  c->steady   = PETSC_TRUE;
-  c->re       = 100;
-  c->tfinal   = 10;
-  c->uscale   = 1;
-  c->grid[0] = c->grid[1] = 64;
-  c->wall = CavityWall;
-  PetscFunctionReturn(PETSC_SUCCESS);
+  ns->c = (NbNSCase){
+    .description = "lid-driven cavity on [0,1]^2, lid speed 1 (Ghia, Ghia & Shin 1982)",
+    .lower = {0, 0}, .upper = {1, 1}, .grid = {64, 64},
+    .steady = PETSC_TRUE, .re = 100, .tfinal = 10, .uscale = 1,
+    .wall = CavityWall,
+  };
+  return PETSC_SUCCESS;
 }
 
 /* ------------------------------------------------------------- Taylor-Green */
@@ -82,21 +72,13 @@ static PetscErrorCode TaylorGreenInitialPsi(NbNavierStokes ns, const PetscReal x
 
 static PetscErrorCode CaseCreateTaylorGreen(NbNavierStokes ns)
 {
-  NbNSCase *c = &ns->c;
-
-  PetscFunctionBegin;
-  c->description = "Taylor-Green vortex on [0,2pi]^2, periodic, exact decaying solution (Taylor & Green 1937)";
-  c->lower[0] = c->lower[1] = 0;
-  c->upper[0] = c->upper[1] = 2 * PETSC_PI;
-  c->periodic = PETSC_TRUE;
-  c->steady   = PETSC_FALSE;
-  c->re       = 100;
-  c->tfinal   = 1;
-  c->uscale   = 1;
-  c->grid[0] = c->grid[1] = 64;
-  c->initialpsi = TaylorGreenInitialPsi;
-  c->exact   = TaylorGreenExact;
-  PetscFunctionReturn(PETSC_SUCCESS);
+  ns->c = (NbNSCase){
+    .description = "Taylor-Green vortex on [0,2pi]^2, periodic, exact decaying solution (Taylor & Green 1937)",
+    .lower = {0, 0}, .upper = {2 * PETSC_PI, 2 * PETSC_PI}, .grid = {64, 64}, .periodic = PETSC_TRUE,
+    .re = 100, .tfinal = 1, .uscale = 1,
+    .initialpsi = TaylorGreenInitialPsi, .exact = TaylorGreenExact,
+  };
+  return PETSC_SUCCESS;
 }
 
 /* ---------------------------------------------------------------- Kovasznay */
@@ -151,25 +133,13 @@ static PetscErrorCode KovasznaySetFromOptions(NbNavierStokes ns)
 
 static PetscErrorCode CaseCreateKovasznay(NbNavierStokes ns)
 {
-  NbNSCase *c = &ns->c;
-
-  PetscFunctionBegin;
-  c->description = "Kovasznay flow on [-0.5,1]x[-0.5,1.5], steady, exact (Kovasznay 1948)";
-  c->lower[0] = c->lower[1] = -0.5;
-  c->upper[0]    = 1.0;
-  c->upper[1]    = 1.5;
-  c->periodic    = PETSC_FALSE;
-  c->steady      = PETSC_TRUE;
-  c->re          = 40;
-  c->tfinal      = 10;
-  c->uscale      = 2.6;
-  c->grid[0]     = 48;
-  c->grid[1]     = 64;
-  c->wall           = KovasznayWall;
-  c->wallpsi        = KovasznayPsi;
-  c->exact          = KovasznayExact;
-  c->setfromoptions = KovasznaySetFromOptions;
-  PetscFunctionReturn(PETSC_SUCCESS);
+  ns->c = (NbNSCase){
+    .description = "Kovasznay flow on [-0.5,1]x[-0.5,1.5], steady, exact (Kovasznay 1948)",
+    .lower = {-0.5, -0.5}, .upper = {1.0, 1.5}, .grid = {48, 64},
+    .steady = PETSC_TRUE, .re = 40, .tfinal = 10, .uscale = 2.6,
+    .wall = KovasznayWall, .wallpsi = KovasznayPsi, .exact = KovasznayExact, .setfromoptions = KovasznaySetFromOptions,
+  };
+  return PETSC_SUCCESS;
 }
 
 /* --------------------------------------------------------------- Kolmogorov */
@@ -266,97 +236,62 @@ static PetscErrorCode KolmogorovInitialPsi(NbNavierStokes ns, const PetscReal x[
 
 static PetscErrorCode CaseCreateKolmogorov(NbNavierStokes ns)
 {
-  NbNSCase *c = &ns->c;
-
-  PetscFunctionBegin;
-  c->description = "Kolmogorov flow on [0,2pi]^2, periodic, f = (A sin(k y), 0), drag a, random initial state (Kochkov et al. 2021)";
-  c->lower[0] = c->lower[1] = 0;
-  c->upper[0] = c->upper[1] = 2 * PETSC_PI;
-  c->periodic = PETSC_TRUE;
-  c->steady   = PETSC_FALSE;
-  c->re       = 100;
-  c->drag     = 0.1;
-  c->tfinal   = 10;
-  c->uscale   = 1;
-  c->grid[0] = c->grid[1] = 64;
-  c->initialpsi     = KolmogorovInitialPsi;
-  c->forcing        = KolmogorovForcing;
-  c->setfromoptions = KolmogorovSetFromOptions;
-  ns->kol_k         = 4;
-  ns->kol_amp       = 1;
-  ns->kol_u0        = 1;
-  ns->kol_modes     = 4;
-  PetscFunctionReturn(PETSC_SUCCESS);
+  ns->c = (NbNSCase){
+    .description = "Kolmogorov flow on [0,2pi]^2, periodic, f = (A sin(k y), 0), drag a, random initial state (Kochkov et al. 2021)",
+    .lower = {0, 0}, .upper = {2 * PETSC_PI, 2 * PETSC_PI}, .grid = {64, 64}, .periodic = PETSC_TRUE,
+    .re = 100, .drag = 0.1, .tfinal = 10, .uscale = 1,
+    .initialpsi = KolmogorovInitialPsi, .forcing = KolmogorovForcing, .setfromoptions = KolmogorovSetFromOptions,
+  };
+  ns->kol_k     = 4;
+  ns->kol_amp   = 1;
+  ns->kol_u0    = 1;
+  ns->kol_modes = 4;
+  return PETSC_SUCCESS;
 }
 
 /* ----------------------------------------------------------------- registry */
 
-static PetscErrorCode NbNSCasesFinalize(void)
-{
-  PetscFunctionBegin;
-  PetscCall(PetscFunctionListDestroy(&NbNSCaseFunctions));
-  NbNSCasesRegistered = PETSC_FALSE;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
+static const NbRegistryEntry NbNSCaseBuiltin[] = {
+  {"cavity",      (PetscVoidFunction)CaseCreateCavity     },
+  {"taylorgreen", (PetscVoidFunction)CaseCreateTaylorGreen},
+  {"kovasznay",   (PetscVoidFunction)CaseCreateKovasznay  },
+  {"kolmogorov",  (PetscVoidFunction)CaseCreateKolmogorov },
+  {NULL,          NULL                                    }
+};
+static NbRegistry NbNSCases = {"-ns_case", NbNSCaseBuiltin, NULL, PETSC_FALSE};
 
 PetscErrorCode NbNavierStokesRegisterCase(const char name[], PetscErrorCode (*create)(NbNavierStokes))
 {
-  PetscFunctionBegin;
-  PetscCall(NbNSCasesRegisterAll());
-  PetscCall(PetscFunctionListAdd(&NbNSCaseFunctions, name, create));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode NbNSCasesRegisterAll(void)
-{
-  PetscFunctionBegin;
-  if (NbNSCasesRegistered) PetscFunctionReturn(PETSC_SUCCESS);
-  NbNSCasesRegistered = PETSC_TRUE;
-  PetscCall(PetscFunctionListAdd(&NbNSCaseFunctions, "cavity", CaseCreateCavity));
-  PetscCall(PetscFunctionListAdd(&NbNSCaseFunctions, "taylorgreen", CaseCreateTaylorGreen));
-  PetscCall(PetscFunctionListAdd(&NbNSCaseFunctions, "kovasznay", CaseCreateKovasznay));
-  PetscCall(PetscFunctionListAdd(&NbNSCaseFunctions, "kolmogorov", CaseCreateKolmogorov));
-  PetscCall(PetscRegisterFinalize(NbNSCasesFinalize));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode NbNSCaseList(char buf[], size_t len)
-{
-  const char **names;
-  int          n;
-  size_t       used = 0;
-
-  PetscFunctionBegin;
-  PetscCall(NbNSCasesRegisterAll());
-  buf[0] = 0;
-  PetscCall(PetscFunctionListGet(NbNSCaseFunctions, &names, &n));
-  for (int k = 0; k < n; k++) {
-    PetscCall(PetscSNPrintf(buf + used, len - used, "%s%s", k ? ", " : "", names[k]));
-    PetscCall(PetscStrlen(buf, &used));
-  }
-  PetscCall(PetscFree(names));
-  PetscFunctionReturn(PETSC_SUCCESS);
+  return NbRegistryAdd(&NbNSCases, name, (PetscVoidFunction)create);
 }
 
 PetscErrorCode NbNSCaseGetList(PetscFunctionList *list)
 {
-  PetscFunctionBegin;
-  PetscCall(NbNSCasesRegisterAll());
-  *list = NbNSCaseFunctions;
-  PetscFunctionReturn(PETSC_SUCCESS);
+  return NbRegistryGetList(&NbNSCases, list);
 }
 
+/* The case's table (ns->c) from its create function; an unknown name is
+   refused with the list of the registered ones. */
 PetscErrorCode NbNSCaseSetUp(NbNavierStokes ns, const char name[])
 {
   PetscErrorCode (*create)(NbNavierStokes) = NULL;
-  char list[256];
+  PetscFunctionList list;
 
   PetscFunctionBegin;
-  PetscCall(NbNSCasesRegisterAll());
-  PetscCall(PetscFunctionListFind(NbNSCaseFunctions, name, &create));
-  PetscCall(NbNSCaseList(list, sizeof(list)));
-  PetscCheck(create, ns->comm, PETSC_ERR_USER_INPUT, "-ns_case %s is unknown: choose one of %s", name, list);
-  PetscCall(PetscMemzero(&ns->c, sizeof(ns->c)));
+  PetscCall(NbNSCaseGetList(&list));
+  PetscCall(PetscFunctionListFind(list, name, &create));
+  if (!create) {
+    const char **names;
+    int          n;
+    char         choices[256] = "";
+    PetscCall(PetscFunctionListGet(list, &names, &n));
+    for (int k = 0; k < n; k++) {
+      PetscCall(PetscStrlcat(choices, k ? ", " : "", sizeof(choices)));
+      PetscCall(PetscStrlcat(choices, names[k], sizeof(choices)));
+    }
+    PetscCall(PetscFree(names));
+    SETERRQ(ns->comm, PETSC_ERR_USER_INPUT, "-ns_case %s is unknown: choose one of %s", name, choices);
+  }
   PetscCall((*create)(ns));
   PetscCall(PetscStrncpy(ns->casename, name, sizeof(ns->casename)));
   PetscFunctionReturn(PETSC_SUCCESS);

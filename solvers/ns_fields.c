@@ -15,10 +15,7 @@ PetscErrorCode NbNavierStokesComputeDivergence(NbNavierStokes ns, Vec U, Vec div
 
   PetscFunctionBegin;
   PetscCall(NbNavierStokesGetDM(ns, &dm));
-  PetscCall(NbNSGetSlots(dm, &s));
-  PetscCall(DMGetLocalVector(dm, &Ul));
-  PetscCall(DMGlobalToLocal(dm, U, INSERT_VALUES, Ul));
-  PetscCall(DMStagVecGetArrayRead(dm, Ul, &a));
+  PetscCall(NbNSGetArrayRead(dm, U, &Ul, &a, &s));
   if (div) PetscCall(DMDAVecGetArray(ns->dac1, div, &d));
   PetscCall(DMStagGetCorners(dm, &x, &y, NULL, &m, &n, NULL, NULL, NULL, NULL));
   for (PetscInt j = y; j < y + n; j++)
@@ -28,8 +25,7 @@ PetscErrorCode NbNavierStokesComputeDivergence(NbNavierStokes ns, Vec U, Vec div
       loc = PetscMax(loc, PetscAbsScalar(v));
     }
   if (div) PetscCall(DMDAVecRestoreArray(ns->dac1, div, &d));
-  PetscCall(DMStagVecRestoreArrayRead(dm, Ul, &a));
-  PetscCall(DMRestoreLocalVector(dm, &Ul));
+  PetscCall(NbNSRestoreArrayRead(dm, &Ul, &a));
   if (maxabs) PetscCall(MPIU_Allreduce(&loc, maxabs, 1, MPIU_REAL, MPIU_MAX, ns->comm));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -73,10 +69,7 @@ PetscErrorCode NbNavierStokesComputeCellFields(NbNavierStokes ns, Vec U, Vec vel
 
   PetscFunctionBegin;
   PetscCall(NbNavierStokesGetDM(ns, &dm));
-  PetscCall(NbNSGetSlots(dm, &s));
-  PetscCall(DMGetLocalVector(dm, &Ul));
-  PetscCall(DMGlobalToLocal(dm, U, INSERT_VALUES, Ul));
-  PetscCall(DMStagVecGetArrayRead(dm, Ul, &a));
+  PetscCall(NbNSGetArrayRead(dm, U, &Ul, &a, &s));
   if (vel) PetscCall(DMDAVecGetArrayDOF(ns->dac2, vel, &w));
   if (uc) PetscCall(DMDAVecGetArray(ns->dac1, uc, &pu));
   if (vc) PetscCall(DMDAVecGetArray(ns->dac1, vc, &pv));
@@ -114,8 +107,7 @@ PetscErrorCode NbNavierStokesComputeCellFields(NbNavierStokes ns, Vec U, Vec vel
   if (vc) PetscCall(DMDAVecRestoreArray(ns->dac1, vc, &pv));
   if (pc) PetscCall(DMDAVecRestoreArray(ns->dac1, pc, &pp));
   if (omega) PetscCall(DMDAVecRestoreArray(ns->dac1, omega, &po));
-  PetscCall(DMStagVecRestoreArrayRead(dm, Ul, &a));
-  PetscCall(DMRestoreLocalVector(dm, &Ul));
+  PetscCall(NbNSRestoreArrayRead(dm, &Ul, &a));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -134,11 +126,8 @@ PetscErrorCode NbNavierStokesInterpolateVelocity(NbNavierStokes ns, Vec U, Petsc
 
   PetscFunctionBegin;
   PetscCall(NbNavierStokesGetDM(ns, &dm));
-  PetscCall(NbNSGetSlots(dm, &s));
   PetscCall(PetscCalloc1(2 * npts, &loc));
-  PetscCall(DMGetLocalVector(dm, &Ul));
-  PetscCall(DMGlobalToLocal(dm, U, INSERT_VALUES, Ul));
-  PetscCall(DMStagVecGetArrayRead(dm, Ul, &a));
+  PetscCall(NbNSGetArrayRead(dm, U, &Ul, &a, &s));
   PetscCall(DMStagGetCorners(dm, &x, &y, NULL, &m, &n, NULL, NULL, NULL, NULL));
   for (PetscInt k = 0; k < npts; k++) {
     PetscReal sx = (xy[2 * k] - ns->c.lower[0]) / ns->hx, sy = (xy[2 * k + 1] - ns->c.lower[1]) / ns->hy;
@@ -167,8 +156,7 @@ PetscErrorCode NbNavierStokesInterpolateVelocity(NbNavierStokes ns, Vec U, Petsc
       loc[2 * k + comp] = (1 - ay) * ((1 - ax) * q[0][0] + ax * q[0][1]) + ay * ((1 - ax) * q[1][0] + ax * q[1][1]);
     }
   }
-  PetscCall(DMStagVecRestoreArrayRead(dm, Ul, &a));
-  PetscCall(DMRestoreLocalVector(dm, &Ul));
+  PetscCall(NbNSRestoreArrayRead(dm, &Ul, &a));
   PetscCall(MPIU_Allreduce(loc, uv, 2 * npts, MPIU_REAL, MPIU_SUM, ns->comm));
   PetscCall(PetscFree(loc));
   PetscFunctionReturn(PETSC_SUCCESS);

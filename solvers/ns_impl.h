@@ -7,6 +7,7 @@
 #include <petscsnes.h>
 #include "nbnavierstokes.h"
 #include "nbsys.h"
+#include "frames.h"
 
 /* A flow case: geometry, data and (where known) the exact solution. Point
    functions take x = (x, y) and return velocity components (u, v). */
@@ -64,6 +65,26 @@ static inline PetscErrorCode NbNSGetSlots(DM dm, NbNSSlots *s)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* The ghosted local copy Ul of a global state U, its array for reading and
+   the slots of u, v, p in it; NbNSRestoreArrayRead gives them back. */
+static inline PetscErrorCode NbNSGetArrayRead(DM dm, Vec U, Vec *Ul, const PetscScalar ****a, NbNSSlots *s)
+{
+  PetscFunctionBegin;
+  PetscCall(NbNSGetSlots(dm, s));
+  PetscCall(DMGetLocalVector(dm, Ul));
+  PetscCall(DMGlobalToLocal(dm, U, INSERT_VALUES, *Ul));
+  PetscCall(DMStagVecGetArrayRead(dm, *Ul, a));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static inline PetscErrorCode NbNSRestoreArrayRead(DM dm, Vec *Ul, const PetscScalar ****a)
+{
+  PetscFunctionBegin;
+  PetscCall(DMStagVecRestoreArrayRead(dm, *Ul, a));
+  PetscCall(DMRestoreLocalVector(dm, Ul));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* Which of the matrices NbNSAssemble builds. */
 typedef enum {
   NB_NS_MAT_JACOBIAN, /* dF/dU (+ shift on velocity rows), exactly */
@@ -104,12 +125,7 @@ struct _p_NbNavierStokes {
   VecScatter scatU, scatP;          /* global vector of dm -> global vector of dmU, dmP */
   PetscBool setupcalled, solved;
   /* results */
-  PetscInt           nkept;
-  double             t0; /* wall time at the start of the solve */
-  PetscErrorCode   (*monitor)(PetscInt, PetscReal, double, void *);
-  void              *monctx;
-  PetscReal         *tframes;
-  Vec               *uframes;
+  NbFrames            frames;
   NbNavierStokesStats stats;
   NbNSCounters       count;
 };
@@ -117,10 +133,7 @@ struct _p_NbNavierStokes {
 PETSC_INTERN PetscLogEvent NB_NSSolve, NB_NSResidual, NB_NSJacobian, NB_NSStep, NB_NSPressure, NB_NSVelocity, NB_NSOutput;
 
 /* ns_cases.c */
-PETSC_INTERN PetscErrorCode NbNSCasesRegisterAll(void);
 PETSC_INTERN PetscErrorCode NbNSCaseSetUp(NbNavierStokes, const char name[]);
-PETSC_INTERN PetscErrorCode NbNSCaseSetFromOptions(NbNavierStokes);
-PETSC_INTERN PetscErrorCode NbNSCaseList(char buf[], size_t len);
 PETSC_INTERN PetscErrorCode NbNSCaseGetList(PetscFunctionList *);
 /* Counter-based hash: a uniform number in (0, 1) from (seed, index) alone,
    so random fields do not depend on the rank count (SplitMix64, Steele,

@@ -24,37 +24,18 @@
 
 PetscErrorCode NbNSWallNormal(NbNavierStokes ns, PetscReal t, PetscInt comp, PetscInt i, PetscInt j, PetscReal *g)
 {
-  PetscReal X[2], w[2], p0, p1;
-
   PetscFunctionBegin;
-  if (comp == 0) {
-    if (ns->c.wallpsi) {
-      X[0] = XF(ns, i);
-      X[1] = YF(ns, j);
-      PetscCall(ns->c.wallpsi(ns, t, X, &p0));
-      X[1] = YF(ns, j + 1);
-      PetscCall(ns->c.wallpsi(ns, t, X, &p1));
-      *g = (p1 - p0) / ns->hy; /* u = psi_y averaged over the face */
-    } else {
-      X[0] = XF(ns, i);
-      X[1] = YC(ns, j);
-      PetscCall(ns->c.wall(ns, t, X, w));
-      *g = w[0];
-    }
+  if (ns->c.wallpsi) {
+    /* the face's two ends: u = psi_y, v = -psi_x averaged over the face */
+    PetscReal X0[2] = {XF(ns, i), YF(ns, j)}, X1[2] = {XF(ns, i + comp), YF(ns, j + 1 - comp)}, p0, p1;
+    PetscCall(ns->c.wallpsi(ns, t, X0, &p0));
+    PetscCall(ns->c.wallpsi(ns, t, X1, &p1));
+    *g = comp == 0 ? (p1 - p0) / ns->hy : -(p1 - p0) / ns->hx;
   } else {
-    if (ns->c.wallpsi) {
-      X[0] = XF(ns, i);
-      X[1] = YF(ns, j);
-      PetscCall(ns->c.wallpsi(ns, t, X, &p0));
-      X[0] = XF(ns, i + 1);
-      PetscCall(ns->c.wallpsi(ns, t, X, &p1));
-      *g = -(p1 - p0) / ns->hx; /* v = -psi_x averaged over the face */
-    } else {
-      X[0] = XC(ns, i);
-      X[1] = YF(ns, j);
-      PetscCall(ns->c.wall(ns, t, X, w));
-      *g = w[1];
-    }
+    /* the face centre */
+    PetscReal X[2] = {comp == 0 ? XF(ns, i) : XC(ns, i), comp == 0 ? YC(ns, j) : YF(ns, j)}, w[2];
+    PetscCall(ns->c.wall(ns, t, X, w));
+    *g = w[comp];
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -86,11 +67,8 @@ PetscErrorCode NbNSApply(NbNavierStokes ns, PetscReal t, Vec U, const NbNSTerms 
 
   PetscFunctionBegin;
   PetscCall(PetscLogEventBegin(NB_NSResidual, 0, 0, 0, 0));
-  PetscCall(NbNSGetSlots(dm, &s));
-  PetscCall(DMGetLocalVector(dm, &Ul));
   PetscCall(DMGetLocalVector(dm, &Fl));
-  PetscCall(DMGlobalToLocal(dm, U, INSERT_VALUES, Ul));
-  PetscCall(DMStagVecGetArrayRead(dm, Ul, &a));
+  PetscCall(NbNSGetArrayRead(dm, U, &Ul, &a, &s));
   PetscCall(DMStagVecGetArray(dm, Fl, &f));
   PetscCall(DMStagGetCorners(dm, &x, &y, NULL, &m, &n, NULL, &ex, &ey, NULL));
 
@@ -170,10 +148,9 @@ PetscErrorCode NbNSApply(NbNavierStokes ns, PetscReal t, Vec U, const NbNSTerms 
       PetscScalar d = (a[j][i + 1][s.su] - a[j][i][s.su]) / hx + (a[j + 1][i][s.sv] - a[j][i][s.sv]) / hy;
       f[j][i][s.sp] = (T->pin && i == 0 && j == 0) ? 0 : T->div * d + T->pres * a[j][i][s.sp];
     }
-  PetscCall(DMStagVecRestoreArrayRead(dm, Ul, &a));
+  PetscCall(NbNSRestoreArrayRead(dm, &Ul, &a));
   PetscCall(DMStagVecRestoreArray(dm, Fl, &f));
   PetscCall(DMLocalToGlobal(dm, Fl, INSERT_VALUES, F));
-  PetscCall(DMRestoreLocalVector(dm, &Ul));
   PetscCall(DMRestoreLocalVector(dm, &Fl));
   PetscCall(PetscLogEventEnd(NB_NSResidual, 0, 0, 0, 0));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -206,6 +183,16 @@ static inline PetscErrorCode RowInsert(DM dm, Mat A, NbNSRow *r)
   return DMStagMatSetValuesStencil(dm, A, 1, &r->row, r->n, r->col, r->val, ADD_VALUES);
 }
 
+/* The row of a wall-normal velocity: the identity. */
+static PetscErrorCode IdentityRow(DM dm, Mat A, DMStagStencilLocation loc, PetscInt i, PetscInt j)
+{
+  NbNSRow r;
+
+  RowStart(&r, loc, i, j);
+  RowAdd(&r, loc, i, j, 1.0);
+  return RowInsert(dm, A, &r);
+}
+
 /* Jacobian rows (types JACOBIAN and NEWTON): dF/dU + shift on interior
    velocity rows, from the formulas of NbNSApply differentiated by hand. */
 static PetscErrorCode AssembleJacobian(NbNavierStokes ns, PetscReal t, Vec U, PetscBool pin, PetscReal shift, Mat A)
@@ -220,21 +207,17 @@ static PetscErrorCode AssembleJacobian(NbNavierStokes ns, PetscReal t, Vec U, Pe
   const PetscReal     hx = ns->hx, hy = ns->hy, nu = ns->nu, cx = nu / (hx * hx), cy = nu / (hy * hy);
 
   PetscFunctionBegin;
-  PetscCall(NbNSGetSlots(dm, &s));
-  PetscCall(DMGetLocalVector(dm, &Ul));
-  PetscCall(DMGlobalToLocal(dm, U, INSERT_VALUES, Ul));
-  PetscCall(DMStagVecGetArrayRead(dm, Ul, &a));
+  PetscCall(NbNSGetArrayRead(dm, U, &Ul, &a, &s));
   PetscCall(DMStagGetCorners(dm, &x, &y, NULL, &m, &n, NULL, &ex, &ey, NULL));
   for (PetscInt j = y; j < y + n; j++)
     for (PetscInt i = x; i < x + m + ex; i++) {
       PetscScalar uc = a[j][i][s.su], diag;
       PetscReal   gS = 0, gN = 0;
-      RowStart(&r, DMSTAG_LEFT, i, j);
       if (wall && (i == 0 || i == M)) {
-        RowAdd(&r, DMSTAG_LEFT, i, j, 1.0);
-        PetscCall(RowInsert(dm, A, &r));
+        PetscCall(IdentityRow(dm, A, DMSTAG_LEFT, i, j));
         continue;
       }
+      RowStart(&r, DMSTAG_LEFT, i, j);
       if (wall && j == 0) PetscCall(NbNSWallTangent(ns, t, 0, i, 0, &gS));
       if (wall && j == N - 1) PetscCall(NbNSWallTangent(ns, t, 0, i, N, &gN));
       {
@@ -268,12 +251,11 @@ static PetscErrorCode AssembleJacobian(NbNavierStokes ns, PetscReal t, Vec U, Pe
     for (PetscInt i = x; i < x + m; i++) {
       PetscScalar vc = a[j][i][s.sv], diag;
       PetscReal   gW = 0, gE = 0;
-      RowStart(&r, DMSTAG_DOWN, i, j);
       if (wall && (j == 0 || j == N)) {
-        RowAdd(&r, DMSTAG_DOWN, i, j, 1.0);
-        PetscCall(RowInsert(dm, A, &r));
+        PetscCall(IdentityRow(dm, A, DMSTAG_DOWN, i, j));
         continue;
       }
+      RowStart(&r, DMSTAG_DOWN, i, j);
       if (wall && i == 0) PetscCall(NbNSWallTangent(ns, t, 1, 0, j, &gW));
       if (wall && i == M - 1) PetscCall(NbNSWallTangent(ns, t, 1, M, j, &gE));
       {
@@ -318,8 +300,7 @@ static PetscErrorCode AssembleJacobian(NbNavierStokes ns, PetscReal t, Vec U, Pe
       }
       PetscCall(RowInsert(dm, A, &r));
     }
-  PetscCall(DMStagVecRestoreArrayRead(dm, Ul, &a));
-  PetscCall(DMRestoreLocalVector(dm, &Ul));
+  PetscCall(NbNSRestoreArrayRead(dm, &Ul, &a));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -340,12 +321,11 @@ static PetscErrorCode AssembleHelmholtz(NbNavierStokes ns, PetscReal shift, Pets
   for (PetscInt j = y; j < y + n; j++)
     for (PetscInt i = x; i < x + m + ex; i++) {
       PetscScalar diag = shift + 2 * cx + 2 * cy;
-      RowStart(&r, DMSTAG_LEFT, i, j);
       if (wall && (i == 0 || i == M)) {
-        RowAdd(&r, DMSTAG_LEFT, i, j, 1.0);
-        PetscCall(RowInsert(dm, A, &r));
+        PetscCall(IdentityRow(dm, A, DMSTAG_LEFT, i, j));
         continue;
       }
+      RowStart(&r, DMSTAG_LEFT, i, j);
       if (!wall || i + 1 < M) RowAdd(&r, DMSTAG_LEFT, i + 1, j, -cx);
       if (!wall || i - 1 > 0) RowAdd(&r, DMSTAG_LEFT, i - 1, j, -cx);
       if (wall && j == N - 1) diag += cy;
@@ -358,12 +338,11 @@ static PetscErrorCode AssembleHelmholtz(NbNavierStokes ns, PetscReal shift, Pets
   for (PetscInt j = y; j < y + n + ey; j++)
     for (PetscInt i = x; i < x + m; i++) {
       PetscScalar diag = shift + 2 * cx + 2 * cy;
-      RowStart(&r, DMSTAG_DOWN, i, j);
       if (wall && (j == 0 || j == N)) {
-        RowAdd(&r, DMSTAG_DOWN, i, j, 1.0);
-        PetscCall(RowInsert(dm, A, &r));
+        PetscCall(IdentityRow(dm, A, DMSTAG_DOWN, i, j));
         continue;
       }
+      RowStart(&r, DMSTAG_DOWN, i, j);
       if (!wall || j + 1 < N) RowAdd(&r, DMSTAG_DOWN, i, j + 1, -cy);
       if (!wall || j - 1 > 0) RowAdd(&r, DMSTAG_DOWN, i, j - 1, -cy);
       if (wall && i == M - 1) diag += cx;
@@ -469,17 +448,42 @@ PetscErrorCode NbNSCreateFieldMatrix(DM dm, Mat *A)
 
 /* ------------------------------------------------------------ field maps */
 
+/* Global indices in dm of n local stencil points. */
+static PetscErrorCode StencilToGlobal(DM dm, PetscInt n, DMStagStencil st[], PetscInt idx[])
+{
+  ISLocalToGlobalMapping l2g;
+
+  PetscFunctionBegin;
+  PetscCall(DMStagStencilToIndexLocal(dm, 2, n, st, idx));
+  PetscCall(DMGetLocalToGlobalMapping(dm, &l2g));
+  PetscCall(ISLocalToGlobalMappingApply(l2g, n, idx, idx));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* The scatter from the entries ifull of vf to the entries isub of vsub, and
+   ifull as a sorted index set. */
+static PetscErrorCode FieldMap(MPI_Comm comm, Vec vf, Vec vsub, PetscInt n, const PetscInt ifull[], const PetscInt isub[], VecScatter *sc, IS *is)
+{
+  IS b;
+
+  PetscFunctionBegin;
+  PetscCall(ISCreateGeneral(comm, n, ifull, PETSC_COPY_VALUES, is));
+  PetscCall(ISCreateGeneral(comm, n, isub, PETSC_COPY_VALUES, &b));
+  PetscCall(VecScatterCreate(vf, *is, vsub, b, sc));
+  PetscCall(ISSort(*is));
+  PetscCall(ISDestroy(&b));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* Global indices of every owned velocity (pressure) entry in the full DMStag
    and in dmU (dmP), in the same order: the scatters between them and the
    index sets for PCFIELDSPLIT. */
 PetscErrorCode NbNSBuildFieldMaps(NbNavierStokes ns)
 {
-  PetscInt               x, y, m, n, ex, ey, nu = 0, np = 0, cap;
-  DMStagStencil         *su, *sp, *suU, *spP;
-  PetscInt              *iu, *ip, *iuU, *ipP;
-  ISLocalToGlobalMapping l2g;
-  IS                     a, b;
-  Vec                    vf, vu, vp;
+  PetscInt       x, y, m, n, ex, ey, nu = 0, np = 0, cap;
+  DMStagStencil *su, *sp, *suU, *spP;
+  PetscInt      *iu, *ip, *iuU, *ipP;
+  Vec            vf, vu, vp;
 
   PetscFunctionBegin;
   PetscCall(DMStagGetCorners(ns->dm, &x, &y, NULL, &m, &n, NULL, &ex, &ey, NULL));
@@ -494,33 +498,16 @@ PetscErrorCode NbNSBuildFieldMaps(NbNavierStokes ns)
     }
   for (PetscInt k = 0; k < nu; k++) suU[k] = su[k];
   for (PetscInt k = 0; k < np; k++) spP[k] = sp[k];
-  PetscCall(DMStagStencilToIndexLocal(ns->dm, 2, nu, su, iu));
-  PetscCall(DMStagStencilToIndexLocal(ns->dm, 2, np, sp, ip));
-  PetscCall(DMGetLocalToGlobalMapping(ns->dm, &l2g));
-  PetscCall(ISLocalToGlobalMappingApply(l2g, nu, iu, iu));
-  PetscCall(ISLocalToGlobalMappingApply(l2g, np, ip, ip));
-  PetscCall(DMStagStencilToIndexLocal(ns->dmU, 2, nu, suU, iuU));
-  PetscCall(DMGetLocalToGlobalMapping(ns->dmU, &l2g));
-  PetscCall(ISLocalToGlobalMappingApply(l2g, nu, iuU, iuU));
-  PetscCall(DMStagStencilToIndexLocal(ns->dmP, 2, np, spP, ipP));
-  PetscCall(DMGetLocalToGlobalMapping(ns->dmP, &l2g));
-  PetscCall(ISLocalToGlobalMappingApply(l2g, np, ipP, ipP));
+  PetscCall(StencilToGlobal(ns->dm, nu, su, iu));
+  PetscCall(StencilToGlobal(ns->dm, np, sp, ip));
+  PetscCall(StencilToGlobal(ns->dmU, nu, suU, iuU));
+  PetscCall(StencilToGlobal(ns->dmP, np, spP, ipP));
 
   PetscCall(DMGetGlobalVector(ns->dm, &vf));
   PetscCall(DMGetGlobalVector(ns->dmU, &vu));
   PetscCall(DMGetGlobalVector(ns->dmP, &vp));
-  PetscCall(ISCreateGeneral(ns->comm, nu, iu, PETSC_COPY_VALUES, &a));
-  PetscCall(ISCreateGeneral(ns->comm, nu, iuU, PETSC_COPY_VALUES, &b));
-  PetscCall(VecScatterCreate(vf, a, vu, b, &ns->scatU));
-  PetscCall(ISSort(a));
-  ns->isu = a;
-  PetscCall(ISDestroy(&b));
-  PetscCall(ISCreateGeneral(ns->comm, np, ip, PETSC_COPY_VALUES, &a));
-  PetscCall(ISCreateGeneral(ns->comm, np, ipP, PETSC_COPY_VALUES, &b));
-  PetscCall(VecScatterCreate(vf, a, vp, b, &ns->scatP));
-  PetscCall(ISSort(a));
-  ns->isp = a;
-  PetscCall(ISDestroy(&b));
+  PetscCall(FieldMap(ns->comm, vf, vu, nu, iu, iuU, &ns->scatU, &ns->isu));
+  PetscCall(FieldMap(ns->comm, vf, vp, np, ip, ipP, &ns->scatP, &ns->isp));
   PetscCall(DMRestoreGlobalVector(ns->dm, &vf));
   PetscCall(DMRestoreGlobalVector(ns->dmU, &vu));
   PetscCall(DMRestoreGlobalVector(ns->dmP, &vp));
@@ -617,10 +604,7 @@ PetscErrorCode NbNSMaxVelocity(NbNavierStokes ns, Vec U, PetscReal *umax, PetscR
   PetscReal           loc[3] = {0, 0, 0}, glob[3];
 
   PetscFunctionBegin;
-  PetscCall(NbNSGetSlots(dm, &s));
-  PetscCall(DMGetLocalVector(dm, &Ul));
-  PetscCall(DMGlobalToLocal(dm, U, INSERT_VALUES, Ul));
-  PetscCall(DMStagVecGetArrayRead(dm, Ul, &a));
+  PetscCall(NbNSGetArrayRead(dm, U, &Ul, &a, &s));
   PetscCall(DMStagGetCorners(dm, &x, &y, NULL, &m, &n, NULL, &ex, &ey, NULL));
   for (PetscInt j = y; j < y + n + ey; j++)
     for (PetscInt i = x; i < x + m + ex; i++) {
@@ -629,8 +613,7 @@ PetscErrorCode NbNSMaxVelocity(NbNavierStokes ns, Vec U, PetscReal *umax, PetscR
       /* NaN does not compare: count it */
       if ((j < y + n && PetscIsInfOrNanScalar(a[j][i][s.su])) || (i < x + m && PetscIsInfOrNanScalar(a[j][i][s.sv]))) loc[2] = 1;
     }
-  PetscCall(DMStagVecRestoreArrayRead(dm, Ul, &a));
-  PetscCall(DMRestoreLocalVector(dm, &Ul));
+  PetscCall(NbNSRestoreArrayRead(dm, &Ul, &a));
   PetscCall(MPIU_Allreduce(loc, glob, 3, MPIU_REAL, MPIU_MAX, ns->comm));
   if (glob[2] > 0) {
     *umax = PETSC_INFINITY;

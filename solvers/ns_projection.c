@@ -25,9 +25,19 @@
 typedef struct {
   Mat H, P;
   KSP kspu, kspp;
-  Vec Un, Us, R, Nn, Nprev, W, Phi, GPhi, Fo; /* vectors of the MAC DMStag */
-  Vec ru, xu, rp, xp;                         /* vectors of dmU and dmP */
-  PetscReal cfl0;                             /* CFL number after the first step */
+  union { /* vectors of the MAC DMStag */
+    struct {
+      Vec Un, Us, R, Nn, Nprev, W, Phi, GPhi, Fo;
+    };
+    Vec mac[9];
+  };
+  union { /* vectors of dmU, then of dmP */
+    struct {
+      Vec ru, xu, rp, xp;
+    };
+    Vec sub[4];
+  };
+  PetscReal cfl0; /* CFL number after the first step */
 } NbNSProj;
 
 static PetscErrorCode ToSub(VecScatter sc, Vec full, Vec sub)
@@ -225,19 +235,8 @@ static PetscErrorCode ProjectionSetUp(NbNavierStokes ns, NbNSProj *P)
   PetscCall(KSPSetUp(P->kspu));
   PetscCall(KSPSetUp(P->kspp));
 
-  PetscCall(DMCreateGlobalVector(ns->dm, &P->Un));
-  PetscCall(VecDuplicate(P->Un, &P->Us));
-  PetscCall(VecDuplicate(P->Un, &P->R));
-  PetscCall(VecDuplicate(P->Un, &P->Nn));
-  PetscCall(VecDuplicate(P->Un, &P->Nprev));
-  PetscCall(VecDuplicate(P->Un, &P->W));
-  PetscCall(VecDuplicate(P->Un, &P->Phi));
-  PetscCall(VecDuplicate(P->Un, &P->GPhi));
-  PetscCall(VecDuplicate(P->Un, &P->Fo));
-  PetscCall(DMCreateGlobalVector(ns->dmU, &P->ru));
-  PetscCall(VecDuplicate(P->ru, &P->xu));
-  PetscCall(DMCreateGlobalVector(ns->dmP, &P->rp));
-  PetscCall(VecDuplicate(P->rp, &P->xp));
+  for (PetscInt k = 0; k < 9; k++) PetscCall(DMCreateGlobalVector(ns->dm, &P->mac[k]));
+  for (PetscInt k = 0; k < 4; k++) PetscCall(DMCreateGlobalVector(k < 2 ? ns->dmU : ns->dmP, &P->sub[k]));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -248,19 +247,8 @@ static PetscErrorCode ProjectionDestroy(NbNSProj *P)
   PetscCall(MatDestroy(&P->P));
   PetscCall(KSPDestroy(&P->kspu));
   PetscCall(KSPDestroy(&P->kspp));
-  PetscCall(VecDestroy(&P->Un));
-  PetscCall(VecDestroy(&P->Us));
-  PetscCall(VecDestroy(&P->R));
-  PetscCall(VecDestroy(&P->Nn));
-  PetscCall(VecDestroy(&P->Nprev));
-  PetscCall(VecDestroy(&P->W));
-  PetscCall(VecDestroy(&P->Phi));
-  PetscCall(VecDestroy(&P->GPhi));
-  PetscCall(VecDestroy(&P->Fo));
-  PetscCall(VecDestroy(&P->ru));
-  PetscCall(VecDestroy(&P->xu));
-  PetscCall(VecDestroy(&P->rp));
-  PetscCall(VecDestroy(&P->xp));
+  for (PetscInt k = 0; k < 9; k++) PetscCall(VecDestroy(&P->mac[k]));
+  for (PetscInt k = 0; k < 4; k++) PetscCall(VecDestroy(&P->sub[k]));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

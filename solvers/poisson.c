@@ -1,27 +1,7 @@
 /* The poisson problem: -div(kappa grad u) = f on the unit square, u = g on
-   its boundary, steady. The reference solver (a KSP on a DMDA) and the PDE
-   on jets for physics-informed methods. Evaluation points are the nodes;
-   NbProblemGetSolver gives the KSP.
-
-   Manufactured solution (0.5 <= kappa <= 1.5):
-     u*(x, y)    = sin(pi x) sin(2 pi y) + x y
-     kappa(x, y) = 1 + sin(pi x) sin(pi y) / 2
-     f = -div(kappa grad u*) = -kappa Lap u* - kappa_x u*_x - kappa_y u*_y
-       = 5 pi^2 kappa sin(pi x) sin(2 pi y)
-         - (pi/2) cos(pi x) sin(pi y) (pi cos(pi x) sin(2 pi y) + y)
-         - (pi/2) sin(pi x) cos(pi y) (2 pi sin(pi x) cos(2 pi y) + x)
-     g = u* on the boundary (= x y there).
-
-   Discretisation: n x n nodes (x_i, y_j) = (i hx, j hy), hx = hy = 1/(n-1)
-   with the default square grid; the vertex-centred five-point scheme with
-   kappa averaged arithmetically between neighbouring nodes,
-     -[k_{i+1/2,j} (u_{i+1,j} - u_ij) - k_{i-1/2,j} (u_ij - u_{i-1,j})] / hx^2
-     -[k_{i,j+1/2} (u_{i,j+1} - u_ij) - k_{i,j-1/2} (u_ij - u_{i,j-1})] / hy^2 = f_ij,
-     k_{i+1/2,j} = (k_ij + k_{i+1,j}) / 2,
-   second order for smooth kappa. Boundary rows are the identity, u_ij =
-   g_ij, and the known boundary values are moved from the interior rows to
-   the right-hand side, so the matrix stays symmetric positive definite and
-   CG applies. F(U) = A U - b is the discrete residual, A its Jacobian. */
+   its boundary, steady, with a manufactured solution; the reference is a
+   KSP (NbProblemGetSolver) on a five-point scheme, F(U) = A U - b
+   (examples/poisson/README.md). Evaluation points are the nodes. */
 #include "problemimpl.h"
 
 typedef struct {
@@ -33,7 +13,9 @@ typedef struct {
   char      grid[64];
 } Poisson;
 
-/* m = (u*, kappa, f) at (x, y), the formulas of the header. */
+/* m = (u*, kappa, f) at (x, y):
+     u* = sin(pi x) sin(2 pi y) + x y,  kappa = 1 + sin(pi x) sin(pi y) / 2,
+     f  = -div(kappa grad u*) (0.5 <= kappa <= 1.5). */
 static void Manufactured(PetscReal x, PetscReal y, PetscReal m[3])
 {
   const PetscReal pi = PETSC_PI, sx = PetscSinReal(pi * x), cx = PetscCosReal(pi * x), sy = PetscSinReal(pi * y), cy = PetscCosReal(pi * y);
@@ -49,7 +31,10 @@ static PetscBool OnBoundary(const DMDALocalInfo *info, PetscInt i, PetscInt j)
   return (PetscBool)(i == 0 || j == 0 || i == info->mx - 1 || j == info->my - 1);
 }
 
-/* A and b of the scheme in the header. */
+/* A and b: at interior nodes -[k_{i+1/2,j} (u_{i+1,j} - u_ij) - k_{i-1/2,j}
+   (u_ij - u_{i-1,j})] / hx^2 - (the same in y) = f_ij, k_{i+1/2,j} = (k_ij +
+   k_{i+1,j}) / 2; identity rows u = g on the boundary, whose known values
+   go to the right-hand side: A is symmetric positive definite. */
 static PetscErrorCode Assemble(Poisson *s)
 {
   DMDALocalInfo  info;
@@ -90,11 +75,9 @@ static PetscErrorCode Assemble(Poisson *s)
 
 /* ------------------------------------------------------------- the PDE */
 
-/* r = -(kappa (u_xx + u_yy) + kappa_x u_x + kappa_y u_y) - f from the plain
-   inputs X and the output jet U, with f = -(kappa Lap u* + grad kappa .
-   grad u*) of the header grouped in: r = -(kappa (Lap u + 5 pi^2 sx s2) +
-   (pi/2) (cx sy (u_x - u*_x) + sx cy (u_y - u*_y))), where sx = sin(pi x),
-   cx = cos(pi x), s2 = sin(2 pi y), Lap u* = -5 pi^2 sx s2. */
+/* r = -div(kappa grad u) - f from the inputs X and the output jet U, with
+   f = -div(kappa grad u*) grouped in: r = -(kappa (Lap u + 5 pi^2 sx s2) +
+   (pi/2) (cx sy (u_x - u*_x) + sx cy (u_y - u*_y))), sx = sin(pi x), ... */
 static PetscErrorCode Residual(void *ctx, NbTensor X, NbTensor U, const NbTensor coef[], PetscInt *nres, NbTensor res[])
 {
   const PetscReal pi = PETSC_PI;
@@ -172,52 +155,33 @@ static PetscErrorCode Boundary(void *ctx, PetscReal t, const PetscReal x[], Pets
   return PETSC_SUCCESS;
 }
 
+/* No flux: div(-kappa grad u) = f has a source, not the source-free form
+   cPINN's interface fluxes assume. */
 static PetscErrorCode PDE_Poisson(NbProblem p, NbPDE *pde)
 {
-  PetscFunctionBegin;
-  pde->name        = "Poisson";
-  pde->dim         = 2;
-  pde->steady      = PETSC_TRUE;
-  pde->nout        = 1;
-  pde->coords      = "x,y";
-  pde->derivs      = "x,y,xx,yy";
-  pde->outnames[0] = "u";
-  pde->lo[0] = pde->lo[1] = 0;
-  pde->hi[0] = pde->hi[1] = 1;
-  pde->residual    = Residual;
-  pde->hard        = Hard;
-  pde->defaulthard = PETSC_TRUE;
-  pde->bcwhy       = "hard for Poisson: 10x-1000x more accurate than soft at the same budget (bench/results/poisson_pinn.txt)";
-  pde->boundary    = Boundary;
-  /* flux NULL: div(-kappa grad u) = f has a source, not the source-free
-     form cPINN's interface fluxes assume */
-  PetscFunctionReturn(PETSC_SUCCESS);
+  *pde = (NbPDE){
+    .name = "Poisson", .dim = 2, .steady = PETSC_TRUE, .nout = 1, .outnames = {"u"},
+    .coords = "x,y", .derivs = "x,y,xx,yy", .lo = {0, 0}, .hi = {1, 1},
+    .residual = Residual, .hard = Hard, .boundary = Boundary, .defaulthard = PETSC_TRUE,
+    .bcwhy = "hard for Poisson: 10x-1000x more accurate than soft at the same budget (bench/results/poisson_pinn.txt)",
+  };
+  return PETSC_SUCCESS;
 }
 
 /* ----------------------------------------------------------- the problem */
 
-/* Default solver CG + GAMG, rtol 1e-10 (bench/results/poisson_reference.txt):
-   12, 13, 14, 14, 15 iterations on 33^2 ... 513^2 nodes (13-15 on 2 and 4
-   ranks), any n (100^2: 13), and native to every PETSc build. Faster where
-   available or applicable: -pc_type hypre (6-8 iterations, 1.5-2.2x faster
-   at 513^2 on one rank) and geometric -pc_type mg -pc_mg_galerkin pmat through the
-   DMDA (7-8), which needs (n - 1) divisible by 2^(levels - 1). The KSP
-   keeps the DMDA for the latter, inactive so that A is used as assembled. */
+/* Default solver CG + GAMG, rtol 1e-10: 12-15 iterations from 33^2 to 513^2
+   nodes on 1-4 ranks, native to every PETSc build (the alternatives and
+   their numbers: bench/results/poisson_reference.txt). The KSP keeps the
+   DMDA for -pc_type mg, inactive so that A is used as assembled. */
 static PetscErrorCode SetUp_Poisson(NbProblem p)
 {
   Poisson *s   = (Poisson *)p->data;
   KSP      ksp = (KSP)p->solver;
   PC       pc;
-  PetscInt mx, my;
 
   PetscFunctionBegin;
-  PetscCall(DMDACreate2d(p->comm, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DMDA_STENCIL_STAR, 65, 65, PETSC_DECIDE, PETSC_DECIDE, 1, 1, NULL, NULL, &s->da));
-  if (p->prefix[0]) PetscCall(DMSetOptionsPrefix(s->da, p->prefix));
-  PetscCall(DMSetFromOptions(s->da));
-  PetscCall(DMDAGetInfo(s->da, NULL, &mx, &my, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL));
-  PetscCheck(mx >= 5 && my >= 5, p->comm, PETSC_ERR_USER_INPUT, "Grid %d x %d is too small: use at least 5 nodes per direction (-%sda_grid_x, -%sda_grid_y)", (int)mx, (int)my, p->prefix, p->prefix);
-  PetscCall(DMSetUp(s->da));
-  PetscCall(PetscSNPrintf(s->grid, sizeof(s->grid), "%d x %d nodes", (int)mx, (int)my));
+  PetscCall(NbProblemCreateNodeDMDA_Private(p, 65, 5, &s->da, s->grid, sizeof(s->grid)));
   PetscCall(Assemble(s));
   PetscCall(KSPSetOperators(ksp, s->A, s->A));
   PetscCall(KSPSetDM(ksp, s->da));
@@ -228,46 +192,25 @@ static PetscErrorCode SetUp_Poisson(NbProblem p)
   PetscCall(KSPSetTolerances(ksp, 1e-10, PETSC_DEFAULT, PETSC_DEFAULT, PETSC_DEFAULT));
   if (p->prefix[0]) PetscCall(KSPSetOptionsPrefix(ksp, p->prefix));
   PetscCall(KSPSetFromOptions(ksp));
+  PetscCall(NbProblemSetLinear_Private(p, s->A, s->b, s->u));
   p->dim         = 2;
   p->nout        = 1;
   p->steady      = PETSC_TRUE;
-  p->velocity    = PETSC_FALSE;
   p->outnames[0] = "u";
-  p->da1         = s->da;
-  p->origin[0] = p->origin[1] = 0;
-  p->spacing[0]  = 1.0 / (mx - 1);
-  p->spacing[1]  = 1.0 / (my - 1);
-  p->ngroup      = 1;
-  p->group[0]    = (NbProblemGroup){NULL, 0, 1, PETSC_FALSE};
-  PetscCall(NbProblemSetFrames_Private(p, 1, 0));
+  PetscCall(NbProblemSetNodeGrid_Private(p, s->da, (PetscReal[]){0, 0}, (PetscReal[]){1, 1}));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 static PetscErrorCode Solve_Poisson(NbProblem p)
 {
-  Poisson           *s   = (Poisson *)p->data;
-  KSP                ksp = (KSP)p->solver;
-  KSPConvergedReason reason;
-  double             t0 = NbWallTime();
+  Poisson *s = (Poisson *)p->data;
 
-  PetscFunctionBegin;
-  PetscCall(KSPSolve(ksp, s->b, s->u));
-  s->wall = NbWallTime() - t0;
-  PetscCall(KSPGetIterationNumber(ksp, &s->its));
-  PetscCall(KSPGetConvergedReason(ksp, &reason));
-  PetscCheck(reason > 0, p->comm, PETSC_ERR_NOT_CONVERGED, "The Poisson solve did not converge (%s) after %d iterations: raise -%sksp_max_it, loosen -%sksp_rtol, or try another preconditioner (-%spc_type hypre, -%spc_type lu)",
-             KSPConvergedReasons[reason], (int)s->its, p->prefix, p->prefix, p->prefix, p->prefix);
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-static PetscErrorCode Reference_Poisson(NbProblem p, PetscInt k, PetscReal v[])
-{
-  return NbProblemGlobalToValues_Private(p, ((Poisson *)p->data)->da, ((Poisson *)p->data)->u, 0, v);
+  return NbProblemSolveKSP_Private(p, (KSP)p->solver, s->b, s->u, "Poisson", &s->its, &s->wall);
 }
 
 static PetscErrorCode Exact_Poisson(NbProblem p, PetscReal t, const PetscReal x[], PetscReal u[])
 {
-  return Boundary(NULL, t, x, u);
+  return Boundary(NULL, t, x, u); /* u* itself */
 }
 
 static PetscErrorCode WriteFrame_Poisson(NbProblem p, NbOutput out, PetscInt k)
@@ -301,29 +244,11 @@ static PetscErrorCode WriteMetadata_Poisson(NbProblem p, NbOutput out)
 static PetscErrorCode Report_Poisson(NbProblem p, NbReport rep)
 {
   Poisson       *s = (Poisson *)p->data;
-  KSPType        kt;
-  PCType         pt;
-  PC             pc;
-  PetscMPIInt    size;
-  PetscReal     *v;
   NbProblemError err;
-  char           solver[64];
 
   PetscFunctionBegin;
-  PetscCall(PetscMalloc1(p->n + 1, &v));
-  PetscCall(NbProblemGetReferenceValues(p, 0, v));
-  PetscCall(NbProblemComputeErrors(p, &v, &err));
-  PetscCall(PetscFree(v));
-  PetscCallMPI(MPI_Comm_size(p->comm, &size));
-  PetscCall(KSPGetType((KSP)p->solver, &kt));
-  PetscCall(KSPGetPC((KSP)p->solver, &pc));
-  PetscCall(PCGetType(pc, &pt));
-  PetscCall(PetscSNPrintf(solver, sizeof(solver), "%s + %s", kt, pt));
-  PetscCall(NbReportAddString(rep, "grid", s->grid));
-  PetscCall(NbReportAddInt(rep, "ranks", size));
-  PetscCall(NbReportAddString(rep, "solver", solver));
-  PetscCall(NbReportAddInt(rep, "Krylov iterations", s->its));
-  PetscCall(NbReportAddReal(rep, "reference wall time [s]", "%.3f", s->wall));
+  PetscCall(NbProblemReferenceErrors_Private(p, &err));
+  PetscCall(NbProblemReportKSP_Private(p, rep, s->grid, (KSP)p->solver, s->its, s->wall));
   PetscCall(NbReportAddReal(rep, "rel. L2 error of u vs exact", "%.3e", err.exact));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -334,27 +259,6 @@ static PetscErrorCode View_Poisson(NbProblem p, PetscViewer v)
   PetscCall(PetscViewerASCIIPrintf(v, "Poisson -div(kappa grad u) = f on [0,1]^2, manufactured solution, %s\n", ((Poisson *)p->data)->grid));
   PetscCall(KSPView((KSP)p->solver, v));
   PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-static PetscErrorCode GetDM_Poisson(NbProblem p, DM *dm)
-{
-  *dm = ((Poisson *)p->data)->da;
-  return PETSC_SUCCESS;
-}
-
-static PetscErrorCode Residual_Poisson(NbProblem p, PetscReal t, Vec U, Vec F)
-{
-  PetscFunctionBegin;
-  PetscCall(MatMult(((Poisson *)p->data)->A, U, F));
-  PetscCall(VecAXPY(F, -1, ((Poisson *)p->data)->b));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-/* J from NbProblemCreateMatrix (DMCreateMatrix of the DMDA, like A: the
-   same nonzero pattern, the whole star stencil) */
-static PetscErrorCode Jacobian_Poisson(NbProblem p, PetscReal t, Vec U, Mat J)
-{
-  return MatCopy(((Poisson *)p->data)->A, J, SAME_NONZERO_PATTERN);
 }
 
 static PetscErrorCode Destroy_Poisson(NbProblem p)
@@ -384,13 +288,9 @@ PetscErrorCode NbProblemCreate_Poisson(NbProblem p)
   p->ops.destroy       = Destroy_Poisson;
   p->ops.solve         = Solve_Poisson;
   p->ops.pde           = PDE_Poisson;
-  p->ops.reference     = Reference_Poisson;
   p->ops.exact         = Exact_Poisson;
   p->ops.writemetadata = WriteMetadata_Poisson;
   p->ops.writeframe    = WriteFrame_Poisson;
   p->ops.report        = Report_Poisson;
-  p->ops.getdm         = GetDM_Poisson;
-  p->ops.residual      = Residual_Poisson;
-  p->ops.jacobian      = Jacobian_Poisson;
   PetscFunctionReturn(PETSC_SUCCESS);
 }

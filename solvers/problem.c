@@ -5,6 +5,7 @@
    exact solution, and the frames of the output file. The PDE-specific
    parts are the type's ops (solvers/problem_*.c). */
 #include "problemimpl.h"
+#include "frames.h"
 
 static const NbRegistryEntry NbProblemBuiltin[] = {
   {"burgers", (PetscVoidFunction)NbProblemCreate_Burgers},
@@ -111,7 +112,9 @@ PetscErrorCode NbProblemSetUp(NbProblem p)
   if (p->setup) PetscFunctionReturn(PETSC_SUCCESS);
   if (!p->type[0]) PetscCall(NbProblemSetType(p, "burgers"));
   PetscCall((*p->ops.setup)(p));
-  PetscCheck(p->da1 && p->nf >= 1 && p->ngroup >= 1, p->comm, PETSC_ERR_PLIB, "Problem type %s did not set its evaluation grid, frames or groups", p->type);
+  if (!p->nf && p->steady) PetscCall(NbProblemSetFrames_Private(p, 1, 0));
+  if (!p->ngroup) p->group[p->ngroup++] = (NbProblemGroup){NULL, 0, p->nout, PETSC_FALSE};
+  PetscCheck(p->da1 && p->nf >= 1, p->comm, PETSC_ERR_PLIB, "Problem type %s did not set its evaluation grid or frames", p->type);
   PetscCall(SetUpEvaluationPoints(p));
   PetscCall(PetscCalloc2(p->nf, &p->ref, p->nf, &p->ex));
   p->setup = PETSC_TRUE;
@@ -207,13 +210,59 @@ PetscErrorCode NbProblemSetFrames_Private(NbProblem p, PetscInt nf, PetscReal T)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode NbProblemMonitorFrame_Private(NbProblem p, PetscInt k, PetscReal t, double elapsed)
+PetscErrorCode NbProblemMonitorFrame_Private(PetscInt k, PetscReal t, double elapsed, void *ctx)
 {
+  NbProblem p = (NbProblem)ctx;
+
   PetscFunctionBegin;
   if (k == 0) p->lastmonitor = 0;
   if (!p->monitor || elapsed - p->lastmonitor < p->monitor) PetscFunctionReturn(PETSC_SUCCESS);
   p->lastmonitor = elapsed;
   PetscCall(PetscPrintf(p->comm, "  reference: frame %d of %d, t = %g, %.1f s, about %.0f s left\n", (int)k, (int)(p->nf - 1), (double)t, elapsed, k > 0 ? elapsed * (p->nf - 1 - k) / k : 0.0));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbProblemSetNodeGrid_Private(NbProblem p, DM da, const PetscReal lo[], const PetscReal hi[])
+{
+  PetscInt m[3];
+
+  PetscFunctionBegin;
+  PetscCall(DMDAGetInfo(da, NULL, &m[0], &m[1], &m[2], NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL));
+  p->da1 = da;
+  for (PetscInt d = 0; d < p->dim; d++) {
+    p->origin[d]  = lo[d];
+    p->spacing[d] = (hi[d] - lo[d]) / (m[d] - 1);
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbProblemCreateNodeDMDA_Private(NbProblem p, PetscInt n, PetscInt nmin, DM *da, char grid[], size_t len)
+{
+  PetscInt mx, my;
+
+  PetscFunctionBegin;
+  PetscCall(DMDACreate2d(p->comm, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DMDA_STENCIL_STAR, n, n, PETSC_DECIDE, PETSC_DECIDE, 1, 1, NULL, NULL, da));
+  if (p->prefix[0]) PetscCall(DMSetOptionsPrefix(*da, p->prefix));
+  PetscCall(DMSetFromOptions(*da));
+  PetscCall(DMDAGetInfo(*da, NULL, &mx, &my, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL));
+  PetscCheck(mx >= nmin && my >= nmin, p->comm, PETSC_ERR_USER_INPUT, "Grid %d x %d is too small: use at least %d nodes per direction (-%sda_grid_x, -%sda_grid_y)", (int)mx, (int)my, (int)nmin, p->prefix, p->prefix);
+  PetscCall(DMSetUp(*da));
+  PetscCall(PetscSNPrintf(grid, len, "%d x %d nodes", (int)mx, (int)my));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbProblemSolveKSP_Private(NbProblem p, KSP ksp, Vec b, Vec u, const char what[], PetscInt *its, double *wall)
+{
+  KSPConvergedReason reason;
+  double             t0 = NbWallTime();
+
+  PetscFunctionBegin;
+  PetscCall(KSPSolve(ksp, b, u));
+  *wall = NbWallTime() - t0;
+  PetscCall(KSPGetIterationNumber(ksp, its));
+  PetscCall(KSPGetConvergedReason(ksp, &reason));
+  PetscCheck(reason > 0, p->comm, PETSC_ERR_NOT_CONVERGED, "The %s solve did not converge (%s) after %d iterations: raise -%sksp_max_it, loosen -%sksp_rtol, or try another preconditioner (-%spc_type hypre, -%spc_type lu)", what,
+             KSPConvergedReasons[reason], (int)*its, p->prefix, p->prefix, p->prefix, p->prefix);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -487,6 +536,44 @@ PetscErrorCode NbProblemReportErrors(NbProblem p, NbReport rep, const char who[]
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode NbProblemReferenceErrors_Private(NbProblem p, NbProblemError err[])
+{
+  PetscReal **v;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc1(p->nf, &v));
+  for (PetscInt k = 0; k < p->nf; k++) {
+    PetscCall(PetscMalloc1((size_t)p->n * p->nout + 1, &v[k]));
+    PetscCall(NbProblemGetReferenceValues(p, k, v[k]));
+  }
+  PetscCall(NbProblemComputeErrors(p, v, err));
+  for (PetscInt k = 0; k < p->nf; k++) PetscCall(PetscFree(v[k]));
+  PetscCall(PetscFree(v));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbProblemReportKSP_Private(NbProblem p, NbReport rep, const char grid[], KSP ksp, PetscInt its, double wall)
+{
+  KSPType     kt;
+  PCType      pt;
+  PC          pc;
+  PetscMPIInt size;
+  char        solver[64];
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_size(p->comm, &size));
+  PetscCall(KSPGetType(ksp, &kt));
+  PetscCall(KSPGetPC(ksp, &pc));
+  PetscCall(PCGetType(pc, &pt));
+  PetscCall(PetscSNPrintf(solver, sizeof(solver), "%s + %s", kt, pt));
+  PetscCall(NbReportAddString(rep, "grid", grid));
+  PetscCall(NbReportAddInt(rep, "ranks", size));
+  PetscCall(NbReportAddString(rep, "solver", solver));
+  PetscCall(NbReportAddInt(rep, "Krylov iterations", its));
+  PetscCall(NbReportAddReal(rep, "reference wall time [s]", "%.3f", wall));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode NbProblemReportSolution(NbProblem p, NbReport rep, const char who[], NbPointFn f, void *ctx)
 {
   PetscFunctionBegin;
@@ -543,23 +630,19 @@ PetscErrorCode NbProblemWriteScalar(NbProblem p, NbOutput out, const char name[]
 
 PetscErrorCode NbProblemWriteValues(NbProblem p, NbOutput out, const char suffix[], const PetscReal v[])
 {
-  char name[64];
+  Vec G;
 
   PetscFunctionBegin;
   if (p->velocity) {
-    Vec G;
     PetscCall(DMGetGlobalVector(p->da2, &G));
     PetscCall(NbProblemValuesToGlobal_Private(p, p->da2, v, 0, G));
-    PetscCall(PetscSNPrintf(name, sizeof(name), "velocity%s", suffix));
-    PetscCall(NbOutputWriteField(out, name, G));
+    PetscCall(NbWriteFieldSuffixed(out, "velocity", suffix, G));
     PetscCall(DMRestoreGlobalVector(p->da2, &G));
   }
   for (PetscInt c = 0; c < p->nout; c++) {
-    Vec G;
     PetscCall(DMGetGlobalVector(p->da1, &G));
     PetscCall(NbProblemValuesToGlobal_Private(p, p->da1, v, c, G));
-    PetscCall(PetscSNPrintf(name, sizeof(name), "%s%s", p->outnames[c], suffix));
-    PetscCall(NbOutputWriteField(out, name, G));
+    PetscCall(NbWriteFieldSuffixed(out, p->outnames[c], suffix, G));
     PetscCall(DMRestoreGlobalVector(p->da1, &G));
   }
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -571,20 +654,54 @@ PetscErrorCode NbProblemGetDM(NbProblem p, DM *dm)
 {
   PetscFunctionBegin;
   PetscCheck(p->setup, p->comm, PETSC_ERR_ARG_WRONGSTATE, "Call NbProblemSetUp() first");
-  PetscCall((*p->ops.getdm)(p, dm));
+  if (p->ops.getdm) PetscCall((*p->ops.getdm)(p, dm));
+  else *dm = p->da1;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 PetscErrorCode NbProblemCreateMatrix(NbProblem p, Mat *J)
 {
+  DM dm;
+
   PetscFunctionBegin;
   PetscCheck(p->setup, p->comm, PETSC_ERR_ARG_WRONGSTATE, "Call NbProblemSetUp() first");
   if (p->ops.creatematrix) PetscCall((*p->ops.creatematrix)(p, J));
   else {
-    DM dm;
-    PetscCall((*p->ops.getdm)(p, &dm));
+    PetscCall(NbProblemGetDM(p, &dm));
     PetscCall(DMCreateMatrix(dm, J));
   }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode LinearResidual(NbProblem p, PetscReal t, Vec U, Vec F)
+{
+  PetscFunctionBegin;
+  PetscCall(MatMult(p->A, U, F));
+  PetscCall(VecAXPY(F, -1, p->b));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* J from NbProblemCreateMatrix has A's nonzero pattern when A was made by
+   DMCreateMatrix of the same DM. */
+static PetscErrorCode LinearJacobian(NbProblem p, PetscReal t, Vec U, Mat J)
+{
+  return MatCopy(p->A, J, SAME_NONZERO_PATTERN);
+}
+
+static PetscErrorCode LinearReference(NbProblem p, PetscInt k, PetscReal v[])
+{
+  return NbProblemGlobalToValues_Private(p, p->da1, p->u, 0, v);
+}
+
+PetscErrorCode NbProblemSetLinear_Private(NbProblem p, Mat A, Vec b, Vec u)
+{
+  PetscFunctionBegin;
+  p->A             = A;
+  p->b             = b;
+  p->u             = u;
+  p->ops.residual  = LinearResidual;
+  p->ops.jacobian  = LinearJacobian;
+  p->ops.reference = LinearReference;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -146,43 +146,34 @@ static PetscErrorCode SetFromOptions_Burgers(NbProblem p)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode FrameMonitor(PetscInt k, PetscReal t, double elapsed, void *ctx)
-{
-  return NbProblemMonitorFrame_Private((NbProblem)ctx, k, t, elapsed);
-}
-
 static PetscErrorCode SetUp_Burgers(NbProblem p)
 {
   NbBurgers b = (NbBurgers)p->solver;
-  PetscInt  nf, m[2] = {1, 1};
+  PetscInt  nf;
   PetscReal lo[2], hi[2], T;
+  DM        da;
 
   PetscFunctionBegin;
   PetscCall(NbBurgersSetUp(b));
   PetscCall(NbBurgersGetDimension(b, &p->dim));
   PetscCall(NbBurgersGetDomain(b, lo, hi));
-  PetscCall(NbBurgersGetDM(b, &p->da2));
-  PetscCall(DMDAGetInfo(p->da2, NULL, &m[0], &m[1], NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL));
+  PetscCall(NbBurgersGetDM(b, &da));
   p->nout        = p->dim;
   p->outnames[0] = "u";
   p->outnames[1] = "v";
   p->velocity    = (PetscBool)(p->dim == 2);
-  if (p->dim == 1) {
-    p->da1 = p->da2;
-    p->da2 = NULL;
-  } else PetscCall(DMDACreateCompatibleDMDA(p->da2, 1, (DM *)&p->data));
-  if (p->dim == 2) p->da1 = (DM)p->data;
-  for (PetscInt d = 0; d < p->dim; d++) {
-    p->origin[d]  = lo[d];
-    p->spacing[d] = (hi[d] - lo[d]) / (m[d] - 1);
+  /* 2-D: the velocity on da, its components on a 1-dof copy */
+  if (p->velocity) {
+    p->da2 = da;
+    PetscCall(DMDACreateCompatibleDMDA(da, 1, (DM *)&p->data));
+    da = (DM)p->data;
   }
-  p->ngroup     = 1;
-  p->group[0]   = (NbProblemGroup){NULL, 0, p->dim, PETSC_FALSE};
+  PetscCall(NbProblemSetNodeGrid_Private(p, da, lo, hi));
   p->frameshint = "-burgers_frames 51";
   PetscCall(NbBurgersGetNumFrames(b, &nf));
   PetscCall(NbBurgersGetFinalTime(b, &T));
   PetscCall(NbProblemSetFrames_Private(p, nf, T));
-  PetscCall(NbBurgersSetFrameMonitor(b, FrameMonitor, p));
+  PetscCall(NbBurgersSetFrameMonitor(b, NbProblemMonitorFrame_Private, p));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

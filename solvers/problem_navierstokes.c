@@ -15,11 +15,6 @@ static PetscErrorCode SetFromOptions_NS(NbProblem p)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode FrameMonitor(PetscInt k, PetscReal t, double elapsed, void *ctx)
-{
-  return NbProblemMonitorFrame_Private((NbProblem)ctx, k, t, elapsed);
-}
-
 static PetscErrorCode Exact_NS(NbProblem p, PetscReal t, const PetscReal x[], PetscReal u[])
 {
   return NbNavierStokesExactPoint((NbNavierStokes)p->solver, t, x, u);
@@ -55,7 +50,7 @@ static PetscErrorCode SetUp_NS(NbProblem p)
   PetscCall(NbNavierStokesGetNumFrames(ns, &nf));
   PetscCall(NbNavierStokesGetFinalTime(ns, &T));
   PetscCall(NbProblemSetFrames_Private(p, nf, T));
-  PetscCall(NbNavierStokesSetFrameMonitor(ns, FrameMonitor, p));
+  PetscCall(NbNavierStokesSetFrameMonitor(ns, NbProblemMonitorFrame_Private, p));
   PetscCall(NbNavierStokesHasExact(ns, &exact));
   p->ops.exact = exact ? Exact_NS : NULL;
   PetscFunctionReturn(PETSC_SUCCESS);

@@ -9,8 +9,9 @@
 typedef struct {
   PetscErrorCode (*destroy)(NbProblem); /* first: NbRegistrySetType */
   PetscErrorCode (*setfromoptions)(NbProblem);
-  /* must set dim, nout, steady, outnames, velocity, da1 (and da2), the
-     evaluation grid (origin, spacing), the frame times and the groups */
+  /* must set dim, nout, steady, outnames, velocity, da1 (and da2) and the
+     evaluation grid (origin, spacing); unless set, a steady problem has one
+     frame at t = 0 and all outputs form one group */
   PetscErrorCode (*setup)(NbProblem);
   PetscErrorCode (*view)(NbProblem, PetscViewer);
   PetscErrorCode (*solve)(NbProblem);
@@ -25,7 +26,7 @@ typedef struct {
   PetscErrorCode (*writeframe)(NbProblem, NbOutput, PetscInt k);
   PetscErrorCode (*report)(NbProblem, NbReport);
   PetscErrorCode (*reportsolution)(NbProblem, NbReport, const char who[], NbPointFn, void *);
-  PetscErrorCode (*getdm)(NbProblem, DM *);
+  PetscErrorCode (*getdm)(NbProblem, DM *); /* NULL: the state lives on da1 */
   PetscErrorCode (*creatematrix)(NbProblem, Mat *);
   PetscErrorCode (*residual)(NbProblem, PetscReal t, Vec U, Vec F);
   PetscErrorCode (*jacobian)(NbProblem, PetscReal t, Vec U, Mat J);
@@ -61,6 +62,9 @@ struct _p_NbProblem {
   PetscInt64 N, offset;
   PetscReal *x;
   PetscReal **ref, **ex; /* per frame, cached on first use */
+  /* a linear discretisation F(U) = A U - b and its solution u (borrowed; NbProblemSetLinear_Private) */
+  Mat A;
+  Vec b, u;
 };
 
 /* Values of a vector G on the DMDA da (dof d, same decomposition as da1) at
@@ -70,8 +74,27 @@ PETSC_INTERN PetscErrorCode NbProblemGlobalToValues_Private(NbProblem, DM da, Ve
 PETSC_INTERN PetscErrorCode NbProblemValuesToGlobal_Private(NbProblem, DM da, const PetscReal v[], PetscInt c0, Vec G);
 /* The frame times t_k = T k / (nf - 1), k = 0 .. nf - 1 (one frame at t = 0 when nf = 1). */
 PETSC_INTERN PetscErrorCode NbProblemSetFrames_Private(NbProblem, PetscInt nf, PetscReal T);
-/* A progress line of a long reference solve after frame k (-problem_monitor). */
-PETSC_INTERN PetscErrorCode NbProblemMonitorFrame_Private(NbProblem, PetscInt k, PetscReal t, double elapsed);
+/* A progress line of a long reference solve after frame k (-problem_monitor);
+   ctx is the NbProblem (the solvers' NbFrameMonitorFn). */
+PETSC_INTERN PetscErrorCode NbProblemMonitorFrame_Private(PetscInt k, PetscReal t, double elapsed, void *ctx);
+/* The evaluation points are the nodes of the DMDA da (dof 1, p->dim
+   dimensions) spanning the box [lo, hi]. */
+PETSC_INTERN PetscErrorCode NbProblemSetNodeGrid_Private(NbProblem, DM da, const PetscReal lo[], const PetscReal hi[]);
+/* A steady problem discretised linearly on da1, F(U) = A U - b, with
+   Jacobian A and the reference solution u (A, b, u borrowed): the residual,
+   Jacobian and reference ops. */
+PETSC_INTERN PetscErrorCode NbProblemSetLinear_Private(NbProblem, Mat A, Vec b, Vec u);
+/* A 2-D DMDA of n x n nodes (dof 1, star stencil of width 1) from the
+   options (-da_grid_x, -da_grid_y under the problem's prefix), refused below
+   nmin nodes per direction; grid describes it ("65 x 65 nodes"). */
+PETSC_INTERN PetscErrorCode NbProblemCreateNodeDMDA_Private(NbProblem, PetscInt n, PetscInt nmin, DM *da, char grid[], size_t len);
+/* A linear reference solve ksp: b -> u, timed, refused (naming the options)
+   unless it converged; what names the problem in the message. */
+PETSC_INTERN PetscErrorCode NbProblemSolveKSP_Private(NbProblem, KSP, Vec b, Vec u, const char what[], PetscInt *its, double *wall);
+/* Report rows of such a solve: grid, ranks, solver, Krylov iterations, wall time. */
+PETSC_INTERN PetscErrorCode NbProblemReportKSP_Private(NbProblem, NbReport, const char grid[], KSP, PetscInt its, double wall);
+/* Errors of the reference itself (its exact-solution error in err[g].exact). */
+PETSC_INTERN PetscErrorCode NbProblemReferenceErrors_Private(NbProblem, NbProblemError err[]);
 
 PETSC_INTERN PetscErrorCode NbProblemCreate_Burgers(NbProblem);
 PETSC_INTERN PetscErrorCode NbProblemCreate_NavierStokes(NbProblem);

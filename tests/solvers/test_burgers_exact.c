@@ -5,6 +5,7 @@
       central finite differences of the quadrature itself.
    3. It matches the initial condition as t -> 0 and vanishes at x = +-1. */
 #include "nbsolvers.h"
+#include "nbtest.h"
 
 static PetscErrorCode Run(void)
 {
@@ -67,10 +68,4 @@ static PetscErrorCode Run(void)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-int main(int argc, char **argv)
-{
-  PetscCall(NbInitialize(&argc, &argv, NULL, NULL));
-  PetscCall(Run());
-  PetscCall(NbFinalize());
-  return 0;
-}
+NB_TEST_MAIN(Run)

@@ -4,6 +4,7 @@
      log2(e_k/e_{k+1}) of the last two refinements must lie in
      [-test_order_min, -test_order_max]. */
 #include "nbsolvers.h"
+#include "nbtest.h"
 
 static PetscErrorCode SolveOnce(PetscReal *err, PetscInt *mx)
 {
@@ -61,10 +62,4 @@ static PetscErrorCode Run(void)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-int main(int argc, char **argv)
-{
-  PetscCall(NbInitialize(&argc, &argv, NULL, NULL));
-  PetscCall(Run());
-  PetscCall(NbFinalize());
-  return 0;
-}
+NB_TEST_MAIN(Run)

@@ -10,6 +10,7 @@
    tolerance (||F||_inf < -ns_steady_tol) times the conditioning of J. */
 #include "nbsys.h"
 #include "nbnavierstokes.h"
+#include "nbtest.h"
 
 static PetscErrorCode Solve(const char solver[], NbNavierStokes *ns, Vec *U)
 {
@@ -65,10 +66,4 @@ static PetscErrorCode Run(void)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-int main(int argc, char **argv)
-{
-  PetscCall(NbInitialize(&argc, &argv, NULL, NULL));
-  PetscCall(Run());
-  PetscCall(NbFinalize());
-  return 0;
-}
+NB_TEST_MAIN(Run)

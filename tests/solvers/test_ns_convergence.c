@@ -9,6 +9,7 @@
    as h^2. */
 #include "nbsys.h"
 #include "nbnavierstokes.h"
+#include "nbtest.h"
 
 static PetscErrorCode SolveOnce(PetscInt mx, PetscInt my, PetscReal dt, PetscReal *ev, PetscReal *ep)
 {
@@ -69,10 +70,4 @@ static PetscErrorCode Run(void)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-int main(int argc, char **argv)
-{
-  PetscCall(NbInitialize(&argc, &argv, NULL, NULL));
-  PetscCall(Run());
-  PetscCall(NbFinalize());
-  return 0;
-}
+NB_TEST_MAIN(Run)

@@ -15,6 +15,7 @@
 #include <petscdmstag.h>
 #include "nbsys.h"
 #include "nbnavierstokes.h"
+#include "nbtest.h"
 
 static PetscErrorCode MaxDivergence(NbNavierStokes ns, Vec U, PetscReal *dmax)
 {
@@ -111,10 +112,4 @@ static PetscErrorCode Run(void)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-int main(int argc, char **argv)
-{
-  PetscCall(NbInitialize(&argc, &argv, NULL, NULL));
-  PetscCall(Run());
-  PetscCall(NbFinalize());
-  return 0;
-}
+NB_TEST_MAIN(Run)

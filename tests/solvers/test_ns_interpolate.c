@@ -8,6 +8,7 @@
    on the fine grid. */
 #include "nbsys.h"
 #include "nbnavierstokes.h"
+#include "nbtest.h"
 
 static PetscErrorCode MaxError(PetscInt refine, PetscReal *err)
 {
@@ -73,10 +74,4 @@ static PetscErrorCode Run(void)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-int main(int argc, char **argv)
-{
-  PetscCall(NbInitialize(&argc, &argv, NULL, NULL));
-  PetscCall(Run());
-  PetscCall(NbFinalize());
-  return 0;
-}
+NB_TEST_MAIN(Run)

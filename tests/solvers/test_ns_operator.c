@@ -10,6 +10,7 @@
    rows and on every other row (the time derivative term vanishes). */
 #include "nbsys.h"
 #include "nbnavierstokes.h"
+#include "nbtest.h"
 
 static PetscErrorCode Remainder(NbNavierStokes ns, PetscBool step, PetscReal dt, Vec Uold, Vec U, Vec V, Mat J, PetscReal e, PetscReal *r)
 {
@@ -100,10 +101,4 @@ static PetscErrorCode Run(void)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-int main(int argc, char **argv)
-{
-  PetscCall(NbInitialize(&argc, &argv, NULL, NULL));
-  PetscCall(Run());
-  PetscCall(NbFinalize());
-  return 0;
-}
+NB_TEST_MAIN(Run)

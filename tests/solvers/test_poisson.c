@@ -21,6 +21,7 @@
      kappa and f read back and checked. */
 #include "nabla.h"
 #include "nbproblem.h"
+#include "nbtest.h"
 
 static PetscReal UExact(PetscReal x, PetscReal y)
 {
@@ -367,12 +368,12 @@ static PetscErrorCode Solve(void)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-int main(int argc, char **argv)
+static PetscErrorCode Run(void)
 {
   char      mode[32] = "convergence";
   PetscBool conv, pde, solve;
 
-  PetscCall(NbInitialize(&argc, &argv, NULL, NULL));
+  PetscFunctionBegin;
   PetscCall(PetscOptionsGetString(NULL, NULL, "-test_mode", mode, sizeof(mode), NULL));
   PetscCall(PetscStrcmp(mode, "convergence", &conv));
   PetscCall(PetscStrcmp(mode, "pde", &pde));
@@ -381,6 +382,7 @@ int main(int argc, char **argv)
   if (conv) PetscCall(Convergence());
   else if (pde) PetscCall(PDEChecks());
   else PetscCall(Solve());
-  PetscCall(NbFinalize());
-  return 0;
+  PetscFunctionReturn(PETSC_SUCCESS);
 }
+
+NB_TEST_MAIN(Run)
