@@ -133,32 +133,7 @@ PetscErrorCode NbMethodCreate_Reference(NbMethod m)
    training, not after them. (PETSc's solver options, -ksp_ and the like,
    may be read by solvers made during the solve, and the -..._view options
    when a solve ends: they are checked at the end with everything else.) */
-static PetscErrorCode CheckUnusedEarly(MPI_Comm comm)
-{
-  static const char *const early[] = {"pinn_", "uq", "hmc_", "sampler_", "rad_", "rar_", "aas_", "opt_", "tao_", "method", "problem", "burgers_", "ns_", "poisson_", "output", "da_", "stag_", "ts_"};
-  PetscInt                 n, bad = 0;
-  char                   **names, **values;
-  PetscBool                set, dummy;
-
-  PetscFunctionBegin;
-  PetscCall(PetscOptionsGetBool(NULL, NULL, "-options_left", &dummy, &set));
-  if (set) PetscFunctionReturn(PETSC_SUCCESS);
-  PetscCall(PetscOptionsLeftGet(NULL, &n, &names, &values));
-  for (PetscInt i = 0; i < n; i++)
-    for (size_t k = 0; k < sizeof(early) / sizeof(early[0]); k++) {
-      size_t len;
-      PetscCall(PetscStrlen(early[k], &len));
-      if (strstr(names[i], "view")) break; /* viewers are read when a solve ends */
-      if (!strncmp(names[i], early[k], len)) {
-        PetscCall(PetscPrintf(comm, "nabla: option -%s%s%s was not used\n", names[i], values[i] ? " " : "", values[i] ? values[i] : ""));
-        bad++;
-        break;
-      }
-    }
-  PetscCall(PetscOptionsLeftRestore(NULL, &n, &names, &values));
-  PetscCheck(bad == 0, comm, PETSC_ERR_USER_INPUT, "%d option(s) were not used (listed above): misspelled, or not applicable to this run. See -help for this program's options, or pass -options_left no to ignore unused options", (int)bad);
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
+static const char *const NbEarlyPrefixes[] = {"pinn_", "uq", "hmc_", "sampler_", "rad_", "rar_", "aas_", "opt_", "tao_", "method", "problem", "burgers_", "ns_", "poisson_", "output", "da_", "stag_", "ts_"};
 
 PetscErrorCode NbRunProgram(MPI_Comm comm, const char program[], const char problem[], const char output[])
 {
@@ -186,7 +161,7 @@ PetscErrorCode NbRunProgram(MPI_Comm comm, const char program[], const char prob
     PetscCall(PetscPrintf(comm, "%s: the options above are those of this configuration; -help ends the run before solving\n", program));
     PetscCall(PetscOptionsClear(NULL)); /* no unused-option report */
   } else {
-    PetscCall(CheckUnusedEarly(comm));
+    PetscCall(NbOptionsCheckUnusedPrefixes(comm, (PetscInt)(sizeof(NbEarlyPrefixes) / sizeof(NbEarlyPrefixes[0])), NbEarlyPrefixes));
     PetscCall(NbOutputOpen(out));
 
     PetscCall(NbMethodGetType(method, &type));
