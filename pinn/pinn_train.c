@@ -85,14 +85,17 @@ static PetscErrorCode PrintError(NbPINN p)
 /* A progress line: step, time per step, learning rate, loss and its terms,
    the error against the reference where the caller gave one, the
    identified coefficients and the estimated time left. */
-static PetscErrorCode Monitor(NbPINN p, const char *phase, PetscInt step, PetscReal steptime, PetscReal left)
+/* a progress line: an Adam step, or (adam false) the end of an L-BFGS run, with the loss terms */
+static PetscErrorCode Monitor(NbPINN p, PetscBool adam, PetscInt step, PetscReal steptime, PetscReal left)
 {
   PetscReal lr = 0;
 
   PetscFunctionBegin;
   PetscCall(ReadTerms(p));
-  if (p->adam && !strcmp(phase, "adam ")) PetscCall(NbOptimizerGetLearningRate(p->adam, step, &lr));
-  PetscCall(PetscPrintf(p->comm, "  %s%s %6d  %6.1f ms/step  lr %-8.2g loss %.4e  [", p->label, phase, (int)step, (double)(1e3 * steptime), (double)lr, (double)p->lastloss));
+  if (adam) {
+    if (p->adam) PetscCall(NbOptimizerGetLearningRate(p->adam, step, &lr));
+    PetscCall(PetscPrintf(p->comm, "  %sadam  %6d  %6.1f ms/step  lr %-8.2g loss %.4e  [", p->label, (int)step, (double)(1e3 * steptime), (double)lr, (double)p->lastloss));
+  } else PetscCall(PetscPrintf(p->comm, "  %send   %6d  %6.1f ms/it    loss %.4e  [", p->label, (int)step, (double)(1e3 * steptime), (double)p->lastloss));
   for (PetscInt k = 0; k < NB_PINN_NTERMS; k++)
     if (p->stats.term[k] != 0) PetscCall(PetscPrintf(p->comm, " %s %.3e", NbPINNTermNames[k], (double)p->stats.term[k]));
   PetscCall(PetscPrintf(p->comm, " ]"));
@@ -257,7 +260,7 @@ static PetscErrorCode TrainAdam(NbPINN p)
       /* the mean step since the last line; time left at the mean so far (an
          L-BFGS iteration costs about an Adam step) */
       PetscReal mean = (NbWallTime() - p->tstart) / (step + 1);
-      PetscCall(Monitor(p, "adam ", step, since / nsince, mean * (p->adam_steps - step - 1 + p->lbfgs_steps)));
+      PetscCall(Monitor(p, PETSC_TRUE, step, since / nsince, mean * (p->adam_steps - step - 1 + p->lbfgs_steps)));
       since  = 0;
       nsince = 0;
     }
@@ -290,7 +293,7 @@ static PetscErrorCode TrainLBFGS(NbPINN p)
     PetscCall(AppendHistory(p, p->lbfgs, nh0));
     PetscCall(NbPINNComputeLossGradient(p, &p->lastloss, NULL));
     PetscCall(CheckFinite(p, p->lastloss, "L-BFGS iteration", p->stats.lbfgs_iterations));
-    if (p->monitor) PetscCall(Monitor(p, "lbfgs", p->stats.lbfgs_iterations, (NbWallTime() - ts) / PetscMax(its, 1), 0));
+    if (p->monitor) PetscCall(Monitor(p, PETSC_FALSE, p->stats.lbfgs_iterations, (NbWallTime() - ts) / PetscMax(its, 1), 0));
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
