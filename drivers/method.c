@@ -12,33 +12,15 @@ static const NbRegistryEntry NbMethodBuiltin[] = {
 };
 static NbRegistry NbMethodTypes = {"-method", NbMethodBuiltin, NULL, PETSC_FALSE};
 
-PetscErrorCode NbMethodRegister(const char name[], PetscErrorCode (*create)(NbMethod))
-{
-  return NbRegistryAdd(&NbMethodTypes, name, (PetscVoidFunction)create);
-}
+NB_CLASS_FUNCTIONS(NbMethod, NbMethodTypes)
 
 PetscErrorCode NbMethodCreate(MPI_Comm comm, NbMethod *mp)
 {
   NbMethod m;
 
   PetscFunctionBegin;
-  PetscCall(PetscNew(&m));
-  m->comm = comm;
-  *mp     = m;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode NbMethodSetType(NbMethod m, const char type[])
-{
-  PetscFunctionBegin;
-  PetscCall(NbRegistrySetType(&NbMethodTypes, m, (NbTyped){m->comm, m->type, sizeof(m->type), &m->data, &m->ops, sizeof(m->ops), m->setup}, type));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode NbMethodGetType(NbMethod m, const char *type[])
-{
-  PetscFunctionBegin;
-  *type = m->type;
+  PetscCall(NbHeadCreate(comm, sizeof(*m), &m));
+  *mp = m;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -102,7 +84,7 @@ PetscErrorCode NbMethodDestroy(NbMethod *mp)
 
   PetscFunctionBegin;
   if (!m) PetscFunctionReturn(PETSC_SUCCESS);
-  if (m->ops.destroy) PetscCall((*m->ops.destroy)(m));
+  PetscCall(NbHeadDestroyType(m, &m->ops, sizeof(m->ops)));
   PetscCall(PetscFree(m));
   *mp = NULL;
   PetscFunctionReturn(PETSC_SUCCESS);

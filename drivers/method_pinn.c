@@ -450,22 +450,13 @@ static PetscErrorCode Destroy_PINN(NbMethod m)
   }
   PetscCall(NbPINNDestroy(&d->pinn));
   PetscCall(NbUQDestroy(&d->uq));
-  PetscCall(PetscFree(m->data));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 PetscErrorCode NbMethodCreate_PINN(NbMethod m)
 {
-  MethodPINN *d;
+  static const MethodPINN  defaults = {.uqtype = "none"};
+  static const NbMethodOps ops      = {.destroy = Destroy_PINN, .setfromoptions = SetFromOptions_PINN, .setup = SetUp_PINN, .run = Run_PINN, .view = View_PINN};
 
-  PetscFunctionBegin;
-  PetscCall(PetscNew(&d));
-  PetscCall(PetscStrncpy(d->uqtype, "none", sizeof(d->uqtype)));
-  m->data               = d;
-  m->ops.setfromoptions = SetFromOptions_PINN;
-  m->ops.setup          = SetUp_PINN;
-  m->ops.run            = Run_PINN;
-  m->ops.view           = View_PINN;
-  m->ops.destroy        = Destroy_PINN;
-  PetscFunctionReturn(PETSC_SUCCESS);
+  return NbHeadSetTypeData(m, &defaults, sizeof(defaults), &m->ops, &ops, sizeof(ops));
 }

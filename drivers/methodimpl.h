@@ -13,12 +13,9 @@ typedef struct {
 } NbMethodOps;
 
 struct _p_NbMethod {
-  MPI_Comm    comm;
-  char        type[32];
+  NB_HEAD;
   NbMethodOps ops;
-  void       *data;
   NbProblem   problem;
-  PetscBool   setup;
 };
 
 PETSC_INTERN PetscErrorCode NbMethodCreate_Reference(NbMethod);

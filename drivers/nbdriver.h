@@ -25,10 +25,8 @@
 
 typedef struct _p_NbMethod *NbMethod;
 
-PETSC_EXTERN PetscErrorCode NbMethodRegister(const char name[], PetscErrorCode (*create)(NbMethod));
+NB_CLASS_DECLARATIONS(NbMethod); /* Register, SetType, GetType, Set/GetOptionsPrefix, GetComm */
 PETSC_EXTERN PetscErrorCode NbMethodCreate(MPI_Comm, NbMethod *);
-PETSC_EXTERN PetscErrorCode NbMethodSetType(NbMethod, const char type[]);
-PETSC_EXTERN PetscErrorCode NbMethodGetType(NbMethod, const char *type[]);
 PETSC_EXTERN PetscErrorCode NbMethodSetProblem(NbMethod, NbProblem);
 /* -method <type> and the type's options */
 PETSC_EXTERN PetscErrorCode NbMethodSetFromOptions(NbMethod);

@@ -336,14 +336,11 @@ typedef enum {
 } NbSchedule;
 PETSC_EXTERN const char *const NbSchedules[];
 
-PETSC_EXTERN PetscErrorCode NbOptimizerRegister(const char name[], PetscErrorCode (*create)(NbOptimizer));
+NB_CLASS_DECLARATIONS(NbOptimizer); /* Register, SetType, GetType, Set/GetOptionsPrefix, GetComm */
 PETSC_EXTERN PetscErrorCode NbOptimizerCreate(NbModel, NbOptimizer *);
-PETSC_EXTERN PetscErrorCode NbOptimizerSetType(NbOptimizer, const char type[]);
-PETSC_EXTERN PetscErrorCode NbOptimizerGetType(NbOptimizer, const char *type[]);
 /* The type, which -opt_type then does not change (a phase of a method that
    must be this optimizer, e.g. the L-BFGS phase after Adam). */
 PETSC_EXTERN PetscErrorCode NbOptimizerSetFixedType(NbOptimizer, const char type[]);
-PETSC_EXTERN PetscErrorCode NbOptimizerSetOptionsPrefix(NbOptimizer, const char[]);
 /* -opt_type, -opt_max_steps, -opt_loss_tol, -opt_monitor, -opt_view, and the type's
    own: -opt_lr, -opt_beta1, -opt_beta2, -opt_epsilon, -opt_weight_decay,
    -opt_schedule, -opt_lr_decay, -opt_lr_decay_steps, -opt_lr_min,

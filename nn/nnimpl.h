@@ -264,7 +264,7 @@ enum {
 
 /* optimizer */
 typedef struct {
-  PetscErrorCode (*destroy)(NbOptimizer); /* first: NbRegistrySetType */
+  PetscErrorCode (*destroy)(NbOptimizer); /* first (NB_HEAD) */
   PetscErrorCode (*setfromoptions)(NbOptimizer, PetscOptionItems *);
   PetscErrorCode (*postoptions)(NbOptimizer); /* after the options block (TaoSetFromOptions) */
   PetscErrorCode (*setup)(NbOptimizer);
@@ -276,11 +276,9 @@ typedef struct {
 } NbOptimizerOps;
 
 struct _p_NbOptimizer {
-  MPI_Comm       comm;
-  NbModel        model;
-  char           type[NB_NAME_LEN], prefix[NB_NAME_LEN];
+  NB_HEAD;
   NbOptimizerOps ops;
-  void          *data;
+  NbModel        model;
   NbObjectiveFn  objective;
   void          *objctx;
   NbGraph        graph;
@@ -290,7 +288,7 @@ struct _p_NbOptimizer {
   void          *stepmonctx;
   PetscInt       step, maxsteps;
   PetscReal      losstol;
-  PetscBool      monitor, setup, view, fromoptions, fixedtype;
+  PetscBool      monitor, view, fromoptions, fixedtype;
   PetscInt       monitorevery;
   PetscInt       nhist, maxhist;
   PetscReal     *hist;

@@ -23,8 +23,7 @@ PetscErrorCode NbOptimizerCreate(NbModel m, NbOptimizer *optimizer)
 
   PetscFunctionBegin;
   PetscCall(NbNNRegisterEvents_Private());
-  PetscCall(PetscNew(&o));
-  o->comm       = m->comm;
+  PetscCall(NbHeadCreate(m->comm, sizeof(*o), &o));
   o->model      = m;
   o->maxsteps   = 1000;
   o->lr         = 1e-3;
@@ -46,14 +45,14 @@ PetscErrorCode NbOptimizerDestroy(NbOptimizer *optimizer)
 
   PetscFunctionBegin;
   if (!o) PetscFunctionReturn(PETSC_SUCCESS);
-  if (o->ops.destroy) PetscCall((*o->ops.destroy)(o));
+  PetscCall(NbHeadDestroyType(o, &o->ops, sizeof(o->ops)));
   PetscCall(PetscFree(o->hist));
   PetscCall(PetscFree(o));
   *optimizer = NULL;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode NbOptimizerSetOptionsPrefix(NbOptimizer o, const char prefix[]) { return NbSetPrefix_Private(o->prefix, prefix); }
+NB_HEAD_FUNCTIONS(NbOptimizer)
 
 /* Unlike the other registries' objects, an optimizer may change type after
    set-up (adam, then lbfgs on the same model): it is then set up again. */
@@ -70,7 +69,7 @@ PetscErrorCode NbOptimizerSetType(NbOptimizer o, const char type[])
   PetscCall(PetscFunctionListFind(types, type, &create));
   PetscCheck(create, o->comm, PETSC_ERR_USER_INPUT, "Unknown optimizer type '%s': use adam, adamw, lbfgs or one added with NbOptimizerRegister (option -opt_type)", type);
   o->setup = PETSC_FALSE;
-  PetscCall(NbRegistrySetType(&NbOptimizerTypes, o, (NbTyped){o->comm, o->type, sizeof(o->type), &o->data, &o->ops, sizeof(o->ops), o->setup}, type));
+  PetscCall(NbRegistrySetType(&NbOptimizerTypes, o, &o->ops, sizeof(o->ops), type));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -79,13 +78,6 @@ PetscErrorCode NbOptimizerSetFixedType(NbOptimizer o, const char type[])
   PetscFunctionBegin;
   PetscCall(NbOptimizerSetType(o, type));
   o->fixedtype = PETSC_TRUE;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode NbOptimizerGetType(NbOptimizer o, const char *type[])
-{
-  PetscFunctionBegin;
-  *type = o->type;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

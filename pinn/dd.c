@@ -570,7 +570,6 @@ static PetscErrorCode Destroy_DD(NbPINN p)
   PetscCall(NbDDCommDestroy_Private(dd));
   PetscCall(PetscFree(dd->acc));
   PetscCall(PetscFree2(dd->widths, dd->depths));
-  PetscCall(PetscFree(p->data));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 /* ------------------------------------------------------------ public */

@@ -31,11 +31,8 @@ typedef struct _p_NbSampler *NbSampler;
    collective over the sampler's communicator. */
 typedef PetscErrorCode (*NbSamplerResidualFn)(PetscInt n, const PetscReal x[], PetscReal r[], void *ctx);
 
-PETSC_EXTERN PetscErrorCode NbSamplerRegister(const char name[], PetscErrorCode (*create)(NbSampler));
+NB_CLASS_DECLARATIONS(NbSampler); /* Register, SetType, GetType, Set/GetOptionsPrefix, GetComm */
 PETSC_EXTERN PetscErrorCode NbSamplerCreate(MPI_Comm, NbSampler *);
-PETSC_EXTERN PetscErrorCode NbSamplerSetType(NbSampler, const char type[]);
-PETSC_EXTERN PetscErrorCode NbSamplerGetType(NbSampler, const char *type[]);
-PETSC_EXTERN PetscErrorCode NbSamplerSetOptionsPrefix(NbSampler, const char prefix[]);
 /* The box [lo, hi] of dim coordinates and, optionally, their names ("x,t"). */
 PETSC_EXTERN PetscErrorCode NbSamplerSetDomain(NbSampler, PetscInt dim, const PetscReal lo[], const PetscReal hi[]);
 /* Global number of collocation points (the initial number for rar). */
@@ -125,12 +122,8 @@ typedef PetscErrorCode (*NbPINNErrorFn)(NbPINN, PetscReal *err, void *ctx);
    how ensembles and HMC chains get their networks. */
 typedef PetscErrorCode (*NbPINNFactoryFn)(MPI_Comm comm, NbPINN *pinn, void *ctx);
 
-PETSC_EXTERN PetscErrorCode NbPINNRegister(const char name[], PetscErrorCode (*create)(NbPINN));
+NB_CLASS_DECLARATIONS(NbPINN); /* Register, SetType, GetType, Set/GetOptionsPrefix, GetComm */
 PETSC_EXTERN PetscErrorCode NbPINNCreate(MPI_Comm, NbPINN *);
-PETSC_EXTERN PetscErrorCode NbPINNSetType(NbPINN, const char type[]);
-PETSC_EXTERN PetscErrorCode NbPINNGetType(NbPINN, const char *type[]);
-PETSC_EXTERN PetscErrorCode NbPINNSetOptionsPrefix(NbPINN, const char prefix[]);
-PETSC_EXTERN PetscErrorCode NbPINNGetOptionsPrefix(NbPINN, const char *prefix[]);
 PETSC_EXTERN PetscErrorCode NbPINNSetPDE(NbPINN, const NbPDE *);
 PETSC_EXTERN PetscErrorCode NbPINNGetPDE(NbPINN, const NbPDE **);
 /* -pinn_dd none|xpinn|cpinn|fbpinn, -pinn_width, -pinn_depth,

@@ -19,10 +19,7 @@ static const NbRegistryEntry NbPINNBuiltin[] = {
 static NbRegistry    NbPINNTypes     = {"-pinn_dd", NbPINNBuiltin, NULL, PETSC_FALSE};
 static PetscLogEvent NB_PINNEvaluate = 0;
 
-PetscErrorCode NbPINNRegister(const char name[], PetscErrorCode (*create)(NbPINN))
-{
-  return NbRegistryAdd(&NbPINNTypes, name, (PetscVoidFunction)create);
-}
+NB_CLASS_FUNCTIONS(NbPINN, NbPINNTypes)
 
 PetscErrorCode NbPINNCreate(MPI_Comm comm, NbPINN *pp)
 {
@@ -30,10 +27,7 @@ PetscErrorCode NbPINNCreate(MPI_Comm comm, NbPINN *pp)
 
   PetscFunctionBegin;
   if (!NB_PINNEvaluate) PetscCall(PetscLogEventRegister("NbPINNEvaluate", NB_CLASSID, &NB_PINNEvaluate));
-  PetscCall(PetscNew(&p));
-  p->comm = comm;
-  PetscCallMPI(MPI_Comm_rank(comm, &p->rank));
-  PetscCallMPI(MPI_Comm_size(comm, &p->size));
+  PetscCall(NbHeadCreate(comm, sizeof(*p), &p));
   /* Raissi et al. (2019): 8 hidden layers of 20 tanh units, 10,000
      collocation and 100 initial/boundary points, Adam then L-BFGS */
   p->width                  = 20;
@@ -73,34 +67,6 @@ static PetscErrorCode CheckBeforeSetUp(NbPINN p, const char what[])
 {
   PetscFunctionBegin;
   PetscCheck(!p->setup, p->comm, PETSC_ERR_ARG_WRONGSTATE, "%s before NbPINNSetUp()", what);
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode NbPINNSetType(NbPINN p, const char type[])
-{
-  PetscFunctionBegin;
-  PetscCall(NbRegistrySetType(&NbPINNTypes, p, (NbTyped){p->comm, p->type, sizeof(p->type), &p->data, &p->ops, sizeof(p->ops), p->setup}, type));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode NbPINNGetType(NbPINN p, const char *type[])
-{
-  PetscFunctionBegin;
-  *type = p->type;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode NbPINNSetOptionsPrefix(NbPINN p, const char prefix[])
-{
-  PetscFunctionBegin;
-  PetscCall(PetscStrncpy(p->prefix, prefix ? prefix : "", sizeof(p->prefix)));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode NbPINNGetOptionsPrefix(NbPINN p, const char *prefix[])
-{
-  PetscFunctionBegin;
-  *prefix = p->prefix[0] ? p->prefix : NULL;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -780,7 +746,7 @@ PetscErrorCode NbPINNDestroy(NbPINN *pp)
 
   PetscFunctionBegin;
   if (!p) PetscFunctionReturn(PETSC_SUCCESS);
-  if (p->ops.destroy) PetscCall((*p->ops.destroy)(p));
+  PetscCall(NbHeadDestroyType(p, &p->ops, sizeof(p->ops)));
   PetscCall(NbOptimizerDestroy(&p->adam));
   PetscCall(NbOptimizerDestroy(&p->lbfgs));
   PetscCall(NbModelDestroy(&p->model));

@@ -333,7 +333,6 @@ static PetscErrorCode Destroy_Plain(NbPINN p)
   PetscCall(NbGraphDestroy(&s->geval));
   PetscCall(NbSamplerDestroy(&s->sampler));
   PetscCall(PetscFree(s->dense));
-  PetscCall(PetscFree(p->data));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -41,13 +41,10 @@ typedef struct {
 } NbPINNOps;
 
 struct _p_NbPINN {
-  MPI_Comm    comm;
-  PetscMPIInt rank, size;
-  char        type[32], prefix[64];
+  NB_HEAD;
   NbPINNOps   ops;
-  void       *data;
   NbPDE       pde;
-  PetscBool   haspde, setup;
+  PetscBool   haspde;
   /* options */
   PetscInt     width, depth, nfourier;
   NbActivation act;

@@ -15,10 +15,7 @@ static const NbRegistryEntry NbSamplerBuiltin[] = {
 static NbRegistry    NbSamplerTypes  = {"-pinn_sampler", NbSamplerBuiltin, NULL, PETSC_FALSE};
 static PetscLogEvent NB_SamplerAdapt = 0;
 
-PetscErrorCode NbSamplerRegister(const char name[], PetscErrorCode (*create)(NbSampler))
-{
-  return NbRegistryAdd(&NbSamplerTypes, name, (PetscVoidFunction)create);
-}
+NB_CLASS_FUNCTIONS(NbSampler, NbSamplerTypes)
 
 PetscErrorCode NbSamplerCreate(MPI_Comm comm, NbSampler *sp)
 {
@@ -26,34 +23,11 @@ PetscErrorCode NbSamplerCreate(MPI_Comm comm, NbSampler *sp)
 
   PetscFunctionBegin;
   if (!NB_SamplerAdapt) PetscCall(PetscLogEventRegister("NbSamplerAdapt", NB_CLASSID, &NB_SamplerAdapt));
-  PetscCall(PetscNew(&s));
-  s->comm = comm;
-  s->N0   = 1000;
+  PetscCall(NbHeadCreate(comm, sizeof(*s), &s));
+  s->N0 = 1000;
   PetscCall(NbRNGCreate(comm, &s->rng));
   *sp = s;
   PetscCall(NbSamplerSetType(s, "uniform"));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode NbSamplerSetType(NbSampler s, const char type[])
-{
-  PetscFunctionBegin;
-  PetscCall(NbRegistrySetType(&NbSamplerTypes, s, (NbTyped){s->comm, s->type, sizeof(s->type), &s->data, &s->ops, sizeof(s->ops), s->setup}, type));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode NbSamplerGetType(NbSampler s, const char *type[])
-{
-  PetscFunctionBegin;
-  *type = s->type;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode NbSamplerSetOptionsPrefix(NbSampler s, const char prefix[])
-{
-  PetscFunctionBegin;
-  PetscCall(PetscFree(s->prefix));
-  PetscCall(PetscStrallocpy(prefix, &s->prefix));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -159,13 +133,6 @@ PetscErrorCode NbSamplerCheckResidual_Private(NbSampler s)
 {
   PetscFunctionBegin;
   PetscCheck(s->residual, s->comm, PETSC_ERR_ARG_WRONGSTATE, "The %s sampler needs the residual: call NbSamplerSetResidual()", s->type);
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode NbSamplerDestroyData_Private(NbSampler s)
-{
-  PetscFunctionBegin;
-  PetscCall(PetscFree(s->data));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -277,10 +244,9 @@ PetscErrorCode NbSamplerDestroy(NbSampler *sp)
 
   PetscFunctionBegin;
   if (!s) PetscFunctionReturn(PETSC_SUCCESS);
-  if (s->ops.destroy) PetscCall(s->ops.destroy(s));
+  PetscCall(NbHeadDestroyType(s, &s->ops, sizeof(s->ops)));
   PetscCall(NbRNGDestroy(&s->rng));
   PetscCall(PetscFree(s->x));
-  PetscCall(PetscFree(s->prefix));
   PetscCall(PetscFree(s));
   *sp = NULL;
   PetscFunctionReturn(PETSC_SUCCESS);

@@ -393,7 +393,6 @@ static PetscErrorCode Destroy_AAS(NbSampler smp)
   PetscCall(NbGraphDestroy(&aas->gs));
   PetscCall(NbModelDestroy(&aas->model));
   PetscCall(PetscFree(aas->cond));
-  PetscCall(PetscFree(smp->data));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -422,22 +421,8 @@ PetscErrorCode NbSamplerAASDensity(NbSampler smp, PetscInt n, const PetscReal x[
 
 PetscErrorCode NbSamplerCreate_AAS(NbSampler smp)
 {
-  Sampler_AAS *aas;
+  static const Sampler_AAS  defaults = {.nlayers = 6, .width = 32, .batch = 2000, .flowsteps = 100, .beta = 1, .lr = 1e-3, .uniform = 0.2};
+  static const NbSamplerOps ops      = {.destroy = Destroy_AAS, .setfromoptions = SetFromOptions_AAS, .setup = SetUp_AAS, .adapt = Adapt_AAS, .view = View_AAS};
 
-  PetscFunctionBegin;
-  PetscCall(PetscNew(&aas));
-  aas->nlayers          = 6;
-  aas->width            = 32;
-  aas->batch            = 2000;
-  aas->flowsteps        = 100;
-  aas->beta             = 1;
-  aas->lr               = 1e-3;
-  aas->uniform          = 0.2;
-  smp->data             = aas;
-  smp->ops.setup        = SetUp_AAS;
-  smp->ops.adapt        = Adapt_AAS;
-  smp->ops.setfromoptions = SetFromOptions_AAS;
-  smp->ops.view         = View_AAS;
-  smp->ops.destroy      = Destroy_AAS;
-  PetscFunctionReturn(PETSC_SUCCESS);
+  return NbHeadSetTypeData(smp, &defaults, sizeof(defaults), &smp->ops, &ops, sizeof(ops));
 }

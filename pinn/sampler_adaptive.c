@@ -180,19 +180,10 @@ static PetscErrorCode View_RAD(NbSampler s, PetscViewer v)
 
 PetscErrorCode NbSamplerCreate_RAD(NbSampler s)
 {
-  Sampler_RAD *rad;
+  static const Sampler_RAD  defaults = {.k = 1, .c = 1}; /* Wu et al. (2023) */
+  static const NbSamplerOps ops      = {.setup = NbSamplerSetUpUniform_Private /* round 0 */, .adapt = Adapt_RAD, .setfromoptions = SetFromOptions_RAD, .view = View_RAD};
 
-  PetscFunctionBegin;
-  PetscCall(PetscNew(&rad));
-  rad->k                = 1;
-  rad->c                = 1;
-  s->data               = rad;
-  s->ops.setup          = NbSamplerSetUpUniform_Private; /* round 0 */
-  s->ops.adapt          = Adapt_RAD;
-  s->ops.setfromoptions = SetFromOptions_RAD;
-  s->ops.view           = View_RAD;
-  s->ops.destroy        = NbSamplerDestroyData_Private;
-  PetscFunctionReturn(PETSC_SUCCESS);
+  return NbHeadSetTypeData(s, &defaults, sizeof(defaults), &s->ops, &ops, sizeof(ops));
 }
 
 /* --------------------------------------------------------------------- rar */
@@ -307,7 +298,6 @@ static PetscErrorCode Destroy_RAR(NbSampler s)
 
   PetscFunctionBegin;
   PetscCall(PetscFree(rar->extra));
-  PetscCall(PetscFree(s->data));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -321,16 +311,8 @@ static PetscErrorCode SetUpDefaults_RAR(NbSampler s)
 
 PetscErrorCode NbSamplerCreate_RAR(NbSampler s)
 {
-  Sampler_RAR *rar;
+  static const Sampler_RAR  defaults = {0};
+  static const NbSamplerOps ops      = {.destroy = Destroy_RAR, .setfromoptions = SetFromOptions_RAR, .setup = SetUpDefaults_RAR, .adapt = Adapt_RAR, .maxlocal = MaxLocal_RAR, .view = View_RAR};
 
-  PetscFunctionBegin;
-  PetscCall(PetscNew(&rar));
-  s->data               = rar;
-  s->ops.setup          = SetUpDefaults_RAR;
-  s->ops.adapt          = Adapt_RAR;
-  s->ops.maxlocal       = MaxLocal_RAR;
-  s->ops.setfromoptions = SetFromOptions_RAR;
-  s->ops.view           = View_RAR;
-  s->ops.destroy        = Destroy_RAR;
-  PetscFunctionReturn(PETSC_SUCCESS);
+  return NbHeadSetTypeData(s, &defaults, sizeof(defaults), &s->ops, &ops, sizeof(ops));
 }

@@ -28,16 +28,10 @@ static PetscErrorCode SetFromOptions_Uniform(NbSampler s, PetscOptionItems *Pets
 
 PetscErrorCode NbSamplerCreate_Uniform(NbSampler s)
 {
-  Sampler_Uniform *u;
+  static const Sampler_Uniform defaults = {PETSC_FALSE};
+  static const NbSamplerOps    ops      = {.setup = NbSamplerSetUpUniform_Private, .adapt = Adapt_Uniform, .setfromoptions = SetFromOptions_Uniform};
 
-  PetscFunctionBegin;
-  PetscCall(PetscNew(&u));
-  s->data               = u;
-  s->ops.setup          = NbSamplerSetUpUniform_Private;
-  s->ops.adapt          = Adapt_Uniform;
-  s->ops.setfromoptions = SetFromOptions_Uniform;
-  s->ops.destroy        = NbSamplerDestroyData_Private;
-  PetscFunctionReturn(PETSC_SUCCESS);
+  return NbHeadSetTypeData(s, &defaults, sizeof(defaults), &s->ops, &ops, sizeof(ops));
 }
 
 /* ----------------------------------------------------- Latin hypercube

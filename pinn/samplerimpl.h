@@ -15,9 +15,8 @@ typedef struct {
 } NbSamplerOps;
 
 struct _p_NbSampler {
-  MPI_Comm            comm;
-  char                type[64];
-  char               *prefix;
+  NB_HEAD;
+  NbSamplerOps        ops;
   PetscInt            dim;
   PetscReal           lo[NB_SAMPLER_MAXDIM], hi[NB_SAMPLER_MAXDIM];
   PetscInt64          N0;     /* requested number of points */
@@ -30,9 +29,6 @@ struct _p_NbSampler {
   NbRNG               rng;
   NbSamplerResidualFn residual;
   void               *rctx;
-  PetscBool           setup;
-  NbSamplerOps        ops;
-  void               *data;
 };
 
 /* Stream numbers of the sampler's random draws (below NB_RNG_STREAM_INTERNAL). */
@@ -52,7 +48,6 @@ PETSC_INTERN PetscErrorCode NbSamplerSetUpUniform_Private(NbSampler);
 /* an error unless NbSamplerSetResidual() was called */
 PETSC_INTERN PetscErrorCode NbSamplerCheckResidual_Private(NbSampler);
 /* ops.destroy of a type whose data hold no objects */
-PETSC_INTERN PetscErrorCode NbSamplerDestroyData_Private(NbSampler);
 /* A PetscInt64 option read through PetscOptionsInt (inside an options block). */
 PETSC_INTERN PetscErrorCode NbSamplerOptionsInt64_Private(PetscOptionItems *, const char opt[], const char text[], const char man[], PetscInt64 *v);
 

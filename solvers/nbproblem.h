@@ -94,19 +94,14 @@ typedef PetscErrorCode (*NbPointFn)(PetscInt n, const PetscReal x[], PetscReal u
 /* Called inside frame k of NbProblemWriteFrames to add a method's fields. */
 typedef PetscErrorCode (*NbProblemFrameFn)(NbProblem, NbOutput, PetscInt k, void *ctx);
 
-PETSC_EXTERN PetscErrorCode NbProblemRegister(const char name[], PetscErrorCode (*create)(NbProblem));
+NB_CLASS_DECLARATIONS(NbProblem); /* Register, SetType, GetType, Set/GetOptionsPrefix, GetComm */
 PETSC_EXTERN PetscErrorCode NbProblemCreate(MPI_Comm, NbProblem *);
-PETSC_EXTERN PetscErrorCode NbProblemSetType(NbProblem, const char type[]);
-PETSC_EXTERN PetscErrorCode NbProblemGetType(NbProblem, const char *type[]);
-PETSC_EXTERN PetscErrorCode NbProblemSetOptionsPrefix(NbProblem, const char prefix[]);
-PETSC_EXTERN PetscErrorCode NbProblemGetOptionsPrefix(NbProblem, const char *prefix[]);
 /* -problem <type> (when no type is set yet), and the type's options */
 PETSC_EXTERN PetscErrorCode NbProblemSetFromOptions(NbProblem);
 /* Grids, solvers and evaluation points; after this the frame times are known. */
 PETSC_EXTERN PetscErrorCode NbProblemSetUp(NbProblem);
 PETSC_EXTERN PetscErrorCode NbProblemView(NbProblem, PetscViewer);
 PETSC_EXTERN PetscErrorCode NbProblemDestroy(NbProblem *);
-PETSC_EXTERN PetscErrorCode NbProblemGetComm(NbProblem, MPI_Comm *);
 /* The solver object of the type (NbBurgers, NbNavierStokes, ...), borrowed. */
 PETSC_EXTERN PetscErrorCode NbProblemGetSolver(NbProblem, void *);
 

@@ -271,7 +271,6 @@ static PetscErrorCode Destroy_Poisson(NbProblem p)
   PetscCall(VecDestroy(&s->b));
   PetscCall(VecDestroy(&s->u));
   PetscCall(DMDestroy(&s->da));
-  PetscCall(PetscFree(p->data));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

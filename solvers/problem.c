@@ -15,49 +15,16 @@ static const NbRegistryEntry NbProblemBuiltin[] = {
 };
 static NbRegistry NbProblemTypes = {"-problem", NbProblemBuiltin, NULL, PETSC_FALSE};
 
-PetscErrorCode NbProblemRegister(const char name[], PetscErrorCode (*create)(NbProblem))
-{
-  return NbRegistryAdd(&NbProblemTypes, name, (PetscVoidFunction)create);
-}
+NB_CLASS_FUNCTIONS(NbProblem, NbProblemTypes)
 
 PetscErrorCode NbProblemCreate(MPI_Comm comm, NbProblem *pp)
 {
   NbProblem p;
 
   PetscFunctionBegin;
-  PetscCall(PetscNew(&p));
-  p->comm    = comm;
+  PetscCall(NbHeadCreate(comm, sizeof(*p), &p));
   p->monitor = 10;
   *pp        = p;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode NbProblemSetType(NbProblem p, const char type[])
-{
-  PetscFunctionBegin;
-  PetscCall(NbRegistrySetType(&NbProblemTypes, p, (NbTyped){p->comm, p->type, sizeof(p->type), &p->data, &p->ops, sizeof(p->ops), p->setup}, type));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode NbProblemGetType(NbProblem p, const char *type[])
-{
-  PetscFunctionBegin;
-  *type = p->type;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode NbProblemSetOptionsPrefix(NbProblem p, const char prefix[])
-{
-  PetscFunctionBegin;
-  PetscCheck(!p->type[0], p->comm, PETSC_ERR_ARG_WRONGSTATE, "Set the options prefix before the problem type");
-  PetscCall(PetscStrncpy(p->prefix, prefix ? prefix : "", sizeof(p->prefix)));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode NbProblemGetOptionsPrefix(NbProblem p, const char *prefix[])
-{
-  PetscFunctionBegin;
-  *prefix = p->prefix[0] ? p->prefix : NULL;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -139,7 +106,7 @@ PetscErrorCode NbProblemDestroy(NbProblem *pp)
 
   PetscFunctionBegin;
   if (!p) PetscFunctionReturn(PETSC_SUCCESS);
-  if (p->ops.destroy) PetscCall((*p->ops.destroy)(p));
+  PetscCall(NbHeadDestroyType(p, &p->ops, sizeof(p->ops)));
   for (PetscInt k = 0; k < p->nf && p->ref; k++) {
     PetscCall(PetscFree(p->ref[k]));
     PetscCall(PetscFree(p->ex[k]));
@@ -149,13 +116,6 @@ PetscErrorCode NbProblemDestroy(NbProblem *pp)
   PetscCall(PetscFree(p->x));
   PetscCall(PetscFree(p));
   *pp = NULL;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode NbProblemGetComm(NbProblem p, MPI_Comm *comm)
-{
-  PetscFunctionBegin;
-  *comm = p->comm;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -35,12 +35,10 @@ typedef struct {
 } NbProblemOps;
 
 struct _p_NbProblem {
-  MPI_Comm     comm;
-  char         type[64], prefix[64];
+  NB_HEAD;
   NbProblemOps ops;
-  void        *data;   /* the type's */
   void        *solver; /* the type's solver object (NbProblemGetSolver) */
-  PetscBool    setup, solved, view;
+  PetscBool    solved, view;
   PetscInt     monitor;     /* -problem_monitor: progress of long solves */
   double       lastmonitor; /* elapsed seconds at the last progress line */
   /* set by the type's setup */

@@ -57,24 +57,86 @@ typedef struct {
 PETSC_EXTERN PetscErrorCode NbRegistryAdd(NbRegistry *, const char name[], PetscVoidFunction create);
 PETSC_EXTERN PetscErrorCode NbRegistryGetList(NbRegistry *, PetscFunctionList *);
 
-/* Where an object keeps its type: its type name, its type's data (one
-   PetscMalloc'd block, freed by the registry and by the object's destroy)
-   and its ops table, which must begin with destroy (PetscErrorCode
-   (*)(Object), releasing what the data hold; may be NULL). */
+/* The head of every nabla class with types (PETSc's PetscObject, in
+   small): the first fields of its struct, NB_HEAD, then an ops table named
+   ops whose first entry is the type's destroy (PetscErrorCode (*)(Object),
+   releasing what the type's data hold; may be NULL). The type's data are
+   one PetscMalloc'd block, freed with the type. */
+#define NB_HEAD \
+  MPI_Comm    comm; \
+  PetscMPIInt rank, size; \
+  char        type[64], prefix[64]; \
+  void       *data; \
+  PetscBool   setup
+
 typedef struct {
-  MPI_Comm  comm;
-  char     *type;
-  size_t    len;
-  void    **data;
-  void     *ops;
-  size_t    opssize;
-  PetscBool setup;
-} NbTyped;
+  NB_HEAD;
+} NbHead;
+
+/* *objp: a zeroed object of size bytes, its head on comm. */
+PETSC_EXTERN PetscErrorCode NbHeadCreate(MPI_Comm, size_t size, void *objp);
+/* The type's destroy (first entry of ops, size opssize), the ops emptied,
+   the data freed. */
+PETSC_EXTERN PetscErrorCode NbHeadDestroyType(void *obj, void *ops, size_t opssize);
+
+/* What a type's create does: the type's data, a copy of defaults (size
+   bytes), and its ops, a copy of typeops (opssize bytes). */
+PETSC_EXTERN PetscErrorCode NbHeadSetTypeData(void *obj, const void *defaults, size_t size, void *ops, const void *typeops, size_t opssize);
 
 /* Makes obj of the given type: nothing when it has it already; else the
-   old type's destroy, an empty ops table, and the new type's create. An
-   unknown name is an error naming the option and the choices. */
-PETSC_EXTERN PetscErrorCode NbRegistrySetType(NbRegistry *, void *obj, NbTyped, const char type[]);
+   old type destroyed (NbHeadDestroyType) and the new type's create. An
+   unknown name is an error naming the option and the choices; a change
+   after set-up is an error. */
+PETSC_EXTERN PetscErrorCode NbRegistrySetType(NbRegistry *, void *obj, void *ops, size_t opssize, const char type[]);
+
+/* The functions every class with types has, defined in the class's file by
+     NB_CLASS_FUNCTIONS(NbUQ, NbUQTypes)
+   and declared in its header by NB_CLASS_DECLARATIONS(NbUQ): XRegister,
+   XSetType, and those of NB_HEAD_FUNCTIONS(X): XGetType,
+   XSetOptionsPrefix, XGetOptionsPrefix, XGetComm. */
+#define NB_CLASS_FUNCTIONS(X, types) \
+  PetscErrorCode X##Register(const char name[], PetscErrorCode (*create)(X)) \
+  { \
+    return NbRegistryAdd(&types, name, (PetscVoidFunction)create); \
+  } \
+  PetscErrorCode X##SetType(X obj, const char type[]) \
+  { \
+    return NbRegistrySetType(&types, obj, &obj->ops, sizeof(obj->ops), type); \
+  } \
+  NB_HEAD_FUNCTIONS(X)
+
+#define NB_HEAD_FUNCTIONS(X) \
+  PetscErrorCode X##GetType(X obj, const char *type[]) \
+  { \
+    *type = obj->type; \
+    return PETSC_SUCCESS; \
+  } \
+  PetscErrorCode X##SetOptionsPrefix(X obj, const char prefix[]) \
+  { \
+    PetscFunctionBegin; \
+    PetscCheck(!obj->setup, obj->comm, PETSC_ERR_ARG_WRONGSTATE, "Set the options prefix before " #X "SetUp()"); \
+    PetscCall(PetscStrncpy(obj->prefix, prefix ? prefix : "", sizeof(obj->prefix))); \
+    PetscFunctionReturn(PETSC_SUCCESS); \
+  } \
+  PetscErrorCode X##GetOptionsPrefix(X obj, const char *prefix[]) \
+  { \
+    *prefix = obj->prefix[0] ? obj->prefix : NULL; \
+    return PETSC_SUCCESS; \
+  } \
+  PetscErrorCode X##GetComm(X obj, MPI_Comm *comm) \
+  { \
+    *comm = obj->comm; \
+    return PETSC_SUCCESS; \
+  }
+
+/* Their declarations, for the class's public header. */
+#define NB_CLASS_DECLARATIONS(X) \
+  PETSC_EXTERN PetscErrorCode X##Register(const char name[], PetscErrorCode (*create)(X)); \
+  PETSC_EXTERN PetscErrorCode X##SetType(X, const char type[]); \
+  PETSC_EXTERN PetscErrorCode X##GetType(X, const char *type[]); \
+  PETSC_EXTERN PetscErrorCode X##SetOptionsPrefix(X, const char prefix[]); \
+  PETSC_EXTERN PetscErrorCode X##GetOptionsPrefix(X, const char *prefix[]); \
+  PETSC_EXTERN PetscErrorCode X##GetComm(X, MPI_Comm *)
 
 /* nabla's log class; every expensive phase is a PetscLogEvent of it. */
 PETSC_EXTERN PetscClassId NB_CLASSID;

@@ -50,16 +50,53 @@ PetscErrorCode NbRegistryGetList(NbRegistry *r, PetscFunctionList *list)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode NbRegistrySetType(NbRegistry *r, void *obj, NbTyped t, const char type[])
+PetscErrorCode NbHeadCreate(MPI_Comm comm, size_t size, void *objp)
 {
+  NbHead *h;
+
+  PetscFunctionBegin;
+  PetscCall(PetscCalloc(size, &h));
+  h->comm = comm;
+  PetscCallMPI(MPI_Comm_rank(comm, &h->rank));
+  PetscCallMPI(MPI_Comm_size(comm, &h->size));
+  *(void **)objp = h;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbHeadDestroyType(void *obj, void *ops, size_t opssize)
+{
+  PetscErrorCode (*destroy)(void *) = *(PetscErrorCode (**)(void *))ops;
+
+  PetscFunctionBegin;
+  if (destroy) PetscCall((*destroy)(obj));
+  PetscCall(PetscMemzero(ops, opssize));
+  PetscCall(PetscFree(((NbHead *)obj)->data));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbHeadSetTypeData(void *obj, const void *defaults, size_t size, void *ops, const void *typeops, size_t opssize)
+{
+  NbHead *h = (NbHead *)obj;
+
+  PetscFunctionBegin;
+  PetscCall(PetscFree(h->data));
+  PetscCall(PetscMalloc(size, &h->data));
+  PetscCall(PetscMemcpy(h->data, defaults, size));
+  PetscCall(PetscMemcpy(ops, typeops, opssize));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbRegistrySetType(NbRegistry *r, void *obj, void *ops, size_t opssize, const char type[])
+{
+  NbHead           *h = (NbHead *)obj;
   PetscVoidFunction create;
   PetscBool         same;
 
   PetscFunctionBegin;
   PetscCall(Fill(r));
-  PetscCall(PetscStrcmp(t.type, type, &same));
+  PetscCall(PetscStrcmp(h->type, type, &same));
   if (same) PetscFunctionReturn(PETSC_SUCCESS);
-  PetscCheck(!t.setup, t.comm, PETSC_ERR_ARG_WRONGSTATE, "%s: the type cannot change after set-up", r->option);
+  PetscCheck(!h->setup, h->comm, PETSC_ERR_ARG_WRONGSTATE, "%s: the type cannot change after set-up", r->option);
   PetscCall(PetscFunctionListFind(r->list, type, &create));
   if (!create) {
     const char **names;
@@ -71,14 +108,10 @@ PetscErrorCode NbRegistrySetType(NbRegistry *r, void *obj, NbTyped t, const char
       PetscCall(PetscStrlcat(choices, names[k], sizeof(choices)));
     }
     PetscCall(PetscFree(names));
-    SETERRQ(t.comm, PETSC_ERR_USER_INPUT, "%s %s is unknown: use one of %s", r->option, type, choices);
+    SETERRQ(h->comm, PETSC_ERR_USER_INPUT, "%s %s is unknown: use one of %s", r->option, type, choices);
   }
-  /* the old type's data go: every ops table begins with destroy, which
-     releases what the data hold (may be NULL); the data are freed here */
-  if (*(PetscErrorCode (**)(void *))t.ops) PetscCall((*(PetscErrorCode (**)(void *))t.ops)(obj));
-  PetscCall(PetscMemzero(t.ops, t.opssize));
-  PetscCall(PetscFree(*t.data));
-  PetscCall(PetscStrncpy(t.type, type, t.len));
+  PetscCall(NbHeadDestroyType(obj, ops, opssize));
+  PetscCall(PetscStrncpy(h->type, type, sizeof(h->type)));
   PetscCall((*(PetscErrorCode(*)(void *))create)(obj));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -110,11 +110,8 @@ PETSC_EXTERN PetscReal NbNormalQuantile(PetscReal p);
    on how members or chains were laid over the ranks. */
 typedef struct _p_NbUQ *NbUQ;
 
-PETSC_EXTERN PetscErrorCode NbUQRegister(const char name[], PetscErrorCode (*create)(NbUQ));
+NB_CLASS_DECLARATIONS(NbUQ); /* Register, SetType, GetType, Set/GetOptionsPrefix, GetComm */
 PETSC_EXTERN PetscErrorCode NbUQCreate(MPI_Comm, NbUQ *);
-PETSC_EXTERN PetscErrorCode NbUQSetType(NbUQ, const char type[]);
-PETSC_EXTERN PetscErrorCode NbUQGetType(NbUQ, const char *type[]);
-PETSC_EXTERN PetscErrorCode NbUQSetOptionsPrefix(NbUQ, const char prefix[]);
 PETSC_EXTERN PetscErrorCode NbUQSetFactory(NbUQ, NbPINNFactoryFn, void *ctx);
 /* Observations (inverse runs): the whole list, identical on every rank;
    after NbUQSetUp. */

@@ -14,10 +14,7 @@ static const NbRegistryEntry NbUQBuiltin[] = {
 static NbRegistry    NbUQTypes = {"-uq", NbUQBuiltin, NULL, PETSC_FALSE};
 static PetscLogEvent NB_UQRun = 0, NB_UQPredict;
 
-PetscErrorCode NbUQRegister(const char name[], PetscErrorCode (*create)(NbUQ))
-{
-  return NbRegistryAdd(&NbUQTypes, name, (PetscVoidFunction)create);
-}
+NB_CLASS_FUNCTIONS(NbUQ, NbUQTypes)
 
 PetscErrorCode NbUQCreate(MPI_Comm comm, NbUQ *uqp)
 {
@@ -28,32 +25,8 @@ PetscErrorCode NbUQCreate(MPI_Comm comm, NbUQ *uqp)
     PetscCall(PetscLogEventRegister("NbUQRun", NB_CLASSID, &NB_UQRun));
     PetscCall(PetscLogEventRegister("NbUQPredict", NB_CLASSID, &NB_UQPredict));
   }
-  PetscCall(PetscNew(&uq));
-  uq->comm = comm;
-  PetscCallMPI(MPI_Comm_rank(comm, &uq->rank));
-  PetscCallMPI(MPI_Comm_size(comm, &uq->size));
+  PetscCall(NbHeadCreate(comm, sizeof(*uq), &uq));
   *uqp = uq;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode NbUQSetType(NbUQ uq, const char type[])
-{
-  PetscFunctionBegin;
-  PetscCall(NbRegistrySetType(&NbUQTypes, uq, (NbTyped){uq->comm, uq->type, sizeof(uq->type), &uq->data, &uq->ops, sizeof(uq->ops), uq->setup}, type));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode NbUQGetType(NbUQ uq, const char *type[])
-{
-  PetscFunctionBegin;
-  *type = uq->type;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode NbUQSetOptionsPrefix(NbUQ uq, const char prefix[])
-{
-  PetscFunctionBegin;
-  PetscCall(PetscStrncpy(uq->prefix, prefix ? prefix : "", sizeof(uq->prefix)));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -260,8 +233,7 @@ PetscErrorCode NbUQDestroy(NbUQ *uqp)
 
   PetscFunctionBegin;
   if (!uq) PetscFunctionReturn(PETSC_SUCCESS);
-  if (uq->ops.destroy) PetscCall((*uq->ops.destroy)(uq));
-  PetscCall(PetscFree(uq->data));
+  PetscCall(NbHeadDestroyType(uq, &uq->ops, sizeof(uq->ops)));
   PetscCall(NbPINNDestroy(&uq->eval));
   PetscCall(PetscFree(uq->params));
   for (PetscInt k = 0; k < NB_PDE_MAXCOEF; k++) PetscCall(PetscFree(uq->coef[k]));

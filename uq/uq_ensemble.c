@@ -69,15 +69,8 @@ static PetscErrorCode Report_Ensemble(NbUQ uq, NbReport rep)
 
 PetscErrorCode NbUQCreate_Ensemble(NbUQ uq)
 {
-  UQEnsemble *e;
+  static const UQEnsemble defaults = {.members = 5 /* Lakshminarayanan et al. (2017) */, .perturb = PETSC_TRUE};
+  static const NbUQOps    ops      = {.setfromoptions = SetFromOptions_Ensemble, .run = Run_Ensemble, .report = Report_Ensemble};
 
-  PetscFunctionBegin;
-  PetscCall(PetscNew(&e));
-  e->members                = 5; /* Lakshminarayanan et al. (2017) use 5 */
-  e->perturb                = PETSC_TRUE;
-  uq->data                  = e;
-  uq->ops.setfromoptions    = SetFromOptions_Ensemble;
-  uq->ops.run               = Run_Ensemble;
-  uq->ops.report            = Report_Ensemble;
-  PetscFunctionReturn(PETSC_SUCCESS);
+  return NbHeadSetTypeData(uq, &defaults, sizeof(defaults), &uq->ops, &ops, sizeof(ops));
 }

@@ -197,21 +197,9 @@ static PetscErrorCode Destroy_HMC(NbUQ uq)
 
 PetscErrorCode NbUQCreate_HMC(NbUQ uq)
 {
-  UQHMC *h;
+  /* sig_res 0: from sig_bc and the point counts */
+  static const UQHMC   defaults = {.samples = 100, .sig_res = 0, .sig_bc = 0.01, .sig_data = 0.01, .sig_prior = 1, .pretrain = 2000};
+  static const NbUQOps ops      = {.destroy = Destroy_HMC, .setfromoptions = SetFromOptions_HMC, .setup = SetUp_HMC, .run = Run_HMC, .report = Report_HMC};
 
-  PetscFunctionBegin;
-  PetscCall(PetscNew(&h));
-  h->samples             = 100;
-  h->sig_res             = 0; /* 0: from sig_bc and the point counts */
-  h->sig_bc              = 0.01;
-  h->sig_data            = 0.01;
-  h->sig_prior           = 1;
-  h->pretrain            = 2000;
-  uq->data               = h;
-  uq->ops.setfromoptions = SetFromOptions_HMC;
-  uq->ops.setup          = SetUp_HMC;
-  uq->ops.run            = Run_HMC;
-  uq->ops.report         = Report_HMC;
-  uq->ops.destroy        = Destroy_HMC;
-  PetscFunctionReturn(PETSC_SUCCESS);
+  return NbHeadSetTypeData(uq, &defaults, sizeof(defaults), &uq->ops, &ops, sizeof(ops));
 }

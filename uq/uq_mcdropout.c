@@ -76,17 +76,8 @@ static PetscErrorCode Destroy_MCDropout(NbUQ uq)
 
 PetscErrorCode NbUQCreate_MCDropout(NbUQ uq)
 {
-  UQDropout *d;
+  static const UQDropout defaults = {.dropout = 0.05, .samples = 100};
+  static const NbUQOps   ops      = {.destroy = Destroy_MCDropout, .setfromoptions = SetFromOptions_MCDropout, .run = Run_MCDropout, .draw = Draw_MCDropout, .report = Report_MCDropout};
 
-  PetscFunctionBegin;
-  PetscCall(PetscNew(&d));
-  d->dropout             = 0.05;
-  d->samples             = 100;
-  uq->data               = d;
-  uq->ops.setfromoptions = SetFromOptions_MCDropout;
-  uq->ops.run            = Run_MCDropout;
-  uq->ops.draw           = Draw_MCDropout;
-  uq->ops.report         = Report_MCDropout;
-  uq->ops.destroy        = Destroy_MCDropout;
-  PetscFunctionReturn(PETSC_SUCCESS);
+  return NbHeadSetTypeData(uq, &defaults, sizeof(defaults), &uq->ops, &ops, sizeof(ops));
 }

@@ -19,14 +19,10 @@ typedef struct {
 } NbUQOps;
 
 struct _p_NbUQ {
-  MPI_Comm        comm;
-  PetscMPIInt     rank, size;
-  char            type[32], prefix[64];
+  NB_HEAD;
   NbUQOps         ops;
-  void           *data;
   NbPINNFactoryFn factory;
   void           *factoryctx;
-  PetscBool       setup;
   /* observations (inverse), whole list on every rank */
   PetscInt64 nobs;
   PetscReal *xobs, *uobs;

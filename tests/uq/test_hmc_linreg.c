@@ -11,6 +11,7 @@
    threshold for a converged run); a mean acceptance near the target. */
 #include "nbuq.h"
 #include <petscblaslapack.h>
+#include "nbtest.h"
 
 #define NPTS 40
 #define DIM  3
@@ -150,10 +151,4 @@ static PetscErrorCode Run(void)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-int main(int argc, char **argv)
-{
-  PetscCall(NbInitialize(&argc, &argv, NULL, NULL));
-  PetscCall(Run());
-  PetscCall(NbFinalize());
-  return 0;
-}
+NB_TEST_MAIN(Run)

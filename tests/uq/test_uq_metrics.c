@@ -9,6 +9,7 @@
    - coverage and calibration of a reference placed at the predictive
      quantiles (i + 1/2)/N equal the nominal levels to 1/N. */
 #include "nbuq.h"
+#include "nbtest.h"
 
 static PetscReal Phi(PetscReal x) { return 0.5 * erfc(-x / PETSC_SQRT2); }
 
@@ -91,10 +92,4 @@ static PetscErrorCode Run(void)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-int main(int argc, char **argv)
-{
-  PetscCall(NbInitialize(&argc, &argv, NULL, NULL));
-  PetscCall(Run());
-  PetscCall(NbFinalize());
-  return 0;
-}
+NB_TEST_MAIN(Run)
