@@ -7,6 +7,7 @@
      /model/constants     the non-trainable constants
      /rng/streams, /rng/counters   the RNG's stream counters (dropout epochs, samplers)
      /optimizer           attributes type, step; one dataset per state array
+     /state               a training method's own named arrays (NbState), if any
 
    The parameters, moments and counters are all an optimizer step depends
    on, so loading and continuing repeats, bit for bit, what the run would
@@ -136,7 +137,79 @@ static herr_t CloseFile(hid_t f, hid_t gm, hid_t gr, hid_t go)
   return f >= 0 ? H5Fclose(f) : 0;
 }
 
+static hid_t StateH5Type(NbStateType t)
+{
+  return t == NB_STATE_REAL ? H5T_NATIVE_DOUBLE : t == NB_STATE_INT64 ? H5T_NATIVE_INT64 : H5T_NATIVE_CHAR;
+}
+
+static herr_t WriteState(hid_t f, NbState state)
+{
+  PetscInt           n;
+  const NbStateItem *it;
+  hid_t              g;
+  herr_t             st = 0;
+
+  if (NbStateGetItems_Private(state, &n, &it)) return -1;
+  if ((g = H5Gcreate2(f, "state", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)) < 0) return -1;
+  for (PetscInt i = 0; i < n && st >= 0; i++) st = WriteArray(g, it[i].name, StateH5Type(it[i].type), (hsize_t)it[i].n, it[i].data);
+  H5Gclose(g);
+  return st;
+}
+
+/* every dataset of /state into the (empty) state; -1 on a malformed one */
+static herr_t ReadState(hid_t f, NbState state)
+{
+  hid_t      g;
+  H5G_info_t info;
+  herr_t     st = 0;
+
+  if (H5Lexists(f, "state", H5P_DEFAULT) <= 0) return -1;
+  if ((g = H5Gopen2(f, "state", H5P_DEFAULT)) < 0) return -1;
+  if (H5Gget_info(g, &info) < 0) st = -1;
+  for (hsize_t i = 0; st >= 0 && i < info.nlinks; i++) {
+    char        name[256];
+    hid_t       d, sp, ty;
+    hsize_t     len = 0;
+    NbStateType t;
+    void       *buf;
+    if (H5Lget_name_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, i, name, sizeof(name), H5P_DEFAULT) < 0 || (d = H5Dopen2(g, name, H5P_DEFAULT)) < 0) {
+      st = -1;
+      break;
+    }
+    sp = H5Dget_space(d);
+    ty = H5Dget_type(d);
+    if (H5Sget_simple_extent_ndims(sp) != 1) st = -1;
+    else H5Sget_simple_extent_dims(sp, &len, NULL);
+    if (H5Tget_class(ty) == H5T_FLOAT) t = NB_STATE_REAL;
+    else if (H5Tget_class(ty) == H5T_INTEGER && H5Tget_size(ty) == 8) t = NB_STATE_INT64;
+    else if (H5Tget_class(ty) == H5T_INTEGER && H5Tget_size(ty) == 1) t = NB_STATE_CHAR;
+    else st = -1;
+    H5Tclose(ty);
+    H5Sclose(sp);
+    buf = st >= 0 ? malloc((size_t)len * (t == NB_STATE_CHAR ? 1 : 8) + 1) : NULL;
+    if (st >= 0 && (!buf || (len && H5Dread(d, StateH5Type(t), H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0) || NbStateAdd_Private(state, name, t, (PetscInt64)len, buf))) st = -1;
+    free(buf);
+    H5Dclose(d);
+  }
+  H5Gclose(g);
+  return st;
+}
+
 PetscErrorCode NbCheckpointSave(NbModel m, NbOptimizer opt, const char filename[])
+{
+  PetscFunctionBegin;
+  PetscCall(NbCheckpointSaveState(m, opt, NULL, filename));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbCheckpointLoad(NbModel m, NbOptimizer opt, const char filename[])
+{
+  PetscFunctionBegin;
+  PetscCall(NbCheckpointLoadState(m, opt, NULL, filename));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbCheckpointSaveState(NbModel m, NbOptimizer opt, NbState state, const char filename[])
 {
   PetscMPIInt rank;
   int         h5err = 0;
@@ -194,6 +267,7 @@ PetscErrorCode NbCheckpointSave(NbModel m, NbOptimizer opt, const char filename[
         for (PetscInt k = 0; k < narr; k++) H5CHK(WriteArray(go, names[k], H5T_NATIVE_DOUBLE, (hsize_t)lens[k], arrs[k]));
       }
     }
+    if (state) H5CHK(WriteState(f, state));
   h5done:
     free(st);
     free(ct);
@@ -231,7 +305,7 @@ static void DescribeMismatch(const char *file, const char *model, char *msg, siz
   snprintf(msg, len, "(no difference found)");
 }
 
-PetscErrorCode NbCheckpointLoad(NbModel m, NbOptimizer opt, const char filename[])
+PetscErrorCode NbCheckpointLoadState(NbModel m, NbOptimizer opt, NbState state, const char filename[])
 {
   PetscMPIInt rank;
   int         h5err = 0;
@@ -260,6 +334,13 @@ PetscErrorCode NbCheckpointLoad(NbModel m, NbOptimizer opt, const char filename[
       h5err = 2;
       goto h5done;
     }
+    ft = ReadStringAttr(f, "format");
+    if (!ft || strcmp(ft, "nabla-checkpoint-1") || H5Lexists(f, "model", H5P_DEFAULT) <= 0) {
+      h5err = 4;
+      goto h5done;
+    }
+    free(ft);
+    ft = NULL;
     H5CHK(gm = H5Gopen2(f, "model", H5P_DEFAULT));
     farch = ReadStringAttr(gm, "architecture");
     if (!farch) {
@@ -302,6 +383,10 @@ PetscErrorCode NbCheckpointLoad(NbModel m, NbOptimizer opt, const char filename[
       H5CHK(ReadInt64Attr(go, "step", &step));
       for (PetscInt k = 0; k < narr; k++) H5CHK(ReadArray(go, names[k], H5T_NATIVE_DOUBLE, (hsize_t)lens[k], arrs[k]));
     }
+    if (state && ReadState(f, state) < 0) {
+      h5err = 7;
+      goto h5done;
+    }
   h5done:
     free(farch);
     free(ft);
@@ -315,9 +400,10 @@ PetscErrorCode NbCheckpointLoad(NbModel m, NbOptimizer opt, const char filename[
     free(ct);
   }
   PetscCheck(h5err != 2, m->comm, PETSC_ERR_FILE_OPEN, "Cannot open the checkpoint %s", filename);
-  PetscCheck(h5err != 4, m->comm, PETSC_ERR_FILE_UNEXPECTED, "%s is not a nabla checkpoint (no /model architecture)", filename);
+  PetscCheck(h5err != 4, m->comm, PETSC_ERR_FILE_UNEXPECTED, "%s is not a nabla checkpoint (no format attribute 'nabla-checkpoint-1' and /model group): give the file written by -checkpoint", filename);
   PetscCheck(h5err != 5, m->comm, PETSC_ERR_ARG_INCOMP, "Checkpoint %s does not fit model '%s': %s", filename, m->name, msg);
   PetscCheck(h5err != 6, m->comm, PETSC_ERR_FILE_UNEXPECTED, "Checkpoint %s has no optimizer state; load it with a NULL optimizer", filename);
+  PetscCheck(h5err != 7, m->comm, PETSC_ERR_FILE_UNEXPECTED, "Checkpoint %s has no readable /state group: it holds a model only (NbCheckpointSave), not a training run's state", filename);
   PetscCheck(!h5err, m->comm, PETSC_ERR_FILE_READ, "Reading the checkpoint %s failed (missing or mis-sized dataset)", filename);
   /* rank 0 has it all; everyone gets the same */
   PetscCallMPI(MPI_Bcast(m->params, (PetscMPIInt)m->ntrain, MPIU_REAL, 0, m->comm));
@@ -341,6 +427,7 @@ PetscErrorCode NbCheckpointLoad(NbModel m, NbOptimizer opt, const char filename[
     opt->step = (PetscInt)step;
     for (PetscInt k = 0; k < narr; k++) PetscCallMPI(MPI_Bcast(arrs[k], (PetscMPIInt)lens[k], MPIU_REAL, 0, m->comm));
   }
+  if (state) PetscCall(NbStateBcast_Private(state, 0, m->comm));
   PetscCall(PetscLogEventEnd(NB_Checkpoint, 0, 0, 0, 0));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

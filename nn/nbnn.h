@@ -383,4 +383,27 @@ PETSC_EXTERN PetscErrorCode NbTaoSolve(Tao, PetscInt *its, PetscInt *restarts);
 PETSC_EXTERN PetscErrorCode NbCheckpointSave(NbModel, NbOptimizer, const char filename[]);
 PETSC_EXTERN PetscErrorCode NbCheckpointLoad(NbModel, NbOptimizer, const char filename[]);
 
+/* The rest of a training method's state in the same file: named arrays
+   (reals, 64-bit integers, strings; names without '/') in the group
+   /state. Items are copied in; Get borrows (valid until NbStateDestroy) and
+   fails naming a missing item. */
+typedef struct _n_NbState *NbState;
+PETSC_EXTERN PetscErrorCode NbStateCreate(NbState *);
+PETSC_EXTERN PetscErrorCode NbStateDestroy(NbState *);
+PETSC_EXTERN PetscErrorCode NbStateAddReal(NbState, const char name[], PetscInt64 n, const PetscReal v[]);
+PETSC_EXTERN PetscErrorCode NbStateAddInt(NbState, const char name[], PetscInt64 n, const PetscInt64 v[]);
+PETSC_EXTERN PetscErrorCode NbStateAddString(NbState, const char name[], const char v[]);
+PETSC_EXTERN PetscErrorCode NbStateHas(NbState, const char name[], PetscBool *);
+PETSC_EXTERN PetscErrorCode NbStateGetReal(NbState, const char name[], PetscInt64 *n, const PetscReal *v[]);
+PETSC_EXTERN PetscErrorCode NbStateGetInt(NbState, const char name[], PetscInt64 *n, const PetscInt64 *v[]);
+PETSC_EXTERN PetscErrorCode NbStateGetString(NbState, const char name[], const char *v[]);
+/* NbCheckpointSave/Load with a state (Load fills an empty NbState with the
+   file's items, the same on every rank). */
+PETSC_EXTERN PetscErrorCode NbCheckpointSaveState(NbModel, NbOptimizer, NbState, const char filename[]);
+PETSC_EXTERN PetscErrorCode NbCheckpointLoadState(NbModel, NbOptimizer, NbState, const char filename[]);
+/* An optimizer's own state (adam: moments) as borrowed named arrays, for a
+   checkpoint of a second model (a sampler's flow); and its step counter. */
+PETSC_EXTERN PetscErrorCode NbOptimizerGetState(NbOptimizer, PetscInt *narr, const char *names[], PetscReal *arrs[], PetscInt lens[]);
+PETSC_EXTERN PetscErrorCode NbOptimizerSetStepNumber(NbOptimizer, PetscInt);
+
 #endif

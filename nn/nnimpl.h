@@ -308,4 +308,20 @@ PETSC_INTERN PetscLogEvent NB_GraphForward, NB_GraphGradient, NB_GraphAllreduce,
 PETSC_INTERN PetscErrorCode NbNNRegisterEvents_Private(void);
 PETSC_INTERN PetscErrorCode NbSetPrefix_Private(char dst[NB_NAME_LEN], const char prefix[]);
 
+/* NbState items (state.c) */
+typedef enum {
+  NB_STATE_REAL,
+  NB_STATE_INT64,
+  NB_STATE_CHAR
+} NbStateType;
+typedef struct {
+  char       *name;
+  NbStateType type;
+  PetscInt64  n;
+  void       *data;
+} NbStateItem;
+PETSC_INTERN PetscErrorCode NbStateAdd_Private(NbState, const char name[], NbStateType, PetscInt64 n, const void *v);
+PETSC_INTERN PetscErrorCode NbStateGetItems_Private(NbState, PetscInt *n, const NbStateItem *item[]);
+PETSC_INTERN PetscErrorCode NbStateBcast_Private(NbState, PetscMPIInt root, MPI_Comm);
+
 #endif

@@ -251,3 +251,19 @@ PetscErrorCode NbOptimizerGetStepNumber(NbOptimizer o, PetscInt *s)
   *s = o->step;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
+
+PetscErrorCode NbOptimizerSetStepNumber(NbOptimizer o, PetscInt s)
+{
+  PetscFunctionBegin;
+  o->step = s;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbOptimizerGetState(NbOptimizer o, PetscInt *narr, const char *names[], PetscReal *arrs[], PetscInt lens[])
+{
+  PetscFunctionBegin;
+  PetscCall(NbOptimizerSetUp(o));
+  *narr = 0;
+  if (o->ops.getstate) PetscCall(o->ops.getstate(o, narr, names, arrs, lens));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

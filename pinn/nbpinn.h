@@ -58,6 +58,11 @@ PETSC_EXTERN PetscErrorCode NbSamplerGetMaxLocalPoints(NbSampler, PetscInt *);
 /* Writes the current points (with the residual, when one is set) as the
    point cloud "collocation" of the output, tag = the round. */
 PETSC_EXTERN PetscErrorCode NbSamplerWritePoints(NbSampler, NbOutput);
+/* The sampler's state (round, points, the type's own: RAR's added points,
+   AAS's flow and its optimizer) as items "sampler.*" of a checkpoint state;
+   collective. SetState after NbSamplerSetUp, on any number of ranks. */
+PETSC_EXTERN PetscErrorCode NbSamplerGetState(NbSampler, NbState);
+PETSC_EXTERN PetscErrorCode NbSamplerSetState(NbSampler, NbState);
 PETSC_EXTERN PetscErrorCode NbSamplerView(NbSampler, PetscViewer);
 PETSC_EXTERN PetscErrorCode NbSamplerDestroy(NbSampler *);
 
@@ -159,6 +164,10 @@ PETSC_EXTERN PetscErrorCode NbPINNSetErrorMonitor(NbPINN, NbPINNErrorFn, void *c
 PETSC_EXTERN PetscErrorCode NbPINNSetOutput(NbPINN, NbOutput);
 PETSC_EXTERN PetscErrorCode NbPINNSetUp(NbPINN);
 PETSC_EXTERN PetscErrorCode NbPINNTrain(NbPINN);
+/* For a PINN inside a method that cannot continue it from a checkpoint
+   (an ensemble member, an HMC chain): -checkpoint and -restart are refused
+   at set-up naming why, and a stop signal ends training without a file. */
+PETSC_EXTERN PetscErrorCode NbPINNDisableCheckpoints(NbPINN, const char why[]);
 /* New initial parameters from seed and fresh optimizers; the point sets stay. */
 PETSC_EXTERN PetscErrorCode NbPINNReinitialize(NbPINN, PetscInt64 seed);
 /* u (n x nout) at this rank's n points x (n x inputs), anywhere in the box. Collective. */

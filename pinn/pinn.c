@@ -132,6 +132,9 @@ PetscErrorCode NbPINNSetFromOptions(NbPINN p)
   PetscCall(PetscOptionsReal("-pinn_noise", "Relative Gaussian noise on the observations (inverse) or on the initial/boundary data (forward)", "NbPINNSetFromOptions", p->noise, &p->noise, NULL));
   PetscCall(PetscOptionsInt("-pinn_monitor", "Print the step, losses, error and time left every this many steps and L-BFGS iterations (0: never)", "NbPINNSetMonitor", p->monitor, &p->monitor, NULL));
   PetscCall(PetscOptionsBool("-pinn_view", "Describe the PINN after set-up", "NbPINNView", p->view, &p->view, NULL));
+  PetscCall(PetscOptionsString("-checkpoint", "Training state file, written every -checkpoint_every steps, at the end and on SIGTERM/SIGINT/SIGUSR1 (default <output>-checkpoint.h5 on a signal)", "NbPINNTrain", p->ckpt, p->ckpt, sizeof(p->ckpt), NULL));
+  PetscCall(PetscOptionsInt("-checkpoint_every", "Write the checkpoint every this many Adam steps and L-BFGS iterations (0: only at the end and on a signal); L-BFGS restarts its memory at each", "NbPINNTrain", p->ckpt_every, &p->ckpt_every, NULL));
+  PetscCall(PetscOptionsString("-restart", "Continue training from this checkpoint (same options required); bitwise the uninterrupted run on the same ranks", "NbPINNTrain", p->restart, p->restart, sizeof(p->restart), NULL));
   if (p->ops.setfromoptions) PetscCall((*p->ops.setfromoptions)(p, PetscOptionsObject));
   PetscOptionsEnd();
   p->seed     = seed;
@@ -148,6 +151,7 @@ PetscErrorCode NbPINNSetFromOptions(NbPINN p)
   PetscCheck(p->dropout >= 0 && p->dropout < 1, p->comm, PETSC_ERR_USER_INPUT, "-pinn_dropout %g must lie in [0, 1)", (double)p->dropout);
   PetscCheck(p->lbfgs_rounds >= 1, p->comm, PETSC_ERR_USER_INPUT, "-pinn_lbfgs_rounds %d must be at least 1", (int)p->lbfgs_rounds);
   PetscCheck(p->resample_every >= 1, p->comm, PETSC_ERR_USER_INPUT, "-pinn_resample_every %d must be >= 1", (int)p->resample_every);
+  PetscCheck(p->ckpt_every >= 0, p->comm, PETSC_ERR_USER_INPUT, "-checkpoint_every %d must be >= 0 (0: only at the end and on a signal)", (int)p->ckpt_every);
   PetscCheck(p->monitor >= 0, p->comm, PETSC_ERR_USER_INPUT, "-pinn_monitor %d must be >= 0 (0 silences)", (int)p->monitor);
   for (PetscInt k = 0; k < NB_PINN_NTERMS; k++) PetscCheck(p->w[k] >= 0, p->comm, PETSC_ERR_USER_INPUT, "The loss weights (-pinn_w_*) must be >= 0");
   PetscCheck(!p->inverse || p->pde.ncoef > 0, p->comm, PETSC_ERR_USER_INPUT, "-pinn_inverse: %s has no coefficients to identify", p->pde.name);
@@ -380,6 +384,9 @@ PetscErrorCode NbPINNSetUp(NbPINN p)
   PetscCall(PerturbData(p, p->ND > 0));
   PetscCall((*p->ops.setup)(p));
   p->setup = PETSC_TRUE;
+  PetscCheck(!p->nockpt[0] || (!p->ckpt[0] && !p->restart[0] && !p->ckpt_every), p->comm, PETSC_ERR_SUP, "-checkpoint, -checkpoint_every and -restart are not available with %s yet: train without them", p->nockpt);
+  if (!p->ops.getstate) PetscCall(PetscSNPrintf(p->nockpt, sizeof(p->nockpt), "-pinn_dd %s", p->type));
+  PetscCheck(p->ops.getstate || (!p->ckpt[0] && !p->restart[0] && !p->ckpt_every), p->comm, PETSC_ERR_SUP, "-checkpoint, -checkpoint_every and -restart are not available for -pinn_dd %s yet (its networks are distributed over the ranks): train it without them", p->type);
   PetscCall(NbPINNCreateOptimizers_Private(p));
   if (p->view) PetscCall(NbPINNView(p, NULL));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -753,8 +760,15 @@ PetscErrorCode NbPINNDestroy(NbPINN *pp)
   PetscCall(PetscFree4(p->xI, p->uI, p->xB, p->uB));
   PetscCall(PetscFree2(p->xD, p->uD));
   PetscCall(PetscFree(p->history));
-  PetscCall(PetscFree2(p->good, p->trial));
+  PetscCall(PetscFree3(p->good, p->trial, p->mark));
   PetscCall(PetscFree(p));
   *pp = NULL;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbPINNDisableCheckpoints(NbPINN p, const char why[])
+{
+  PetscFunctionBegin;
+  PetscCall(PetscStrncpy(p->nockpt, why, sizeof(p->nockpt)));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -230,6 +230,21 @@ static PetscErrorCode NewRound_Plain(NbPINN p)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+static PetscErrorCode GetState_Plain(NbPINN p, NbState st)
+{
+  PetscFunctionBegin;
+  PetscCall(NbSamplerGetState(((PINNPlain *)p->data)->sampler, st));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode SetState_Plain(NbPINN p, NbState st)
+{
+  PetscFunctionBegin;
+  PetscCall(NbSamplerSetState(((PINNPlain *)p->data)->sampler, st));
+  PetscCall(SetInputs(p));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode WritePoints_Plain(NbPINN p, NbOutput out, PetscReal tag)
 {
   PetscFunctionBegin;
@@ -370,5 +385,7 @@ PetscErrorCode NbPINNCreate_Plain(NbPINN p)
   p->ops.report            = Report_Plain;
   p->ops.view              = View_Plain;
   p->ops.destroy           = Destroy_Plain;
+  p->ops.getstate          = GetState_Plain;
+  p->ops.setstate          = SetState_Plain;
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -112,6 +112,12 @@ static PetscErrorCode LBFGSMonitor(NbOptimizer o, PetscInt it, PetscReal loss, v
 
   PetscFunctionBegin;
   p->lbfgs_its++;
+  PetscCall(NbStopRequested(p->comm, &p->stopsig));
+  if (p->stopsig) { /* ends this TaoSolve (and NbTaoSolve's restarts) */
+    Tao tao;
+    PetscCall(NbOptimizerGetTao(o, &tao));
+    PetscCall(TaoSetConvergedReason(tao, TAO_CONVERGED_USER));
+  }
   if (!p->monitor || p->lbfgs_its % p->monitor) PetscFunctionReturn(PETSC_SUCCESS);
   mean = (NbWallTime() - p->tstart - p->stats.wall) / p->lbfgs_its;
   PetscCall(PetscPrintf(p->comm, "  %slbfgs %6d  %6.1f ms/it    loss %.4e ", p->label, (int)p->lbfgs_its, (double)(1e3 * mean), (double)loss));
@@ -191,14 +197,14 @@ static PetscErrorCode AppendHistory(NbPINN p, NbOptimizer o, PetscInt from)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* mean, median and fastest of the Adam steps' wall times (and the
+/* mean, median and fastest of the n Adam steps' wall times (and the
    communication in them) */
-static PetscErrorCode StepStatistics(NbPINN p, PetscReal st[], PetscReal sc[])
+static PetscErrorCode StepStatistics(NbPINN p, PetscInt n, PetscReal st[], PetscReal sc[])
 {
-  PetscInt n = p->adam_steps, imin = 0;
+  PetscInt imin = 0;
 
   PetscFunctionBegin;
-  if (!n) PetscFunctionReturn(PETSC_SUCCESS);
+  if (n <= 0) PetscFunctionReturn(PETSC_SUCCESS);
   for (PetscInt k = 0; k < n; k++) {
     p->stats.step_time += st[k] / n;
     p->stats.comm_time += sc[k] / n;
@@ -211,6 +217,20 @@ static PetscErrorCode StepStatistics(NbPINN p, PetscReal st[], PetscReal sc[])
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* A signal arrived: save the state at `at` (parameters par, NULL: the
+   model's) and stop with the way to continue. */
+static PetscErrorCode Stop(NbPINN p, const NbPINNPosition *at, const PetscReal par[])
+{
+  char where[96];
+
+  PetscFunctionBegin;
+  if (at->phase == 0) PetscCall(PetscSNPrintf(where, sizeof(where), "before Adam step %d", (int)at->step));
+  else PetscCall(PetscSNPrintf(where, sizeof(where), "at L-BFGS iteration %d (round %d)", (int)at->its, (int)at->step));
+  PetscCheck(!p->nockpt[0], p->comm, PETSC_ERR_SIG, "Training stopped by %s %s; a PINN under %s cannot be checkpointed yet, so its state is lost", NbSignalName(p->stopsig), where, p->nockpt);
+  PetscCall(NbPINNCheckpointSave_Private(p, at, par));
+  SETERRQ(p->comm, PETSC_ERR_SIG, "Training stopped by %s %s; the state is in %s. Continue with the same options and -restart %s", NbSignalName(p->stopsig), where, p->ckpt, p->ckpt);
+}
+
 static PetscErrorCode CommTime(NbPINN p, PetscLogDouble *t)
 {
   PetscFunctionBegin;
@@ -219,22 +239,24 @@ static PetscErrorCode CommTime(NbPINN p, PetscLogDouble *t)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode TrainAdam(NbPINN p)
+static PetscErrorCode TrainAdam(NbPINN p, const NbPINNPosition *from)
 {
-  PetscInt   np, nsince = 0;
+  PetscInt   np, nsince = 0, first = from->phase == 0 ? from->step : p->adam_steps;
   PetscReal *st, *sc, loss, since = 0;
 
   PetscFunctionBegin;
   PetscCall(NbModelGetNumParameters(p->model, &np));
-  PetscCall(PetscFree2(p->good, p->trial));
-  PetscCall(PetscMalloc2(np, &p->good, np, &p->trial));
   PetscCall(PetscMalloc2(p->adam_steps + 1, &st, p->adam_steps + 1, &sc));
   PetscCall(CopyParameters(p, p->good, PETSC_TRUE));
   PetscCall(NbOptimizerSetMaxSteps(p->adam, p->adam_steps));
-  for (PetscInt step = 0; step < p->adam_steps; step++) {
+  for (PetscInt step = first; step < p->adam_steps; step++) {
     double         ts;
     PetscLogDouble c0, c1;
     PetscErrorCode ierr;
+    if (p->ckpt_every && step > first && step % p->ckpt_every == 0) {
+      NbPINNPosition at = {0, step, 0, 0};
+      PetscCall(NbPINNCheckpointSave_Private(p, &at, NULL));
+    }
     if (step > 0 && step % p->resample_every == 0) PetscCall(NewRound(p));
     PetscCall(CopyParameters(p, p->trial, PETSC_TRUE));
     PetscCall(CommTime(p, &c0));
@@ -259,62 +281,105 @@ static PetscErrorCode TrainAdam(NbPINN p)
     if (p->monitor && (step % p->monitor == 0 || step == p->adam_steps - 1)) {
       /* the mean step since the last line; time left at the mean so far (an
          L-BFGS iteration costs about an Adam step) */
-      PetscReal mean = (NbWallTime() - p->tstart) / (step + 1);
+      PetscReal mean = (NbWallTime() - p->tstart) / (step + 1 - first);
       PetscCall(Monitor(p, PETSC_TRUE, step, since / nsince, mean * (p->adam_steps - step - 1 + p->lbfgs_steps)));
       since  = 0;
       nsince = 0;
     }
+    PetscCall(NbStopRequested(p->comm, &p->stopsig));
+    if (p->stopsig) {
+      NbPINNPosition at = {0, step + 1, 0, 0};
+      PetscCall(Stop(p, &at, NULL));
+    }
   }
   p->stats.adam_steps = p->adam_steps;
-  PetscCall(StepStatistics(p, st, sc));
+  PetscCall(StepStatistics(p, p->adam_steps - first, st + first, sc + first));
   PetscCall(PetscFree2(st, sc));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-static PetscErrorCode TrainLBFGS(NbPINN p)
+/* L-BFGS in -pinn_lbfgs_rounds rounds, each after a sampling round; with
+   -checkpoint_every a round runs in segments of that many iterations, each a
+   fresh TaoSolve (TAO's L-BFGS memory cannot be saved, so a segment is what
+   a restart can repeat exactly), the state saved before each. */
+static PetscErrorCode TrainLBFGS(NbPINN p, const NbPINNPosition *from)
 {
-  Tao tao;
+  Tao      tao;
+  PetscInt np, r0 = from->phase == 1 ? from->step : 0;
 
   PetscFunctionBegin;
   PetscCall(NbOptimizerGetTao(p->lbfgs, &tao));
-  p->lbfgs_its = 0;
-  for (PetscInt round = 0; round < p->lbfgs_rounds; round++) {
-    PetscInt chunk = (p->lbfgs_steps * (round + 1)) / p->lbfgs_rounds - (p->lbfgs_steps * round) / p->lbfgs_rounds, its0, its, nh0;
-    double   ts    = NbWallTime();
-    if (p->lbfgs_rounds > 1) PetscCall(NewRound(p));
-    PetscCall(TaoSetMaximumIterations(tao, p->lbfgs_maxit ? p->lbfgs_maxit : chunk));
-    PetscCall(TaoSetMaximumFunctionEvaluations(tao, 4 * (p->lbfgs_maxit ? p->lbfgs_maxit : chunk)));
-    PetscCall(NbOptimizerGetHistory(p->lbfgs, &nh0, NULL));
-    PetscCall(NbOptimizerGetStepNumber(p->lbfgs, &its0));
-    PetscCall(NbOptimizerSolve(p->lbfgs));
-    PetscCall(NbOptimizerGetStepNumber(p->lbfgs, &its));
-    its -= its0; /* over the restarts after line-search failures */
-    p->stats.lbfgs_iterations += its;
-    PetscCall(AppendHistory(p, p->lbfgs, nh0));
+  PetscCall(NbModelGetNumParameters(p->model, &np));
+  p->lbfgs_its               = from->phase == 1 ? from->its : 0;
+  p->stats.lbfgs_iterations = p->lbfgs_its;
+  for (PetscInt round = r0; round < p->lbfgs_rounds; round++) {
+    PetscBool resumed = (PetscBool)(from->phase == 1 && round == r0);
+    PetscInt  chunk   = (p->lbfgs_steps * (round + 1)) / p->lbfgs_rounds - (p->lbfgs_steps * round) / p->lbfgs_rounds, done = resumed ? from->done : 0, its0, its, nh0, total = 0;
+    double    ts      = NbWallTime();
+    if (p->lbfgs_maxit) chunk = p->lbfgs_maxit;
+    if (p->lbfgs_rounds > 1 && !resumed) PetscCall(NewRound(p));
+    while (done < chunk) {
+      PetscInt       seg = p->ckpt_every ? PetscMin(p->ckpt_every, chunk - done) : chunk - done;
+      NbPINNPosition at  = {1, round, done, p->stats.lbfgs_iterations};
+      if (p->ckpt_every && !(resumed && done == from->done)) PetscCall(NbPINNCheckpointSave_Private(p, &at, NULL));
+      PetscCall(CopyParameters(p, p->mark, PETSC_TRUE));
+      PetscCall(TaoSetMaximumIterations(tao, seg));
+      PetscCall(TaoSetMaximumFunctionEvaluations(tao, 4 * seg));
+      PetscCall(NbOptimizerGetHistory(p->lbfgs, &nh0, NULL));
+      PetscCall(NbOptimizerGetStepNumber(p->lbfgs, &its0));
+      PetscCall(NbOptimizerSolve(p->lbfgs));
+      if (p->stopsig) PetscCall(Stop(p, &at, p->mark));
+      PetscCall(NbOptimizerGetStepNumber(p->lbfgs, &its));
+      its -= its0; /* over the restarts after line-search failures */
+      p->stats.lbfgs_iterations += its;
+      total += its;
+      done += its;
+      PetscCall(AppendHistory(p, p->lbfgs, nh0));
+      if (its < seg) break; /* converged: the rest of the round would not move */
+    }
     PetscCall(NbPINNComputeLossGradient(p, &p->lastloss, NULL));
     PetscCall(CheckFinite(p, p->lastloss, "L-BFGS iteration", p->stats.lbfgs_iterations));
-    if (p->monitor) PetscCall(Monitor(p, PETSC_FALSE, p->stats.lbfgs_iterations, (NbWallTime() - ts) / PetscMax(its, 1), 0));
+    if (p->monitor) PetscCall(Monitor(p, PETSC_FALSE, p->stats.lbfgs_iterations, (NbWallTime() - ts) / PetscMax(total, 1), 0));
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
 PetscErrorCode NbPINNTrain(NbPINN p)
 {
+  NbPINNPosition from = {0, 0, 0, 0};
+  PetscInt       np;
+
   PetscFunctionBegin;
   PetscCall(NbPINNSetUp(p));
   PetscCheck(!p->inverse || p->ND > 0, p->comm, PETSC_ERR_ARG_WRONGSTATE, "-pinn_inverse needs observations (NbPINNSetObservations)");
-  p->tstart = NbWallTime();
+  p->tstart  = NbWallTime();
+  p->stopsig = 0;
   PetscCall(PetscMemzero(&p->stats, sizeof(p->stats)));
   PetscCall(PetscFree(p->history));
   PetscCall(PetscMalloc1(p->adam_steps + 1, &p->history));
   p->nhistory = 0;
-  if (p->out) PetscCall((*p->ops.writepoints)(p, p->out, 0));
-  PetscCall(TrainAdam(p));
-  p->stats.wall = NbWallTime() - p->tstart; /* LBFGSMonitor's clock starts here */
-  if (p->lbfgs) PetscCall(TrainLBFGS(p));
+  PetscCall(NbModelGetNumParameters(p->model, &np));
+  PetscCall(PetscFree3(p->good, p->trial, p->mark));
+  PetscCall(PetscMalloc3(np, &p->good, np, &p->trial, np, &p->mark));
+  if (p->restart[0]) {
+    PetscCall(NbPINNCheckpointLoad_Private(p, &from));
+    PetscCall(PetscPrintf(p->comm, "  continuing from %s: %s %d\n", p->restart, from.phase == 0 ? "before Adam step" : from.phase == 1 ? "at L-BFGS iteration" : "finished; L-BFGS iterations", (int)(from.phase == 0 ? from.step : from.its)));
+  }
+  if (p->out && from.phase == 0 && from.step == 0) PetscCall((*p->ops.writepoints)(p, p->out, 0));
+  PetscCall(NbStopPush());
+  if (from.phase == 0) PetscCall(TrainAdam(p, &from));
+  p->stats.adam_steps = p->adam_steps;
+  p->stats.wall       = NbWallTime() - p->tstart; /* LBFGSMonitor's clock starts here */
+  if (p->lbfgs && from.phase <= 1) PetscCall(TrainLBFGS(p, &from));
+  if (from.phase == 2) p->stats.lbfgs_iterations = from.its;
+  PetscCall(NbStopPop());
   PetscCall(NbPINNComputeLossGradient(p, &p->stats.loss, NULL));
   PetscCall(ReadTerms(p));
   PetscCall(CheckFinite(p, p->stats.loss, "the end of training", 0));
+  if (p->ckpt[0] && !p->nockpt[0]) {
+    NbPINNPosition end = {2, 0, 0, p->stats.lbfgs_iterations};
+    PetscCall(NbPINNCheckpointSave_Private(p, &end, NULL));
+  }
   p->stats.wall   = NbWallTime() - p->tstart;
   p->stats.nsub   = p->nsub;
   p->stats.nlocal = p->nlocal;

@@ -38,7 +38,18 @@ typedef struct {
   /* the "PINN network" and "PINN points" rows, and any of the type's own */
   PetscErrorCode (*report)(NbPINN, NbReport);
   PetscErrorCode (*view)(NbPINN, PetscViewer);
+  /* the type's state beyond the parameters (its points), for checkpoints;
+     NULL: the type cannot be checkpointed */
+  PetscErrorCode (*getstate)(NbPINN, NbState);
+  PetscErrorCode (*setstate)(NbPINN, NbState);
 } NbPINNOps;
+
+/* Where training stands: before Adam step `step` (phase 0); in L-BFGS
+   round `step` after `done` of its iterations, its sampling round drawn
+   (phase 1); finished (phase 2). `its`: L-BFGS iterations so far. */
+typedef struct {
+  PetscInt phase, step, done, its;
+} NbPINNPosition;
 
 struct _p_NbPINN {
   NB_HEAD;
@@ -72,10 +83,15 @@ struct _p_NbPINN {
   void         *errctx;
   PetscReal    *history;
   PetscInt      nhistory, lbfgs_its;
-  PetscReal    *good, *trial;
+  PetscReal    *good, *trial, *mark; /* last good, before a step, at a segment start */
   double        tstart;
   PetscReal     lastloss;
   NbPINNStats   stats;
+  /* checkpoints: file, period (Adam steps and L-BFGS iterations), restart file */
+  char           ckpt[PETSC_MAX_PATH_LEN], restart[PETSC_MAX_PATH_LEN];
+  PetscInt       ckpt_every;
+  int            stopsig; /* the signal that stopped training (0: none) */
+  char           nockpt[64]; /* why this PINN cannot be checkpointed ("": it can, if its type can) */
 };
 
 /* network inputs: space, then time unless the problem is steady */
@@ -104,6 +120,13 @@ PETSC_INTERN PetscErrorCode NbPINNGraphCreate_Private(NbPINN, MPI_Comm, NbGraph 
 PETSC_INTERN PetscErrorCode NbPINNSyncParameters_Private(NbPINN);
 /* pinn_train.c: Adam and L-BFGS on p->model, options read (at set-up) */
 PETSC_INTERN PetscErrorCode NbPINNCreateOptimizers_Private(NbPINN);
+
+/* pinn_checkpoint.c: the training state at pos, with the parameters par
+   (NULL: the model's) into p->ckpt; and back from p->restart (pos filled) */
+PETSC_INTERN PetscErrorCode NbPINNCheckpointSave_Private(NbPINN, const NbPINNPosition *pos, const PetscReal par[]);
+PETSC_INTERN PetscErrorCode NbPINNCheckpointLoad_Private(NbPINN, NbPINNPosition *pos);
+/* the checkpoint file name: -checkpoint, else <output>-checkpoint.h5, else pinn-checkpoint.h5 */
+PETSC_INTERN PetscErrorCode NbPINNCheckpointFile_Private(NbPINN);
 
 PETSC_INTERN PetscErrorCode NbPINNCreate_Plain(NbPINN);
 PETSC_INTERN PetscErrorCode NbPINNCreate_XPINN(NbPINN);

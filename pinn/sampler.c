@@ -251,3 +251,48 @@ PetscErrorCode NbSamplerDestroy(NbSampler *sp)
   *sp = NULL;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
+
+/* the points, whole, on rank 0 */
+PetscErrorCode NbSamplerGetState(NbSampler s, NbState st)
+{
+  PetscMPIInt size, rank, cnt;
+  PetscMPIInt *counts = NULL, *displs = NULL;
+  PetscReal  *all = NULL;
+  PetscInt64  hdr[3] = {s->round, s->N, s->dim};
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_size(s->comm, &size));
+  PetscCallMPI(MPI_Comm_rank(s->comm, &rank));
+  PetscCheck(s->N * s->dim < PETSC_MPI_INT_MAX, s->comm, PETSC_ERR_SUP, "A checkpoint of %" PetscInt64_FMT " points gathers more than one MPI message carries", s->N);
+  PetscCall(PetscMPIIntCast(s->n * s->dim, &cnt));
+  if (rank == 0) PetscCall(PetscMalloc3(size, &counts, size + 1, &displs, s->N * s->dim + 1, &all));
+  PetscCallMPI(MPI_Gather(&cnt, 1, MPI_INT, counts, 1, MPI_INT, 0, s->comm));
+  if (rank == 0) {
+    displs[0] = 0;
+    for (PetscMPIInt r = 0; r < size; r++) displs[r + 1] = displs[r] + counts[r];
+  }
+  PetscCallMPI(MPI_Gatherv(s->x, cnt, MPIU_REAL, all, counts, displs, MPIU_REAL, 0, s->comm));
+  PetscCall(NbStateAddInt(st, "sampler.round_N_dim", 3, hdr));
+  PetscCall(NbStateAddReal(st, "sampler.points", rank == 0 ? s->N * s->dim : 0, all));
+  if (s->ops.getstate) PetscCall((*s->ops.getstate)(s, st));
+  PetscCall(PetscFree3(counts, displs, all));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbSamplerSetState(NbSampler s, NbState st)
+{
+  const PetscInt64 *hdr;
+  const PetscReal  *all;
+  PetscInt64        nh, nx;
+  PetscInt          n;
+
+  PetscFunctionBegin;
+  PetscCall(NbStateGetInt(st, "sampler.round_N_dim", &nh, &hdr));
+  PetscCall(NbStateGetReal(st, "sampler.points", &nx, &all));
+  PetscCheck(nh == 3 && hdr[2] == s->dim && nx == hdr[1] * hdr[2], s->comm, PETSC_ERR_FILE_UNEXPECTED, "The checkpoint's collocation points are %" PetscInt64_FMT "-dimensional (%" PetscInt64_FMT " values), the sampler's %d-dimensional: the checkpoint is from another problem", nh == 3 ? hdr[2] : -1, nx, (int)s->dim);
+  s->round = (PetscInt)hdr[0];
+  PetscCall(NbSamplerSetGlobalSize_Private(s, hdr[1], &n));
+  PetscCall(PetscArraycpy(s->x, all + s->offset * s->dim, n * s->dim));
+  if (s->ops.setstate) PetscCall((*s->ops.setstate)(s, st));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

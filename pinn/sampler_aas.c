@@ -419,10 +419,71 @@ PetscErrorCode NbSamplerAASDensity(NbSampler smp, PetscInt n, const PetscReal x[
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* the flow's parameters, its Adam state and the draw counter */
+static PetscErrorCode GetState_AAS(NbSampler smp, NbState st)
+{
+  Sampler_AAS *aas = (Sampler_AAS *)smp->data;
+  PetscInt     np, narr, lens[8], step;
+  const char  *names[8];
+  PetscReal   *arrs[8], *w, misc[2] = {aas->last_objective, aas->last_entropy};
+  PetscInt64   counters[2];
+  char         key[64];
+
+  PetscFunctionBegin;
+  PetscCall(NbModelGetNumParameters(aas->model, &np));
+  PetscCall(NbModelGetParameterArray(aas->model, &w));
+  PetscCall(NbStateAddReal(st, "sampler.aas_flow", np, w));
+  PetscCall(NbModelRestoreParameterArray(aas->model, &w));
+  PetscCall(NbOptimizerGetState(aas->opt, &narr, names, arrs, lens));
+  for (PetscInt k = 0; k < narr; k++) {
+    PetscCall(PetscSNPrintf(key, sizeof(key), "sampler.aas_opt_%s", names[k]));
+    PetscCall(NbStateAddReal(st, key, lens[k], arrs[k]));
+  }
+  PetscCall(NbOptimizerGetStepNumber(aas->opt, &step));
+  counters[0] = aas->draws, counters[1] = step;
+  PetscCall(NbStateAddInt(st, "sampler.aas_draws_step", 2, counters));
+  PetscCall(NbStateAddReal(st, "sampler.aas_last", 2, misc));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode SetState_AAS(NbSampler smp, NbState st)
+{
+  Sampler_AAS      *aas = (Sampler_AAS *)smp->data;
+  PetscInt          np, narr, lens[8];
+  const char       *names[8];
+  PetscReal        *arrs[8], *w;
+  const PetscReal  *v, *misc;
+  const PetscInt64 *counters;
+  PetscInt64        n;
+  char              key[64];
+
+  PetscFunctionBegin;
+  PetscCall(NbModelGetNumParameters(aas->model, &np));
+  PetscCall(NbStateGetReal(st, "sampler.aas_flow", &n, &v));
+  PetscCheck(n == np, smp->comm, PETSC_ERR_FILE_UNEXPECTED, "The checkpoint's AAS flow has %" PetscInt64_FMT " parameters, this one %d: written with other -aas_layers/-aas_width", n, (int)np);
+  PetscCall(NbModelGetParameterArray(aas->model, &w));
+  PetscCall(PetscArraycpy(w, v, np));
+  PetscCall(NbModelRestoreParameterArray(aas->model, &w));
+  PetscCall(NbOptimizerGetState(aas->opt, &narr, names, arrs, lens));
+  for (PetscInt k = 0; k < narr; k++) {
+    PetscCall(PetscSNPrintf(key, sizeof(key), "sampler.aas_opt_%s", names[k]));
+    PetscCall(NbStateGetReal(st, key, &n, &v));
+    PetscCheck(n == lens[k], smp->comm, PETSC_ERR_FILE_UNEXPECTED, "The checkpoint's AAS optimizer state '%s' has %" PetscInt64_FMT " entries, %d expected", names[k], n, (int)lens[k]);
+    PetscCall(PetscArraycpy(arrs[k], v, lens[k]));
+  }
+  PetscCall(NbStateGetInt(st, "sampler.aas_draws_step", &n, &counters));
+  PetscCall(NbStateGetReal(st, "sampler.aas_last", NULL, &misc));
+  aas->draws          = counters[0];
+  aas->last_objective = misc[0];
+  aas->last_entropy   = misc[1];
+  PetscCall(NbOptimizerSetStepNumber(aas->opt, (PetscInt)counters[1]));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode NbSamplerCreate_AAS(NbSampler smp)
 {
   static const Sampler_AAS  defaults = {.nlayers = 6, .width = 32, .batch = 2000, .flowsteps = 100, .beta = 1, .lr = 1e-3, .uniform = 0.2};
-  static const NbSamplerOps ops      = {.destroy = Destroy_AAS, .setfromoptions = SetFromOptions_AAS, .setup = SetUp_AAS, .adapt = Adapt_AAS, .view = View_AAS};
+  static const NbSamplerOps ops      = {.destroy = Destroy_AAS, .setfromoptions = SetFromOptions_AAS, .setup = SetUp_AAS, .adapt = Adapt_AAS, .view = View_AAS, .getstate = GetState_AAS, .setstate = SetState_AAS};
 
   return NbHeadSetTypeData(smp, &defaults, sizeof(defaults), &smp->ops, &ops, sizeof(ops));
 }

@@ -301,6 +301,33 @@ static PetscErrorCode Destroy_RAR(NbSampler s)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+static PetscErrorCode GetState_RAR(NbSampler s, NbState st)
+{
+  Sampler_RAR *rar = (Sampler_RAR *)s->data;
+
+  PetscFunctionBegin;
+  PetscCall(NbStateAddInt(st, "sampler.rar_added", rar->nextra, rar->extra));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode SetState_RAR(NbSampler s, NbState st)
+{
+  Sampler_RAR      *rar = (Sampler_RAR *)s->data;
+  const PetscInt64 *e;
+  PetscInt64        n;
+
+  PetscFunctionBegin;
+  PetscCall(NbStateGetInt(st, "sampler.rar_added", &n, &e));
+  PetscCheck(s->N == s->N0 + n, s->comm, PETSC_ERR_FILE_UNEXPECTED, "The checkpoint holds %" PetscInt64_FMT " points but %" PetscInt64_FMT " + %" PetscInt64_FMT " added ones: corrupt, or written with another -pinn_points", s->N, s->N0, n);
+  if (n > rar->capextra) {
+    rar->capextra = n;
+    PetscCall(PetscRealloc(rar->capextra * sizeof(PetscInt64), &rar->extra));
+  }
+  PetscCall(PetscArraycpy(rar->extra, e, n));
+  rar->nextra = n;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode SetUpDefaults_RAR(NbSampler s)
 {
   PetscFunctionBegin;
@@ -312,7 +339,7 @@ static PetscErrorCode SetUpDefaults_RAR(NbSampler s)
 PetscErrorCode NbSamplerCreate_RAR(NbSampler s)
 {
   static const Sampler_RAR  defaults = {0};
-  static const NbSamplerOps ops      = {.destroy = Destroy_RAR, .setfromoptions = SetFromOptions_RAR, .setup = SetUpDefaults_RAR, .adapt = Adapt_RAR, .maxlocal = MaxLocal_RAR, .view = View_RAR};
+  static const NbSamplerOps ops      = {.destroy = Destroy_RAR, .setfromoptions = SetFromOptions_RAR, .setup = SetUpDefaults_RAR, .adapt = Adapt_RAR, .maxlocal = MaxLocal_RAR, .view = View_RAR, .getstate = GetState_RAR, .setstate = SetState_RAR};
 
   return NbHeadSetTypeData(s, &defaults, sizeof(defaults), &s->ops, &ops, sizeof(ops));
 }

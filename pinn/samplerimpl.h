@@ -12,6 +12,9 @@ typedef struct {
   PetscErrorCode (*adapt)(NbSampler);
   PetscErrorCode (*maxlocal)(NbSampler, PetscInt64 *maxglobal);
   PetscErrorCode (*view)(NbSampler, PetscViewer);
+  /* the type's own state beyond the points and the round (checkpoints) */
+  PetscErrorCode (*getstate)(NbSampler, NbState);
+  PetscErrorCode (*setstate)(NbSampler, NbState);
 } NbSamplerOps;
 
 struct _p_NbSampler {

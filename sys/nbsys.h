@@ -138,6 +138,23 @@ PETSC_EXTERN PetscErrorCode NbRegistrySetType(NbRegistry *, void *obj, void *ops
   PETSC_EXTERN PetscErrorCode X##GetOptionsPrefix(X, const char *prefix[]); \
   PETSC_EXTERN PetscErrorCode X##GetComm(X, MPI_Comm *)
 
+/* ------------------------------------------------------------ stopping
+   A batch system ends a job with SIGTERM (then SIGKILL after a grace
+   period); a user with Ctrl-C (SIGINT); SIGUSR1 is the usual "checkpoint
+   and stop" request. Between NbStopPush and NbStopPop the first of these
+   only sets a flag; training loops ask NbStopRequested between steps (one
+   reduction, so every rank stops at the same step), save their state and
+   stop. A second signal (a second or more after the first: a job-wide
+   signal often arrives twice, directly and forwarded by mpiexec) ends the
+   process at once (_exit), leaving only .partial files behind. Pushes nest; the previous handlers come back at
+   the last pop. */
+PETSC_EXTERN PetscErrorCode NbStopPush(void);
+PETSC_EXTERN PetscErrorCode NbStopPop(void);
+/* Collective: the signal any rank received (0: none), the same on every rank. */
+PETSC_EXTERN PetscErrorCode NbStopRequested(MPI_Comm, int *sig);
+/* The name of a signal number ("SIGTERM"). */
+PETSC_EXTERN const char *NbSignalName(int sig);
+
 /* nabla's log class; every expensive phase is a PetscLogEvent of it. */
 PETSC_EXTERN PetscClassId NB_CLASSID;
 

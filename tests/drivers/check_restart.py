@@ -1,0 +1,87 @@
+"""A PINN run stopped by a signal at a random moment and continued with
+-restart ends with bitwise the parameters of the uninterrupted run.
+
+usage: check_restart.py MPIEXEC NP PROGRAM SIGNAL TARGET [options...]
+  TARGET: mpiexec (the signal to the launcher, as a user's Ctrl-C or a
+          batch system's scancel does) or ranks (to every rank, as Slurm
+          does at the wall-time limit).
+The run is stopped after a random progress line (seeded from the clock;
+NABLA_RESTART_SEED repeats a draw), restarted and stopped once more the same
+way, then run to the end, and its final checkpoint compared with the
+uninterrupted run's. Independent reference: the uninterrupted run of the same
+binary, options and ranks; the comparison is exact (np.array_equal), since
+the claim is bitwise equality, not closeness."""
+import os, random, signal, subprocess, sys, time
+import h5py
+import numpy as np
+
+mpiexec, nproc, program, signame, target = sys.argv[1:6]
+opts = sys.argv[6:]
+sig = getattr(signal, signame)
+tag = "restart_%s_%s" % (signame.lower(), target)
+
+
+def launch(name, extra):
+    cmd = [mpiexec, "-n", nproc, program] + opts + ["-output", name + ".h5", "-checkpoint", name + "-ck.h5"] + extra
+    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def params(f):
+    with h5py.File(f, "r") as h:
+        pos = h["state/pinn.position"][:]
+        return h["model/parameters"][:], pos
+
+
+for f in os.listdir("."):
+    if f.startswith(tag) or f.startswith(tag + "_full"):
+        os.remove(f)
+
+full = launch(tag + "_full", [])
+out_full = full.communicate()[0]
+if full.returncode:
+    sys.exit("the uninterrupted run failed:\n" + out_full)
+ref, pos = params(tag + "_full-ck.h5")
+assert pos[0] == 2, "the final checkpoint is not marked finished: %s" % pos
+
+rng = random.Random(int(os.environ.get("NABLA_RESTART_SEED", time.time_ns() % 1000003)))
+nlines = sum(1 for l in out_full.splitlines() if l.lstrip().startswith(("adam ", "lbfgs ")))
+extra, stops = [], 0
+for attempt in range(3):
+    run = launch(tag, extra)
+    # stop after a random progress line (Adam or L-BFGS), plus up to 0.2 s:
+    # a random step whatever the machine's load
+    at, delay = rng.randint(1, max(1, nlines - 2)), rng.uniform(0, 0.2)
+    seen, lines, killed = 0, [], False
+    for line in run.stdout:
+        lines.append(line)
+        if line.lstrip().startswith(("adam ", "lbfgs ")):
+            seen += 1
+        if not killed and attempt < 2 and seen >= at:
+            time.sleep(delay)
+            if run.poll() is None:
+                if target == "mpiexec":
+                    run.send_signal(sig)
+                else:
+                    subprocess.run(["pkill", "-" + signame[3:], "-f", "^" + program + ".*" + tag + ".h5"])
+            killed = True
+    run.wait()
+    text = "".join(lines)
+    print("attempt %d: signal after progress line %d of %d + %.2f s, exit %d" % (attempt, at, nlines, delay, run.returncode))
+    stopped = [l for l in lines if "Training stopped" in l]
+    if stopped:
+        print("  " + stopped[0].strip())
+    if run.returncode == 0:
+        break
+    stops += 1
+    assert "Training stopped by %s" % signame in text, "no stop message after %s:\n%s" % (signame, text[-3000:])
+    assert "-restart %s-ck.h5" % tag in text, "the stop message does not say how to continue:\n" + text[-3000:]
+    assert not os.path.exists(tag + ".h5"), "a stopped run left a complete-looking output file"
+    extra = ["-restart", tag + "-ck.h5"]
+else:
+    sys.exit("the run did not finish after 2 restarts")
+
+got, pos = params(tag + "-ck.h5")
+print("stops: %d; final position %s; max |difference| %.3e" % (stops, pos, np.abs(got - ref).max()))
+assert stops >= 1 or os.environ.get("NABLA_RESTART_ALLOW_NOSTOP"), "the run finished before the signal: lengthen it"
+assert np.array_equal(got, ref), "parameters after restart differ from the uninterrupted run"
+print("restart check passed")
