@@ -109,18 +109,18 @@ PetscErrorCode NbPINNCheckpointSave_Private(NbPINN p, const NbPINNPosition *pos,
   NbState     st;
   char       *fp;
   PetscMPIInt size;
-  PetscInt64  where[5];
+  PetscInt64  where[6];
   PetscInt    np;
   PetscReal  *a;
 
   PetscFunctionBegin;
   PetscCall(NbPINNCheckpointFile_Private(p));
   PetscCallMPI(MPI_Comm_size(p->comm, &size));
-  where[0] = pos->phase, where[1] = pos->step, where[2] = pos->done, where[3] = pos->its, where[4] = size;
+  where[0] = pos->phase, where[1] = pos->step, where[2] = pos->done, where[3] = pos->its, where[4] = size, where[5] = p->stats.rounds;
   PetscCall(NbStateCreate(&st));
   PetscCall(OptionsFingerprint(&fp));
   PetscCall(NbStateAddString(st, "pinn.options", fp));
-  PetscCall(NbStateAddInt(st, "pinn.position", 5, where));
+  PetscCall(NbStateAddInt(st, "pinn.position", 6, where));
   PetscCall(NbStateAddReal(st, "pinn.history", p->nhistory, p->history));
   PetscCall((*p->ops.getstate)(p, st));
   PetscCall(NbModelGetNumParameters(p->model, &np));
@@ -161,8 +161,9 @@ PetscErrorCode NbPINNCheckpointLoad_Private(NbPINN p, NbPINNPosition *pos)
     SETERRQ(p->comm, PETSC_ERR_USER_INPUT, "-restart %s: the options differ from the run that wrote it (%s). A restart continues that run: give it the same options", p->restart, msg);
   }
   PetscCall(NbStateGetInt(st, "pinn.position", &n, &where));
-  PetscCheck(n == 5 && where[0] >= 0 && where[0] <= 2, p->comm, PETSC_ERR_FILE_UNEXPECTED, "-restart %s: the training position is malformed (corrupt file)", p->restart);
+  PetscCheck(n == 6 && where[0] >= 0 && where[0] <= 2, p->comm, PETSC_ERR_FILE_UNEXPECTED, "-restart %s: the training position is malformed (corrupt file)", p->restart);
   pos->phase = (PetscInt)where[0], pos->step = (PetscInt)where[1], pos->done = (PetscInt)where[2], pos->its = (PetscInt)where[3];
+  p->stats.rounds = (PetscInt)where[5];
   PetscCallMPI(MPI_Comm_size(p->comm, &size));
   if (where[4] != size) PetscCall(PetscPrintf(p->comm, "  note: %s was written on %d ranks, this run has %d: it continues that run up to round-off, not bitwise\n", p->restart, (int)where[4], (int)size));
   PetscCall(NbStateGetReal(st, "pinn.history", &nh, &h));

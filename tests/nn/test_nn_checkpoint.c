@@ -80,6 +80,54 @@ static PetscErrorCode Destroy(Run *r)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* A training method's state in the same file: reals, 64-bit integers
+   beyond 2^53 (which a double would round) and a string come back bit for
+   bit on every rank; a missing item and a file without a state are errors. */
+static PetscErrorCode StateRoundTrip(Run *r, const char file[])
+{
+  NbState           w, rd;
+  PetscReal         x[7];
+  PetscInt64        k[3] = {-1, ((PetscInt64)1 << 62) + 3, 42}, n;
+  const PetscReal  *xr;
+  const PetscInt64 *kr;
+  const char       *str;
+  PetscErrorCode    ierr;
+
+  PetscFunctionBegin;
+  for (PetscInt i = 0; i < 7; i++) x[i] = PetscSinReal((PetscReal)i + 0.5) / 3;
+  PetscCall(NbStateCreate(&w));
+  PetscCall(NbStateAddReal(w, "pinn.history", 7, x));
+  PetscCall(NbStateAddInt(w, "pinn.position", 3, k));
+  PetscCall(NbStateAddString(w, "pinn.options", "-pinn_lr 0.001\n-pinn_width 20\n"));
+  PetscCall(NbStateAddReal(w, "empty", 0, NULL));
+  PetscCall(NbCheckpointSaveState(r->m, r->opt, w, file));
+  PetscCall(NbStateCreate(&rd));
+  PetscCall(NbCheckpointLoadState(r->m, r->opt, rd, file));
+  PetscCall(NbStateGetReal(rd, "pinn.history", &n, &xr));
+  PetscCheck(n == 7 && !memcmp(xr, x, sizeof(x)), PETSC_COMM_WORLD, PETSC_ERR_PLIB, "state reals differ after the round trip");
+  PetscCall(NbStateGetInt(rd, "pinn.position", &n, &kr));
+  PetscCheck(n == 3 && !memcmp(kr, k, sizeof(k)), PETSC_COMM_WORLD, PETSC_ERR_PLIB, "state integers differ after the round trip");
+  PetscCall(NbStateGetString(rd, "pinn.options", &str));
+  PetscCheck(!strcmp(str, "-pinn_lr 0.001\n-pinn_width 20\n"), PETSC_COMM_WORLD, PETSC_ERR_PLIB, "state string differs after the round trip");
+  PetscCall(NbStateGetReal(rd, "empty", &n, &xr));
+  PetscCheck(n == 0, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "an empty item came back with %" PetscInt64_FMT " entries", n);
+  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+  ierr = NbStateGetReal(rd, "missing", &n, &xr);
+  PetscCall(PetscPopErrorHandler());
+  PetscCheck(ierr == PETSC_ERR_FILE_UNEXPECTED, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "a missing state item was not reported");
+  PetscCall(NbStateDestroy(&rd));
+  PetscCall(NbStateDestroy(&w));
+  PetscCall(NbCheckpointSave(r->m, r->opt, file)); /* no state */
+  PetscCall(NbStateCreate(&rd));
+  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+  ierr = NbCheckpointLoadState(r->m, r->opt, rd, file);
+  PetscCall(PetscPopErrorHandler());
+  PetscCheck(ierr == PETSC_ERR_FILE_UNEXPECTED, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "loading a state from a file without one was not reported (%d)", (int)ierr);
+  PetscCall(NbStateDestroy(&rd));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "state round trip: reals, integers, string bit for bit; missing items reported\n"));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 int main(int argc, char **argv)
 {
   Run        a, b;
@@ -116,6 +164,7 @@ int main(int argc, char **argv)
   PetscCheck(!memcmp(pa, pb, P * sizeof(PetscReal)), PETSC_COMM_WORLD, PETSC_ERR_PLIB, "the resumed run's parameters differ from the uninterrupted run's");
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "save -> load -> continue: %d losses and the final parameters are bitwise identical to never stopping\n", NSTEP));
   PetscCall(PetscFree(saved));
+  if (!mismatch) PetscCall(StateRoundTrip(&b, file));
   PetscCall(Destroy(&a));
   PetscCall(Destroy(&b));
   {
