@@ -772,3 +772,20 @@ PetscErrorCode NbPINNDisableCheckpoints(NbPINN p, const char why[])
   PetscCall(PetscStrncpy(p->nockpt, why, sizeof(p->nockpt)));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
+
+PetscErrorCode NbPINNGetCheckpointFiles(NbPINN p, const char *ckpt[], const char *restart[])
+{
+  PetscFunctionBegin;
+  *ckpt    = p->ckpt;
+  *restart = p->restart;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbPINNSetCheckpointFiles(NbPINN p, const char ckpt[], const char restart[], const char hint[])
+{
+  PetscFunctionBegin;
+  PetscCall(PetscStrncpy(p->ckpt, ckpt ? ckpt : "", sizeof(p->ckpt)));
+  PetscCall(PetscStrncpy(p->restart, restart ? restart : "", sizeof(p->restart)));
+  PetscCall(PetscStrncpy(p->hint, hint ? hint : "", sizeof(p->hint)));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

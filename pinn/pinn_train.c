@@ -228,7 +228,7 @@ static PetscErrorCode Stop(NbPINN p, const NbPINNPosition *at, const PetscReal p
   else PetscCall(PetscSNPrintf(where, sizeof(where), "at L-BFGS iteration %d (round %d)", (int)at->its, (int)at->step));
   PetscCheck(!p->nockpt[0], p->comm, PETSC_ERR_SIG, "Training stopped by %s %s; a PINN under %s cannot be checkpointed yet, so its state is lost", NbSignalName(p->stopsig), where, p->nockpt);
   PetscCall(NbPINNCheckpointSave_Private(p, at, par));
-  SETERRQ(p->comm, PETSC_ERR_SIG, "Training stopped by %s %s; the state is in %s. Continue with the same options and -restart %s", NbSignalName(p->stopsig), where, p->ckpt, p->ckpt);
+  SETERRQ(p->comm, PETSC_ERR_SIG, "Training stopped by %s %s; the state is in %s. Continue with the same options and -restart %s", NbSignalName(p->stopsig), where, p->ckpt, p->hint[0] ? p->hint : p->ckpt);
 }
 
 static PetscErrorCode CommTime(NbPINN p, PetscLogDouble *t)

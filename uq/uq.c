@@ -71,22 +71,10 @@ PetscErrorCode NbUQSetFromOptions(NbUQ uq)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* members and chains are not checkpointed yet */
-static PetscErrorCode NbUQDisableCheckpoints_Private(NbUQ uq, NbPINN p)
-{
-  char why[64];
-
-  PetscFunctionBegin;
-  PetscCall(PetscSNPrintf(why, sizeof(why), "-uq %s", uq->type));
-  PetscCall(NbPINNDisableCheckpoints(p, why));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
 PetscErrorCode NbUQMakePINN_Private(NbUQ uq, MPI_Comm comm, PetscInt64 seed, PetscInt64 perturbseed, PetscReal dropout, NbPINN *pinn)
 {
   PetscFunctionBegin;
   PetscCall((*uq->factory)(comm, pinn, uq->factoryctx));
-  PetscCall(NbUQDisableCheckpoints_Private(uq, *pinn));
   PetscCall(NbPINNSetSeed(*pinn, seed));
   if (perturbseed >= 0) PetscCall(NbPINNSetDataPerturbation(*pinn, perturbseed));
   if (dropout > 0) PetscCall(NbPINNSetDropout(*pinn, dropout));
@@ -102,7 +90,6 @@ PetscErrorCode NbUQSetUp(NbUQ uq)
   if (!uq->type[0]) PetscCall(NbUQSetType(uq, "ensemble"));
   /* the evaluation network: the user's settings (every -pinn_ option is read here) */
   PetscCall((*uq->factory)(PETSC_COMM_SELF, &uq->eval, uq->factoryctx));
-  PetscCall(NbUQDisableCheckpoints_Private(uq, uq->eval));
   PetscCall(NbPINNGetPDE(uq->eval, &uq->pde));
   PetscCall(NbPINNGetSeed(uq->eval, &uq->seed));
   PetscCall(NbPINNGetInverse(uq->eval, &uq->inverse, NULL, NULL, NULL));

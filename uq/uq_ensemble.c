@@ -24,6 +24,41 @@ static PetscErrorCode SetFromOptions_Ensemble(NbUQ uq, PetscOptionItems *PetscOp
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* Member m keeps its state in BASE-member<m>.h5 (BASE the -checkpoint
+   file less .h5); -restart BASE continues each member from its own file, a
+   member without one (not started when the run stopped) from the start. */
+static PetscErrorCode MemberCheckpoints(NbPINN pinn, PetscInt m, MPI_Comm gcomm)
+{
+  const char *ckpt, *restart;
+  char        mc[PETSC_MAX_PATH_LEN], mr[PETSC_MAX_PATH_LEN] = "", base[PETSC_MAX_PATH_LEN];
+  size_t      len;
+
+  PetscFunctionBegin;
+  PetscCall(NbPINNGetCheckpointFiles(pinn, &ckpt, &restart));
+  PetscCall(PetscStrncpy(base, ckpt[0] ? ckpt : "pinn-checkpoint.h5", sizeof(base)));
+  PetscCall(PetscStrlen(base, &len));
+  PetscCall(PetscSNPrintf(mc, sizeof(mc), "%.*s-member%d.h5", (int)(len > 3 ? len - 3 : len), base, (int)m));
+  if (restart[0]) {
+    PetscMPIInt rank;
+    int         exists = 0;
+    PetscCall(PetscStrlen(restart, &len));
+    PetscCall(PetscSNPrintf(mr, sizeof(mr), "%.*s-member%d.h5", (int)(len > 3 ? len - 3 : len), restart, (int)m));
+    PetscCallMPI(MPI_Comm_rank(gcomm, &rank));
+    if (!rank) {
+      FILE *f = fopen(mr, "r");
+      exists  = f != NULL;
+      if (f) fclose(f);
+    }
+    PetscCallMPI(MPI_Bcast(&exists, 1, MPI_INT, 0, gcomm));
+    if (!exists) {
+      PetscCall(PetscPrintf(gcomm, "  member %d: no %s, trained from the start\n", (int)m, mr));
+      mr[0] = 0;
+    }
+  }
+  PetscCall(NbPINNSetCheckpointFiles(pinn, mc, mr, base)); /* ckpt and restart point into pinn */
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode Run_Ensemble(NbUQ uq)
 {
   UQEnsemble *e = (UQEnsemble *)uq->data;
@@ -36,10 +71,12 @@ static PetscErrorCode Run_Ensemble(NbUQ uq)
   PetscCallMPI(MPI_Comm_rank(gcomm, &grank));
   uq->nnet = e->members;
   PetscCall(PetscCalloc1((size_t)uq->nnet * uq->np, &uq->params));
+  PetscCall(NbStopPush()); /* a signal between two members' trainings stops the next one at once */
   for (PetscInt m = g; m < e->members; m += G) {
     NbPINN pinn;
     char   label[32];
     PetscCall(NbUQMakePINN_Private(uq, gcomm, uq->seed + 1 + m, e->perturb ? uq->seed + 1000003 + m : -1, 0, &pinn));
+    PetscCall(MemberCheckpoints(pinn, m, gcomm));
     PetscCall(PetscSNPrintf(label, sizeof(label), "member %d: ", (int)m));
     PetscCall(NbPINNSetMonitor(pinn, -1, label));
     PetscCall(NbPINNTrain(pinn));
@@ -52,6 +89,7 @@ static PetscErrorCode Run_Ensemble(NbUQ uq)
     }
     PetscCall(NbPINNDestroy(&pinn));
   }
+  PetscCall(NbStopPop());
   PetscCall(MPIU_Allreduce(MPI_IN_PLACE, uq->params, (PetscMPIInt)(uq->nnet * uq->np), MPIU_REAL, MPIU_SUM, uq->comm));
   PetscCallMPI(MPI_Comm_free(&gcomm));
   PetscFunctionReturn(PETSC_SUCCESS);

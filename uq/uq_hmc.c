@@ -131,6 +131,7 @@ static PetscErrorCode Run_HMC(NbUQ uq)
   PetscCall(NbHMCSetUp(h->hmc));
   PetscCall(NbHMCGetChainComm(h->hmc, &ccomm));
   PetscCall(NbUQMakePINN_Private(uq, ccomm, uq->seed + 101, -1, 0, &h->chain));
+  PetscCall(NbPINNDisableCheckpoints(h->chain, "-uq hmc")); /* the chains' state is not saved yet */
   PetscCall(NbPINNSetUp(h->chain));
   /* likelihood weights: sum over points of |misfit|^2 / (2 sigma^2). The
      default residual scale makes the posterior's data terms the PINN's own
