@@ -17,6 +17,7 @@
      central differences of the operator applied to u* here; the boundary
      data and, where there is one, the hard constraint (random network
      outputs N) equal u* on the boundary.
+   -test_mode points (highdim): see Points().
    -test_mode solve (manufactured): one solve with the given options and
      its report (what bench/poisson_reference.sh reads); the discrete
      operator: F(u_ref) is the solver's residual (|F(u_ref)| <= 1e-8
@@ -502,19 +503,76 @@ static PetscErrorCode Solve(void)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* highdim's sampled evaluation points: the block of every rank equals the
+   same rows computed by one rank alone (bitwise: point g is a function of g
+   only); they fill the box (each coordinate's mean within 4 standard errors
+   of 0, 4 sqrt(1/3)/sqrt(N)); the exact values there are exp(-10|x|^2)
+   written here; and a solution 1.001 u* is judged 1e-3 away from the
+   reference and from u* (relative L2; the reference is u*). */
+static PetscErrorCode Points(void)
+{
+  NbProblem        p, q;
+  const NbPDE     *pde;
+  PetscInt         n, nq, d;
+  PetscInt64       N, off;
+  const PetscReal *x, *xq;
+  PetscReal       *v, dev[2] = {0, 0}, mean[32] = {0}, emax = 0;
+  NbProblemError   err;
+  TestCase         t;
+
+  PetscFunctionBegin;
+  PetscCall(GetCase(&t));
+  d = t.d;
+  PetscCheck(t.c == CASE_HIGHDIM && d <= 32, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-test_mode points is for -poisson_case highdim with -poisson_dim <= 32");
+  PetscCall(NbTestProblem(PETSC_COMM_WORLD, "poisson", PETSC_FALSE, &p));
+  PetscCall(NbTestProblem(PETSC_COMM_SELF, "poisson", PETSC_FALSE, &q));
+  PetscCall(NbProblemGetEvaluationPoints(p, &n, &N, &off, &x));
+  PetscCall(NbProblemGetEvaluationPoints(q, &nq, NULL, NULL, &xq));
+  PetscCall(PetscMalloc1((size_t)n + 1, &v));
+  PetscCall(NbProblemGetExactValues(p, 0, v));
+  for (PetscInt i = 0; i < n; i++) {
+    PetscReal r2 = 0;
+    for (PetscInt k = 0; k < d; k++) {
+      dev[0] = PetscMax(dev[0], PetscAbsReal(x[i * d + k] - xq[(off + i) * d + k]));
+      dev[1] = PetscMax(dev[1], PetscAbsReal(x[i * d + k]) >= 1 ? 1 : 0);
+      mean[k] += x[i * d + k] / (PetscReal)N;
+      r2 += PetscSqr(x[i * d + k]);
+    }
+    emax = PetscMax(emax, PetscAbsReal(v[i] - PetscExpReal(-10 * r2)));
+    v[i] *= 1.001;
+  }
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, dev, 2, MPIU_REAL, MPIU_MAX, PETSC_COMM_WORLD));
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &emax, 1, MPIU_REAL, MPIU_MAX, PETSC_COMM_WORLD));
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, mean, (PetscMPIInt)d, MPIU_REAL, MPIU_SUM, PETSC_COMM_WORLD));
+  for (PetscInt k = 1; k < d; k++) mean[0] = PetscAbsReal(mean[k]) > PetscAbsReal(mean[0]) ? mean[k] : mean[0]; /* the largest in mean[0] */
+  PetscCall(NbProblemGetPDE(p, &pde)); /* a method that trains on the PDE: then there is a "reference" (u*) */
+  PetscCall(NbProblemSolveReference(p));
+  PetscCall(NbProblemComputeErrors(p, &v, &err));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%" PetscInt64_FMT " points in %d-D: max |x - x(1 rank)| = %.1e, outside the open box: %s, largest |mean of a coordinate| %.2e (tolerance %.2e), max |u*(x) - exp(-10|x|^2)| = %.1e, 1.001 u* judged %.6e vs reference and %.6e vs exact\n", N, (int)d, (double)dev[0], dev[1] > 0 ? "yes" : "no", (double)mean[0], 4 / PetscSqrtReal(3.0 * N), (double)emax, (double)err.ref, (double)err.exact));
+  PetscCheck(PetscAbsReal(mean[0]) <= 4 / PetscSqrtReal(3.0 * N), PETSC_COMM_WORLD, PETSC_ERR_PLIB, "a coordinate has mean %g: not uniform in the box", (double)mean[0]);
+  /* the relative errors are 1e-3 up to the round-off of 1.001 u* - u* */
+  PetscCheck(dev[0] == 0 && dev[1] == 0 && emax <= 1e-15 && PetscAbsReal(err.ref - 1e-3) <= 1e-12 && PetscAbsReal(err.exact - 1e-3) <= 1e-12, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "sampled evaluation points check failed");
+  PetscCall(PetscFree(v));
+  PetscCall(NbProblemDestroy(&p));
+  PetscCall(NbProblemDestroy(&q));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 static PetscErrorCode Run(void)
 {
   char      mode[32] = "convergence";
-  PetscBool conv, pde, solve;
+  PetscBool conv, pde, solve, points;
 
   PetscFunctionBegin;
   PetscCall(PetscOptionsGetString(NULL, NULL, "-test_mode", mode, sizeof(mode), NULL));
   PetscCall(PetscStrcmp(mode, "convergence", &conv));
   PetscCall(PetscStrcmp(mode, "pde", &pde));
   PetscCall(PetscStrcmp(mode, "solve", &solve));
-  PetscCheck(conv || pde || solve, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-test_mode %s is unknown: use convergence, pde or solve", mode);
+  PetscCall(PetscStrcmp(mode, "points", &points));
+  PetscCheck(conv || pde || solve || points, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-test_mode %s is unknown: use convergence, pde, solve or points", mode);
   if (conv) PetscCall(Convergence());
   else if (pde) PetscCall(PDEChecks());
+  else if (points) PetscCall(Points());
   else PetscCall(Solve());
   PetscFunctionReturn(PETSC_SUCCESS);
 }
