@@ -54,6 +54,7 @@ static PetscErrorCode SetUpEvaluationPoints(NbProblem p)
   PetscInt lo, hi;
 
   PetscFunctionBegin;
+  if (p->x) PetscFunctionReturn(PETSC_SUCCESS); /* the type's own points (n, N, offset, m set with them) */
   PetscCall(DMDAGetInfo(p->da1, NULL, &p->m[0], &p->m[1], &p->m[2], NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL));
   for (PetscInt d = p->dim; d < 3; d++) p->m[d] = 1;
   PetscCall(DMDACreateNaturalVector(p->da1, &nat));
@@ -554,10 +555,12 @@ PetscErrorCode NbProblemReport(NbProblem p, NbReport rep)
 PetscErrorCode NbProblemWriteFrames(NbProblem p, NbOutput out, NbProblemFrameFn extra, void *ctx)
 {
   PetscReal hi[3];
+  PetscInt  gdim;
 
   PetscFunctionBegin;
   PetscCheck(p->solved, p->comm, PETSC_ERR_ARG_WRONGSTATE, "Call NbProblemSolveReference() first");
-  for (PetscInt d = 0; d < p->dim; d++) hi[d] = p->origin[d] + (p->m[d] - 1) * p->spacing[d];
+  PetscCall(DMGetDimension(p->da1, &gdim)); /* the output grid's, not the points' (sampled points: their index) */
+  for (PetscInt d = 0; d < gdim; d++) hi[d] = p->origin[d] + (p->m[d] - 1) * p->spacing[d];
   PetscCall(NbOutputSetGrid(out, p->da1, p->origin, hi));
   for (PetscInt k = 0; k < p->nf; k++) {
     PetscCall(NbOutputBeginStep(out, p->t[k]));

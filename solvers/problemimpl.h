@@ -55,7 +55,8 @@ struct _p_NbProblem {
   /* the PDE, made on first request */
   NbPDE     pde;
   PetscBool haspde;
-  /* evaluation points: this rank's block of the natural order */
+  /* evaluation points: this rank's block of the natural order (of da1's
+     nodes unless the type's setup sets them: then da1 is over their index) */
   PetscInt   n, m[3];
   PetscInt64 N, offset;
   PetscReal *x;
