@@ -13,7 +13,7 @@ jobs=${NABLA_JOBS:-$(nproc 2>/dev/null || echo 2)}
 
 # What nabla needs (Debian/Ubuntu package names), and what its tests add.
 PKGS="gcc make cmake pkg-config petsc-dev libhdf5-openmpi-dev libscalapack-openmpi-dev libopenmpi-dev openmpi-bin libopenblas-dev"
-TEST_PKGS="python3 python3-numpy python3-h5py python3-paraview"
+TEST_PKGS="python3 python3-numpy python3-h5py python3-paraview valgrind"
 
 missing() {
   for p in "$@"; do
@@ -70,6 +70,10 @@ case "$cmd" in
     cmake -S "$root" -B "$build-asan" -DCMAKE_BUILD_TYPE=Release -DNABLA_SANITIZE=ON -DNABLA_WERROR=ON
     cmake --build "$build-asan" -j "$jobs"
     ctest --test-dir "$build-asan" -L unit --output-on-failure -j "$jobs"
+    # and the programs under valgrind memcheck (a build without AVX-512, which valgrind cannot run)
+    cmake -S "$root" -B "$build-valgrind" -DCMAKE_BUILD_TYPE=Release -DNABLA_NATIVE=OFF -DNABLA_VALGRIND=ON -DNABLA_WERROR=ON
+    cmake --build "$build-valgrind" -j "$jobs" --target nabla-burgers nabla-navierstokes nabla-poisson
+    ctest --test-dir "$build-valgrind" -L memcheck --output-on-failure -j "$jobs"
     ;;
   *)
     echo "usage: $0 run|test|build" >&2

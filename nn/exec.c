@@ -132,6 +132,8 @@ PetscErrorCode NbGraphPlan_Private(NbGraph g)
     g->maxin = PetscMax(g->maxin, v->nin);
   }
   for (PetscInt s = 0; s < g->nsets; s++) total += pool[s];
+  PetscCall(PetscFree(g->arena)); /* a graph planned again (set-up after new inputs) */
+  PetscCall(PetscFree(g->need));
   PetscCall(PetscCalloc1(total + 8, &g->arena));
   PetscCall(PetscMalloc1(g->maxin + 1, &g->need));
   g->arenasize = total;

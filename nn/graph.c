@@ -490,6 +490,7 @@ PetscErrorCode NbGraphDestroy(NbGraph *graph)
   PetscCall(PetscFree(g->nodes));
   PetscCall(PetscFree2(g->constlist, g->globallist));
   PetscCall(PetscFree(g->arena));
+  PetscCall(PetscFree(g->need));
   if (g->rngowned) PetscCall(NbRNGDestroy(&g->rng));
   PetscCall(PetscFree(g));
   *graph = NULL;

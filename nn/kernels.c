@@ -45,7 +45,7 @@ static inline __attribute__((always_inline)) void Micro(const int MR, const int 
     for (int v = 0; v < NV; v++) {
       xv[v] = Ld(x + 8 * v);
       /* keep X in a register: folded into each FMA it is loaded MR times */
-      __asm__("" : "+v"(xv[v]));
+      NB_KEEP_IN_REGISTER(xv[v]);
     }
     for (int r = 0; r < MR; r++) {
       PetscReal ar = a[r * saj];
@@ -129,11 +129,11 @@ static inline __attribute__((always_inline)) void DotMicro(const int MP, const i
     v8d xv[4], dv[4];
     for (int a = 0; a < MP; a++) {
       xv[a] = Ld(X + a * ldx + l);
-      __asm__("" : "+v"(xv[a]));
+      NB_KEEP_IN_REGISTER(xv[a]);
     }
     for (int b = 0; b < MJ; b++) {
       dv[b] = Ld(D + b * ldd + l);
-      __asm__("" : "+v"(dv[b]));
+      NB_KEEP_IN_REGISTER(dv[b]);
     }
     for (int a = 0; a < MP; a++)
       for (int b = 0; b < MJ; b++) c[a][b] += xv[a] * dv[b];

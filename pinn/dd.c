@@ -543,6 +543,7 @@ static PetscErrorCode Destroy_DD(NbPINN p)
 
   PetscFunctionBegin;
   if (dd->ops.destroy) PetscCall((*dd->ops.destroy)(dd));
+  PetscCall(NbDDCommDestroy_Private(dd)); /* before the subdomains: it frees their receive offsets */
   for (PetscInt s = 0; s < dd->nlocal && dd->sub; s++) {
     NbDDSub *sb = &dd->sub[s];
     PetscCall(NbGraphDestroy(&sb->g));
@@ -567,7 +568,6 @@ static PetscErrorCode Destroy_DD(NbPINN p)
     PetscCall(PetscFree(dd->cut[a]));
     PetscCall(PetscFree(dd->edge[a]));
   }
-  PetscCall(NbDDCommDestroy_Private(dd));
   PetscCall(PetscFree(dd->acc));
   PetscCall(PetscFree2(dd->widths, dd->depths));
   PetscFunctionReturn(PETSC_SUCCESS);

@@ -169,10 +169,12 @@ PETSC_EXTERN PetscErrorCode NbPINNTrain(NbPINN);
    at set-up naming why, and a stop signal ends training without a file. */
 PETSC_EXTERN PetscErrorCode NbPINNDisableCheckpoints(NbPINN, const char why[]);
 /* The checkpoint and restart files from the options ("" when not given);
-   and others in their place, with what a stopped run tells the user to
-   pass to -restart (a method's base name for the files of its networks). */
+   and others in their place: fallback is where a stop signal saves the
+   state when no -checkpoint was given, hint what the stopped run tells the
+   user to pass to -restart (a method's base name for the files of its
+   networks). */
 PETSC_EXTERN PetscErrorCode NbPINNGetCheckpointFiles(NbPINN, const char *ckpt[], const char *restart[]);
-PETSC_EXTERN PetscErrorCode NbPINNSetCheckpointFiles(NbPINN, const char ckpt[], const char restart[], const char hint[]);
+PETSC_EXTERN PetscErrorCode NbPINNSetCheckpointFiles(NbPINN, const char ckpt[], const char restart[], const char fallback[], const char hint[]);
 /* New initial parameters from seed and fresh optimizers; the point sets stay. */
 PETSC_EXTERN PetscErrorCode NbPINNReinitialize(NbPINN, PetscInt64 seed);
 /* u (n x nout) at this rank's n points x (n x inputs), anywhere in the box. Collective. */

@@ -781,11 +781,12 @@ PetscErrorCode NbPINNGetCheckpointFiles(NbPINN p, const char *ckpt[], const char
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode NbPINNSetCheckpointFiles(NbPINN p, const char ckpt[], const char restart[], const char hint[])
+PetscErrorCode NbPINNSetCheckpointFiles(NbPINN p, const char ckpt[], const char restart[], const char fallback[], const char hint[])
 {
   PetscFunctionBegin;
   PetscCall(PetscStrncpy(p->ckpt, ckpt ? ckpt : "", sizeof(p->ckpt)));
   PetscCall(PetscStrncpy(p->restart, restart ? restart : "", sizeof(p->restart)));
+  PetscCall(PetscStrncpy(p->fallback, fallback ? fallback : "", sizeof(p->fallback)));
   PetscCall(PetscStrncpy(p->hint, hint ? hint : "", sizeof(p->hint)));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -94,7 +94,8 @@ PetscErrorCode NbPINNCheckpointFile_Private(NbPINN p)
 {
   PetscFunctionBegin;
   if (p->ckpt[0]) PetscFunctionReturn(PETSC_SUCCESS);
-  if (p->out) {
+  if (p->fallback[0]) PetscCall(PetscStrncpy(p->ckpt, p->fallback, sizeof(p->ckpt)));
+  else if (p->out) {
     const char *name;
     size_t      len;
     PetscCall(NbOutputGetFileName(p->out, &name));

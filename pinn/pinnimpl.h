@@ -88,7 +88,7 @@ struct _p_NbPINN {
   PetscReal     lastloss;
   NbPINNStats   stats;
   /* checkpoints: file, period (Adam steps and L-BFGS iterations), restart file */
-  char           ckpt[PETSC_MAX_PATH_LEN], restart[PETSC_MAX_PATH_LEN], hint[PETSC_MAX_PATH_LEN];
+  char           ckpt[PETSC_MAX_PATH_LEN], restart[PETSC_MAX_PATH_LEN], fallback[PETSC_MAX_PATH_LEN], hint[PETSC_MAX_PATH_LEN];
   PetscInt       ckpt_every;
   int            stopsig; /* the signal that stopped training (0: none) */
   char           nockpt[64]; /* why this PINN cannot be checkpointed ("": it can, if its type can) */

@@ -55,7 +55,7 @@ static PetscErrorCode MemberCheckpoints(NbPINN pinn, PetscInt m, MPI_Comm gcomm)
       mr[0] = 0;
     }
   }
-  PetscCall(NbPINNSetCheckpointFiles(pinn, mc, mr, base)); /* ckpt and restart point into pinn */
+  PetscCall(NbPINNSetCheckpointFiles(pinn, ckpt[0] ? mc : NULL, mr, mc, base)); /* ckpt and restart point into pinn */
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
