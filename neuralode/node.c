@@ -166,7 +166,7 @@ static PetscErrorCode PostStep(TS ts)
 static PetscErrorCode AdjointCheck(TS ts, PetscInt step, PetscReal t, Vec u, PetscInt ncost, Vec lambda[], Vec mu[], void *ctx)
 {
   PetscFunctionBegin;
-  PetscCall(NbNODECheckFinite_Private((NbNODE)ctx, lambda[0], t, "adjoint"));
+  PetscCall(NbNODENoteNonFinite_Private((NbNODE)ctx, lambda[0], t));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -349,18 +349,23 @@ PetscErrorCode NbNODESolve(NbNODE node)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* L = sum_k |y_k - d_k|^2 / N */
+/* L = sum_k |y_k - d_k|^2 / N: local sums, one reduction */
 static PetscErrorCode Loss(NbNODE node, PetscReal *loss)
 {
-  PetscReal s = 0, nrm;
+  PetscReal        s = 0;
+  const PetscReal *y, *d;
+  PetscInt         n = node->nloc * node->dim;
 
   PetscFunctionBegin;
   PetscCheck(node->hastargets, node->comm, PETSC_ERR_ARG_WRONGSTATE, "Call NbNODESetTargets() before computing the loss");
   for (PetscInt k = 0; k < node->nobs; k++) {
-    PetscCall(VecWAXPY(node->lambda, -1, node->target[k], node->yobs[k]));
-    PetscCall(VecNorm(node->lambda, NORM_2, &nrm));
-    s += nrm * nrm;
+    PetscCall(VecGetArrayRead(node->yobs[k], &y));
+    PetscCall(VecGetArrayRead(node->target[k], &d));
+    for (PetscInt i = 0; i < n; i++) s += (y[i] - d[i]) * (y[i] - d[i]);
+    PetscCall(VecRestoreArrayRead(node->yobs[k], &y));
+    PetscCall(VecRestoreArrayRead(node->target[k], &d));
   }
+  if (node->size > 1) PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &s, 1, MPIU_REAL, MPIU_SUM, node->comm));
   *loss = s / ((PetscReal)node->nobs * node->batch * node->dim);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -383,7 +388,7 @@ static PetscErrorCode Sweep(NbNODE node, PetscInt *cur, PetscInt to)
   PetscCall(TSAdjointSetSteps(node->ts, *cur - to));
   PetscCall(TSAdjointSolve(node->ts));
   PetscCall(TSGetTime(node->ts, &t));
-  PetscCall(NbNODECheckFinite_Private(node, node->lambda, t, "adjoint"));
+  PetscCall(NbNODENoteNonFinite_Private(node, node->lambda, t));
   *cur = to;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -402,14 +407,16 @@ PetscErrorCode NbNODEComputeLossGradient(NbNODE node, PetscReal *loss)
   PetscCall(TSGetStepNumber(node->ts, &cur));
   PetscCall(VecSet(node->lambda, 0));
   PetscCall(VecSet(node->mu, 0));
+  node->badt = PETSC_MIN_REAL;
   /* one sweep per interval between observations, each seeded with dL/dy at its end */
   for (PetscInt k = node->nobs - 1; k >= 0; k--) {
     PetscCall(Sweep(node, &cur, node->obsstep[k]));
     PetscCall(VecAXPY(node->lambda, scale, node->yobs[k]));
     PetscCall(VecAXPY(node->lambda, -scale, node->target[k]));
-    PetscCall(NbNODECheckFinite_Private(node, node->lambda, node->tobs[k], "adjoint"));
+    PetscCall(NbNODENoteNonFinite_Private(node, node->lambda, node->tobs[k]));
   }
   PetscCall(Sweep(node, &cur, 0));
+  PetscCall(NbNODECheckNonFinite_Private(node));
   PetscCall(VecCopy(node->lambda, node->dldy0));
   /* the ranks' shares of the parameter gradient, summed once */
   PetscCall(NbModelGetGradientArray(node->model, &grad));

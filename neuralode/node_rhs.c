@@ -13,19 +13,34 @@
    and the Jacobian callbacks, which mean "a new linearisation", reset them. */
 #include "nodeimpl.h"
 
-PetscErrorCode NbNODECheckFinite_Private(NbNODE node, Vec v, PetscReal t, const char what[])
+/* A non-finite adjoint is noted locally with the (latest, since the sweeps
+   run backwards) time it appeared at; one rank stops there, several report
+   it together when the adjoint is done: one reduction per gradient, none
+   per step (on a loaded machine every collective can cost a time slice). */
+PetscErrorCode NbNODENoteNonFinite_Private(NbNODE node, Vec v, PetscReal t)
 {
   const PetscReal *a;
   PetscInt         n;
-  PetscMPIInt      bad = 0;
+  PetscBool        bad = PETSC_FALSE;
 
   PetscFunctionBegin;
+  if (node->badt > PETSC_MIN_REAL) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(VecGetLocalSize(v, &n));
   PetscCall(VecGetArrayRead(v, &a));
   for (PetscInt i = 0; i < n && !bad; i++) bad = PetscIsInfOrNanReal(a[i]);
   PetscCall(VecRestoreArrayRead(v, &a));
-  if (node->size > 1) PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &bad, 1, MPI_INT, MPI_MAX, node->comm));
-  PetscCheck(!bad, node->comm, PETSC_ERR_FP, "NbNODE: the %s is not finite (NaN or Inf) at t = %g: the network's vector-Jacobian product overflowed or the loss is not finite there; check the targets and the initial state, or take smaller steps (-ts_dt)", what, (double)t);
+  if (bad) node->badt = t;
+  if (node->size == 1) PetscCall(NbNODECheckNonFinite_Private(node));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbNODECheckNonFinite_Private(NbNODE node)
+{
+  PetscReal t = node->badt;
+
+  PetscFunctionBegin;
+  if (node->size > 1) PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &t, 1, MPIU_REAL, MPIU_MAX, node->comm));
+  PetscCheck(t <= PETSC_MIN_REAL, node->comm, PETSC_ERR_FP, "NbNODE: the adjoint is not finite (NaN or Inf) at t = %g: the network's vector-Jacobian product overflowed or the loss is not finite there; check the targets and the initial state, or take smaller steps (-%sts_dt)", (double)t, node->prefix);
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -46,6 +46,7 @@ struct _p_NbNODE {
   /* scaling and shift TS applies to the shells (MatScale/MatShift) */
   PetscReal jscale, jshift, pscale;
 
+  PetscReal      badt; /* time of the first non-finite adjoint of this rank, PETSC_MIN_REAL if none */
   PetscInt       ngrad;
   PetscLogDouble tfwd, tadj;
 };
@@ -53,6 +54,8 @@ struct _p_NbNODE {
 /* node_rhs.c: the right-hand side and the shells, installed on a TS */
 PETSC_INTERN PetscErrorCode NbNODESetUpNetwork_Private(NbNODE);
 PETSC_INTERN PetscErrorCode NbNODESetUpTS_Private(NbNODE, TS, PetscBool adjoint);
-PETSC_INTERN PetscErrorCode NbNODECheckFinite_Private(NbNODE, Vec, PetscReal t, const char what[]);
+/* a non-finite adjoint noted (locally) at time t; reported (collectively) */
+PETSC_INTERN PetscErrorCode NbNODENoteNonFinite_Private(NbNODE, Vec, PetscReal t);
+PETSC_INTERN PetscErrorCode NbNODECheckNonFinite_Private(NbNODE);
 
 #endif
