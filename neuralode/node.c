@@ -170,6 +170,41 @@ static PetscErrorCode AdjointCheck(TS ts, PetscInt step, PetscReal t, Vec u, Pet
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* PETSc's bounded-memory scheme without revolve (-ts_trajectory_stride)
+   keeps one solution per stride on disk, in a directory that 3.18 cannot
+   reuse for the next solve: NbNODE names one of its own (nbnode-XXXXXX in
+   the working directory, made by the trajectory only when it writes),
+   removes it before every forward solve and when the NODE is destroyed. */
+static PetscErrorCode CheckpointDirectory(NbNODE node)
+{
+  TSTrajectory tj;
+
+  PetscFunctionBegin;
+  PetscCall(PetscStrncpy(node->tjdir, "nbnode-XXXXXX", sizeof(node->tjdir)));
+  if (node->rank == 0) {
+    PetscCall(PetscMkdtemp(node->tjdir)); /* a unique name; the directory itself comes later */
+    PetscCall(PetscRMTree(node->tjdir));
+  }
+  PetscCallMPI(MPI_Bcast(node->tjdir, sizeof(node->tjdir), MPI_CHAR, 0, node->comm));
+  PetscCall(TSGetTrajectory(node->ts, &tj));
+  PetscCall(TSTrajectorySetDirname(tj, node->tjdir));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+static PetscErrorCode RemoveDirectory(NbNODE node)
+{
+  PetscBool flg;
+
+  PetscFunctionBegin;
+  if (!node->tjdir[0]) PetscFunctionReturn(PETSC_SUCCESS);
+  if (node->rank == 0) {
+    PetscCall(PetscTestDirectory(node->tjdir, 'r', &flg));
+    if (flg) PetscCall(PetscRMTree(node->tjdir));
+  }
+  PetscCallMPI(MPI_Barrier(node->comm));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode NbNODESetUp(NbNODE node)
 {
   PetscFunctionBegin;
@@ -202,6 +237,7 @@ PetscErrorCode NbNODESetUp(NbNODE node)
   PetscCall(TSSetPostStep(node->ts, PostStep));
   PetscCall(TSSetPostStep(node->tsfwd, PostStep));
   PetscCall(TSAdjointMonitorSet(node->ts, AdjointCheck, node, NULL));
+  PetscCall(CheckpointDirectory(node));
   node->setup = PETSC_TRUE;
   if (node->view) PetscCall(NbNODEView(node, PETSC_VIEWER_STDOUT_(node->comm)));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -233,6 +269,7 @@ PetscErrorCode NbNODEDestroy(NbNODE *node)
   if (!n) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(TSDestroy(&n->ts));
   PetscCall(TSDestroy(&n->tsfwd));
+  PetscCall(RemoveDirectory(n));
   PetscCall(MatDestroy(&n->J));
   PetscCall(MatDestroy(&n->Jp));
   PetscCall(VecDestroy(&n->y));
@@ -326,6 +363,7 @@ static PetscErrorCode Forward(NbNODE node, TS ts)
   PetscLogDouble    t0 = NbWallTime();
 
   PetscFunctionBegin;
+  if (ts == node->ts) PetscCall(RemoveDirectory(node));
   PetscCall(TSSetTime(ts, node->t0));
   PetscCall(TSSetStepNumber(ts, 0));
   PetscCall(TSSetTimeStep(ts, node->dt));

@@ -47,6 +47,7 @@ struct _p_NbNODE {
   PetscReal jscale, jshift, pscale;
 
   PetscReal      badt; /* time of the first non-finite adjoint of this rank, PETSC_MIN_REAL if none */
+  char           tjdir[PETSC_MAX_PATH_LEN]; /* checkpoints on disk (two-level scheme) */
   PetscInt       ngrad;
   PetscLogDouble tfwd, tadj;
 };
