@@ -14,8 +14,13 @@
    integrators, applies the per-member dim x dim Jacobians built from dim
    such passes; the parameter Jacobian is a second shell whose transpose
    product reuses the parameter half of the same backward pass. The
-   trajectory is kept by TS (-ts_trajectory_type memory by default;
-   -ts_trajectory_max_cps_ram N keeps N checkpoints and recomputes). A loss
+   trajectory is kept by TS (-ts_trajectory_type memory by default). PETSc
+   3.18 as Debian builds it has no revolve, so -ts_trajectory_max_cps_ram N
+   alone fails; bounded memory is PETSc's two-level scheme,
+   -ts_trajectory_stride S -ts_trajectory_max_cps_ram S
+   -ts_trajectory_save_stack 0 (the stages of S steps in RAM, one solution
+   per S steps on disk in a directory of the NODE's own, the rest
+   recomputed). A loss
    at n observation times is n adjoint sweeps, each seeded with the loss's
    derivative at its end (the time span of the forward solve makes TS land
    on every observation time). Each rank sums the parameter gradient of its
@@ -56,7 +61,8 @@ PETSC_EXTERN PetscErrorCode NbNODESetSizes(NbNODE, PetscInt dim, PetscInt batch)
 PETSC_EXTERN PetscErrorCode NbNODESetTimes(NbNODE, PetscReal t0, PetscReal tf, PetscReal dt);
 /* n observation times, increasing, in (t0, tf] (copied) */
 PETSC_EXTERN PetscErrorCode NbNODESetObservations(NbNODE, PetscInt n, const PetscReal t[]);
-/* -node_view, -node_monitor, and the TS's own options (-ts_type, -ts_dt,
+/* -node_view, -node_monitor, -node_graph_tile (members per tile of the
+   network's passes, 0: all at once), and the TS's own options (-ts_type, -ts_dt,
    -ts_rk_type, -ts_adapt_type, -ts_trajectory_type, -ts_trajectory_max_cps_ram,
    -snes_*, -ksp_*), all under the prefix. Fails for a TS type without an adjoint. */
 PETSC_EXTERN PetscErrorCode NbNODESetFromOptions(NbNODE);

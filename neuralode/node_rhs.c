@@ -295,9 +295,13 @@ static PetscErrorCode CreateShells(NbNODE node)
 PetscErrorCode NbNODESetUpNetwork_Private(NbNODE node)
 {
   PetscInt cap = PetscMax(node->nloc, 1), n = node->nloc * node->dim;
+  char     gprefix[80];
 
   PetscFunctionBegin;
   PetscCall(NbGraphCreate(PETSC_COMM_SELF, &node->g));
+  PetscCall(PetscSNPrintf(gprefix, sizeof(gprefix), "%snode_", node->prefix));
+  PetscCall(NbGraphSetOptionsPrefix(node->g, gprefix));
+  PetscCall(NbGraphSetFromOptions(node->g)); /* -node_graph_tile */
   PetscCall(NbGraphAddInput(node->g, "y", cap, node->nin, &node->X));
   PetscCall(NbGraphAddInputLike(node->g, "lambda", node->X, node->dim, &node->L));
   PetscCall(NbLayerApply(node->net, node->g, node->X, &node->F));
