@@ -77,6 +77,10 @@ PETSC_EXTERN PetscErrorCode NbNODEGetComm(NbNODE, MPI_Comm *);
 PETSC_EXTERN PetscErrorCode NbNODECreateState(NbNODE, Vec *);
 /* This rank's members: the first global member index and how many. */
 PETSC_EXTERN PetscErrorCode NbNODEGetLocalMembers(NbNODE, PetscInt64 *offset, PetscInt *n);
+/* v = a state whose members have components uniform in [lo[c], hi[c]]:
+   member i takes draws dim*i .. dim*i+dim-1 of the stream, so the states
+   are the same on any number of ranks. */
+PETSC_EXTERN PetscErrorCode NbNODEDrawUniformStates(NbNODE, NbRNG, PetscInt64 stream, const PetscReal lo[], const PetscReal hi[], Vec v);
 /* The state at t0 (copied). */
 PETSC_EXTERN PetscErrorCode NbNODESetInitialState(NbNODE, Vec);
 /* One state per observation time (copied). */

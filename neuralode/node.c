@@ -314,6 +314,20 @@ PetscErrorCode NbNODEGetLocalMembers(NbNODE node, PetscInt64 *offset, PetscInt *
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+PetscErrorCode NbNODEDrawUniformStates(NbNODE node, NbRNG rng, PetscInt64 stream, const PetscReal lo[], const PetscReal hi[], Vec v)
+{
+  PetscReal *a;
+  PetscInt   d = node->dim;
+
+  PetscFunctionBegin;
+  PetscCall(CheckSetUp(node, "NbNODEDrawUniformStates()"));
+  PetscCall(VecGetArray(v, &a));
+  PetscCall(NbRNGUniform(rng, stream, d * node->off, d * node->nloc, a));
+  for (PetscInt i = 0; i < d * node->nloc; i++) a[i] = lo[i % d] + (hi[i % d] - lo[i % d]) * a[i];
+  PetscCall(VecRestoreArray(v, &a));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode NbNODESetInitialState(NbNODE node, Vec y0)
 {
   PetscFunctionBegin;

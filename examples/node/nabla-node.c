@@ -85,20 +85,15 @@ static PetscErrorCode LVRHS(TS ts, PetscReal t, Vec Y, Vec F, void *ctx)
    the training ones */
 static PetscErrorCode InitialStates(NbNODE node, NbRNG rng, PetscInt64 stream, PetscReal widen, Vec y0)
 {
-  const PetscReal lo[2] = {0.3, 1.1}, hi[2] = {0.8, 2.1};
-  PetscInt64      off;
-  PetscInt        n;
-  PetscReal      *a;
+  PetscReal lo[2] = {0.3, 1.1}, hi[2] = {0.8, 2.1};
 
   PetscFunctionBegin;
-  PetscCall(NbNODEGetLocalMembers(node, &off, &n));
-  PetscCall(VecGetArray(y0, &a));
-  PetscCall(NbRNGUniform(rng, stream, 2 * off, 2 * n, a));
-  for (PetscInt i = 0; i < 2 * n; i++) {
-    PetscReal w = hi[i % 2] - lo[i % 2];
-    a[i]        = lo[i % 2] - widen * w + (1 + 2 * widen) * w * a[i];
+  for (PetscInt c = 0; c < 2; c++) {
+    PetscReal w = hi[c] - lo[c];
+    lo[c] -= widen * w;
+    hi[c] += widen * w;
   }
-  PetscCall(VecRestoreArray(y0, &a));
+  PetscCall(NbNODEDrawUniformStates(node, rng, stream, lo, hi, y0));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

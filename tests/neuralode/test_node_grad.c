@@ -5,7 +5,7 @@
    the ranks); t in [0, 1] with fixed steps dt = 0.05 and observations at
    0.25, 0.5 and 0.8 (the last sweep, 0.8 -> 1, carries no seed); random
    initial states and targets from the counter-based RNG (the same on any
-   number of ranks). The discrete adjoint is the exact gradient of the
+   number of ranks; uniform in [-1, 1]^2 and [-0.5, 0.5]^2). The discrete adjoint is the exact gradient of the
    discrete loss, so the only gaps are those of the differences themselves:
    h = 1e-5 on O(1) parameters gives truncation ~h^2 |L'''| ~ 1e-10 and
    round-off ~eps |L| / h ~ 1e-11 (implicit types: plus the Newton tolerance
@@ -40,21 +40,15 @@ static PetscErrorCode MakeModel(NbModel *m, NbLayer *net)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* member i's values: normal draws i*DIM.. of the stream, times scale */
+/* member values uniform in [-scale, scale]^2 (NbNODEDrawUniformStates: the same on any number of ranks) */
 static PetscErrorCode Fill(NbNODE node, NbModel m, PetscInt64 stream, PetscReal scale, Vec v)
 {
-  PetscInt64 off;
-  PetscInt   n;
-  PetscReal *a;
-  NbRNG      rng;
+  const PetscReal lo[DIM] = {-scale, -scale}, hi[DIM] = {scale, scale};
+  NbRNG           rng;
 
   PetscFunctionBegin;
   PetscCall(NbModelGetRNG(m, &rng));
-  PetscCall(NbNODEGetLocalMembers(node, &off, &n));
-  PetscCall(VecGetArray(v, &a));
-  PetscCall(NbRNGNormal(rng, stream, off * DIM, n * DIM, a));
-  for (PetscInt i = 0; i < n * DIM; i++) a[i] *= scale;
-  PetscCall(VecRestoreArray(v, &a));
+  PetscCall(NbNODEDrawUniformStates(node, rng, stream, lo, hi, v));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
