@@ -312,8 +312,40 @@ static PetscErrorCode WriteSeries(NbOutput out, const char name[], PetscInt batc
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* the trajectories as a point cloud for ParaView: point (prey, predators, t)
+   for every local member at t = 0 and every observation time, with the
+   member's global index and t as fields */
+static PetscErrorCode WritePhasePoints(NbOutput out, const char name[], NbNODE node, PetscInt nobs, const PetscReal tobs[], Vec y0, const Vec y[])
+{
+  PetscInt64       off;
+  PetscInt         n, np;
+  PetscReal       *xyz, *fm, *ft;
+  const PetscReal *a;
+  const char      *fields[] = {"member", "t"};
+
+  PetscFunctionBegin;
+  PetscCall(NbNODEGetLocalMembers(node, &off, &n));
+  np = n * (nobs + 1);
+  PetscCall(PetscMalloc3(3 * np + 1, &xyz, np + 1, &fm, np + 1, &ft));
+  for (PetscInt k = 0; k <= nobs; k++) {
+    PetscCall(VecGetArrayRead(k ? y[k - 1] : y0, &a));
+    for (PetscInt i = 0; i < n; i++) {
+      PetscInt p = i * (nobs + 1) + k;
+      xyz[3 * p] = a[2 * i], xyz[3 * p + 1] = a[2 * i + 1], xyz[3 * p + 2] = k ? tobs[k - 1] : 0;
+      fm[p] = (PetscReal)(off + i), ft[p] = xyz[3 * p + 2];
+    }
+    PetscCall(VecRestoreArrayRead(k ? y[k - 1] : y0, &a));
+  }
+  {
+    const PetscReal *vals[] = {fm, ft};
+    PetscCall(NbOutputWritePoints(out, name, 0, np, 3, xyz, 2, fields, vals));
+  }
+  PetscCall(PetscFree3(xyz, fm, ft));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* learned (a fresh forward solve) and reference trajectories of a set, and its data */
-static PetscErrorCode WriteSet(NbOutput out, const char name[], Set *s, const Options *o, PetscInt batch)
+static PetscErrorCode WriteSet(NbOutput out, const char name[], Set *s, const Options *o, const PetscReal tobs[], PetscInt batch)
 {
   const Vec *y;
   char       key[64];
@@ -323,8 +355,10 @@ static PetscErrorCode WriteSet(NbOutput out, const char name[], Set *s, const Op
   PetscCall(NbNODEGetObservedStates(s->node, NULL, &y));
   PetscCall(PetscSNPrintf(key, sizeof(key), "%s_learned", name));
   PetscCall(WriteSeries(out, key, batch, o->nobs, s->y0, y));
+  PetscCall(WritePhasePoints(out, key, s->node, o->nobs, tobs, s->y0, y));
   PetscCall(PetscSNPrintf(key, sizeof(key), "%s_reference", name));
   PetscCall(WriteSeries(out, key, batch, o->nobs, s->y0, s->ref));
+  PetscCall(WritePhasePoints(out, key, s->node, o->nobs, tobs, s->y0, s->ref));
   if (s->data) {
     PetscCall(PetscSNPrintf(key, sizeof(key), "%s_data", name));
     PetscCall(WriteSeries(out, key, batch, o->nobs, s->y0, s->data));
@@ -380,8 +414,8 @@ static PetscErrorCode Run(void)
     PetscCall(NbOutputWriteHistory(out, "time", o.nobs + 1, t));
     PetscCall(PetscFree(t));
   }
-  PetscCall(WriteSet(out, "train", &train, &o, o.ntrain));
-  PetscCall(WriteSet(out, "heldout", &test, &o, o.ntest));
+  PetscCall(WriteSet(out, "train", &train, &o, tobs, o.ntrain));
+  PetscCall(WriteSet(out, "heldout", &test, &o, tobs, o.ntest));
   PetscCall(NbReportCreate(comm, "nabla-node -node_case lotkavolterra", &rep));
   PetscCall(NbReportAddInt(rep, "training trajectories", o.ntrain));
   PetscCall(NbReportAddInt(rep, "held-out trajectories", o.ntest));

@@ -8,11 +8,26 @@ to 1e-3 relative). Also checks that the noisy training data differ from
 the clean reference by about the requested noise (relative RMS within a
 factor 2 of it).
 
-usage: check_node.py FILE.h5 TOL NOISE"""
+usage: check_node.py FILE.h5 TOL NOISE
+       check_node.py --compare A.h5 B.h5 TOL
+The second form checks that two runs (e.g. on 1 and 2 ranks) wrote the same
+histories (loss, data, trajectories) to TOL relative."""
 import sys
 
 import h5py
 import numpy as np
+
+if sys.argv[1] == "--compare":
+    tol = float(sys.argv[4])
+    with h5py.File(sys.argv[2], "r") as a, h5py.File(sys.argv[3], "r") as b:
+        ha, hb = a["history"], b["history"]
+        assert sorted(ha) == sorted(hb), "the two files hold different histories"
+        worst = max(np.max(np.abs(ha[k][()] - hb[k][()])) / max(np.max(np.abs(ha[k][()])), 1e-300) for k in ha)
+        count = len(ha)
+    print(f"{count} histories, largest relative difference {worst:.2e} (allowed {tol:g})")
+    assert worst <= tol, "the runs differ"
+    print("node check passed")
+    sys.exit(0)
 
 fname, tol, noise = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
 with h5py.File(fname, "r") as f:

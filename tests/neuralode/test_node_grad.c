@@ -3,10 +3,11 @@
 
    f: a 2 -> 12 -> 12 -> 2 tanh MLP; 5 trajectories as one state (split over
    the ranks); t in [0, 1] with fixed steps dt = 0.05 and observations at
-   0.25, 0.5 and 0.8 (the last sweep, 0.8 -> 1, carries no seed); random
-   initial states and targets from the counter-based RNG (the same on any
-   number of ranks; uniform in [-1, 1]^2 and [-0.5, 0.5]^2). The discrete adjoint is the exact gradient of the
-   discrete loss, so the only gaps are those of the differences themselves:
+   0.25, 0.5 and 0.8 (the last sweep, 0.8 -> 1, carries no seed); initial
+   states uniform in [-1, 1]^2 and targets in [-0.5, 0.5]^2 from the
+   counter-based RNG (the same on any number of ranks). The discrete
+   adjoint is the exact gradient of the discrete loss, so the only gaps are
+   those of the differences themselves:
    h = 1e-5 on O(1) parameters gives truncation ~h^2 |L'''| ~ 1e-10 and
    round-off ~eps |L| / h ~ 1e-11 (implicit types: plus the Newton tolerance
    over h, 1e-14 / 1e-5; the tests set -snes_rtol 1e-14). Tolerance 1e-6
