@@ -21,7 +21,8 @@
    whose gradient must equal the first to 1e-12 relative (round-off): run
    with -cmp_ts_trajectory_max_cps_ram 3 (checkpointing, recomputed stages)
    against the fully stored trajectory (the second NODE's gradient is
-   computed twice, as in training). -case n: the bad inputs. */
+   computed twice, as in training). -time_input: f(y, t), t the network's
+   third input. -case n: the bad inputs. */
 #include "nbtest.h"
 #include "nbnode.h"
 
@@ -29,9 +30,10 @@
 #define NB  5
 #define NOBS 3
 
-static PetscErrorCode MakeModel(NbModel *m, NbLayer *net)
+/* f(y) (nin = 2), f(y, t) (nin = 3), or a wrong network (nout = 3) */
+static PetscErrorCode MakeModel(PetscInt nin, PetscInt nout, NbModel *m, NbLayer *net)
 {
-  PetscInt w[] = {DIM, 12, 12, DIM};
+  PetscInt w[] = {nin, 12, 12, nout};
 
   PetscFunctionBegin;
   PetscCall(NbModelCreate(PETSC_COMM_WORLD, m));
@@ -178,15 +180,16 @@ static PetscErrorCode Run(void)
   NbNODE    node, cmp;
   PetscInt  np, bad = 0;
   PetscReal L, *g, *g2;
-  PetscBool compare = PETSC_FALSE;
+  PetscBool compare = PETSC_FALSE, tin = PETSC_FALSE;
   TSType    type;
 
   PetscFunctionBegin;
   PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "NbNODE gradient test", NULL);
-  PetscCall(PetscOptionsInt("-case", "Bad input: 1 observation outside, 2 (give -ts_type bdf), 3 NaN adjoint", NULL, bad, &bad, NULL));
+  PetscCall(PetscOptionsInt("-case", "Bad input: 1 observation outside, 2 (give -ts_type bdf), 3 NaN adjoint, 4 network of the wrong size", NULL, bad, &bad, NULL));
+  PetscCall(PetscOptionsBool("-time_input", "The network takes t as a third input", NULL, tin, &tin, NULL));
   PetscCall(PetscOptionsBool("-compare", "Compare with a second NODE (prefix cmp_)", NULL, compare, &compare, NULL));
   PetscOptionsEnd();
-  PetscCall(MakeModel(&m, &net));
+  PetscCall(MakeModel(tin ? DIM + 1 : DIM, bad == 4 ? DIM + 1 : DIM, &m, &net));
   PetscCall(MakeNODE(NULL, m, net, bad, &node));
   PetscCall(NbModelGetNumParameters(m, &np));
   PetscCall(PetscMalloc2(np, &g, np, &g2));
