@@ -41,9 +41,11 @@
    Loss: L = sum_k |y(t_k) - target_k|^2 / (n B dim), the mean squared
    distance over all observations, members and components.
 
-   Integrators with a discrete adjoint in PETSc 3.18: rk (explicit, every
-   -ts_rk_type) and theta, beuler, cn (implicit; the Newton solves run
-   matrix-free with -ksp_type gmres -pc_type none unless told otherwise). */
+   Integrators with a discrete adjoint in PETSc 3.18: rk (explicit) and
+   theta, beuler, cn (implicit; the Newton solves run matrix-free with
+   -ksp_type gmres -pc_type none unless told otherwise). RK tableaus with a
+   zero weight (5dp, 5f, 5bs) are refused: 3.18's RK adjoint drops their
+   parameter terms; 4, 3bs, 3, 2a, 1fe are exact. */
 #ifndef NBNODE_H
 #define NBNODE_H
 
