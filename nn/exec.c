@@ -46,7 +46,7 @@ static PetscErrorCode PlanSet(NbGraph g, NbPointSet *S, PetscInt *poolsize)
       NbNode r;
       if (!c->in[j]->needgrad || c->in[j]->kind != NB_KIND_POINT) continue;
       r = ViewRoot(c->in[j]);
-      if (r->kind == NB_KIND_POINT) fw[r->pos] = PetscMax(fw[r->pos], c->pos);
+      if (r->kind == NB_KIND_POINT && !r->keepgrad) fw[r->pos] = PetscMax(fw[r->pos], c->pos);
     }
   }
   PetscCall(PetscCalloc2(S->nlist + 1, &S->nzero, S->nlist, &S->zero));
@@ -121,7 +121,7 @@ PetscErrorCode NbGraphPlan_Private(NbGraph g)
     }
     if (v->isinput) {
       v->T = v->ld = g->sets[v->set].cap8;
-      total += Round8(v->cols * g->sets[v->set].cap8);
+      total += Round8(v->cols * g->sets[v->set].cap8) * (v->keepgrad ? 2 : 1);
     } else if (v->isview) {
       v->T  = v->in[0]->T;
       v->ld = v->in[0]->ld;
@@ -150,6 +150,10 @@ PetscErrorCode NbGraphPlan_Private(NbGraph g)
         v->staging = a;
         v->val     = a;
         a += Round8(v->cols * v->ld);
+        if (v->keepgrad) {
+          v->gradbase = v->grad = a;
+          a += Round8(v->cols * v->ld);
+        }
       } else if (v->isparam) {
         const NbParamInfo *p;
         PetscCall(NbModelGetParameterInfo_Private(v->model, v->pidx, &p));
@@ -400,6 +404,7 @@ PetscErrorCode NbGraphComputeLossGradient(NbGraph g, PetscReal *loss)
     if (v->grad && !v->isparam && !v->isview) PetscCall(PetscArrayzero(v->grad, v->cols * v->ld));
   }
   if (g->loss->kind == NB_KIND_CONST && g->loss->grad) g->loss->grad[0] = 1;
+  PetscCall(NbGraphZeroInputGradients_Private(g));
   PetscCall(ForwardFixed(g->nconst, g->constlist));
   if (g->fused) {
     PetscCall(ZeroGlobalGrads(g));

@@ -46,6 +46,7 @@ static PetscErrorCode InputForward(NbNode v, const NbTile *t)
 {
   PetscFunctionBegin;
   v->val = v->staging + t->i0;
+  if (v->gradbase) v->grad = v->gradbase + t->i0;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 static PetscErrorCode NoForward(NbNode v, const NbTile *t)

@@ -245,6 +245,13 @@ PETSC_EXTERN PetscErrorCode NbGraphGetScalar(NbGraph, NbTensor, PetscReal *);
    The outputs may depend on no other input of the set. Overwrites the
    input x: set the set's inputs again before training. */
 PETSC_EXTERN PetscErrorCode NbGraphEvaluate(NbGraph, NbTensor x, PetscInt n, const PetscReal xv[], PetscInt nout, const NbTensor out[], PetscReal *vals[]);
+/* Keep the gradient of the loss with respect to an input's values (before
+   SetUp): the vector-Jacobian product w^T df/dx when the loss is
+   NbTensorWeightedSum(f, w). Read after NbGraphComputeLossGradient: this
+   rank's n points, row-major n x cols (v may be NULL to query n); local,
+   never summed over ranks. */
+PETSC_EXTERN PetscErrorCode NbGraphMarkInputGradient(NbGraph, NbTensor);
+PETSC_EXTERN PetscErrorCode NbGraphGetInputGradient(NbGraph, NbTensor, PetscInt *n, PetscReal v[]);
 /* Dropout on (training, MC dropout) or off (identity). */
 PETSC_EXTERN PetscErrorCode NbGraphSetDropout(NbGraph, PetscBool);
 /* New dropout masks for the next pass (optimizers call this once per step). */

@@ -161,7 +161,7 @@ struct _p_NbNode {
   const NbJetSpec *jet;
   PetscReal   *val, *grad;
   PetscInt     ld, T;      /* column stride; component stride */
-  PetscBool    requires, contributes, needgrad, partial, reducer, isinput, isparam, isview, isoutput;
+  PetscBool    requires, contributes, needgrad, partial, reducer, isinput, isparam, isview, isoutput, keepgrad;
   PetscBool    ovw0;       /* backward writes input 0's gradient (first writer, no zeroing) */
   /* op arguments */
   PetscReal    alpha, beta;
@@ -174,6 +174,7 @@ struct _p_NbNode {
   PetscReal   *staging;    /* inputs: [cols][cap8] for the whole set */
   PetscReal   *capture;    /* outputs: [cols][cap8] */
   PetscReal   *constval;   /* user constants: values set by NbGraphSetConstant */
+  PetscReal   *gradbase;   /* inputs marked by NbGraphMarkInputGradient: their gradient, [cols][cap8] */
   PetscInt     nconsumers;
   PetscInt     gradoff;    /* point roots: offset of the gradient in the set's pool, -1 if none */
   PetscInt     ndata;      /* inputs: points given by the last NbGraphSetInput, -1 before */
@@ -214,6 +215,8 @@ PETSC_INTERN PetscErrorCode NbGraphCheckOpen_Private(NbGraph);
 PETSC_INTERN PetscErrorCode NbViewForward_Private(NbNode, const NbTile *);
 /* exec.c */
 PETSC_INTERN PetscErrorCode NbGraphPlan_Private(NbGraph);
+/* inputgrad.c: the kept input gradients zeroed before a backward pass */
+PETSC_INTERN PetscErrorCode NbGraphZeroInputGradients_Private(NbGraph);
 /* jet.c */
 PETSC_INTERN PetscErrorCode NbJetSpecCreate_Private(NbGraph, const char coords[], const char derivs[], const NbJetSpec **);
 PETSC_INTERN PetscErrorCode NbJetFindComponent_Private(const NbJetSpec *, const char deriv[], PetscInt *c);
