@@ -115,6 +115,21 @@ static PetscErrorCode BuildGraph(NbOperator op)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* The last layer starts at zero, so training starts from u = 0 (MSR 1):
+   a random initial field would put its rough part, amplified by ||A||^2 ~
+   h^-4, into the first steps' loss and gradient. */
+static PetscErrorCode ZeroOutput(NbOperator op)
+{
+  PetscReal *zero;
+
+  PetscFunctionBegin;
+  PetscCall(PetscCalloc1(4 * op->width + 1, &zero)); /* the local type's width is at most 4 C */
+  PetscCall(NbModelSetParameterValues(op->model, "proj.1.W", zero));
+  PetscCall(NbModelSetParameterValues(op->model, "proj.1.b", zero));
+  PetscCall(PetscFree(zero));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 /* the samples of step k: B consecutive training indices (cyclic), this rank's block of them */
 static PetscErrorCode SetBatch(NbOperator op, PetscInt step)
 {
@@ -195,6 +210,7 @@ PetscErrorCode NbOperatorSetUp(NbOperator op)
   PetscCall(NbModelSetOptionsPrefix(op->model, op->prefix));
   PetscCall(NbModelSetFromOptions(op->model));
   PetscCall(BuildGraph(op));
+  PetscCall(ZeroOutput(op));
   PetscCall(NbModelGetNumParameters(op->model, &P));
   PetscCall(PetscMalloc1(P, &op->good));
   PetscCall(CreateOptimizer(op));
