@@ -32,6 +32,7 @@ PetscErrorCode NbOperatorCreate(MPI_Comm comm, NbOperator *opp)
   op->width  = 16;
   op->blocks = 4;
   op->mixrank   = 8;
+  op->modes  = 16;
   op->ntrain = 256;
   op->ntest  = 100;
   op->batch  = 8;
@@ -65,6 +66,7 @@ PetscErrorCode NbOperatorSetFromOptions(NbOperator op)
   PetscCall(PetscOptionsInt("-lordnet_width", "Channels C of the hidden layers", "NbOperatorSetUp", op->width, &op->width, NULL));
   PetscCall(PetscOptionsInt("-lordnet_blocks", "Lord blocks L", "NbOperatorSetUp", op->blocks, &op->blocks, NULL));
   PetscCall(PetscOptionsInt("-lordnet_rank", "Rank r of the mixing matrices U V^T", "NbOperatorSetUp", op->mixrank, &op->mixrank, NULL));
+  PetscCall(PetscOptionsInt("-lordnet_modes", "Cosine modes spanning the factors U, V along each axis (0: free node-wise factors)", "NbOperatorSetUp", op->modes, &op->modes, NULL));
   PetscCall(PetscOptionsBool("-operator_view", "Describe the operator after set-up", "NbOperatorView", op->view, &op->view, NULL));
   PetscOptionsEnd();
   PetscCall(NbOperatorSetType(op, type));
@@ -82,6 +84,7 @@ static PetscErrorCode CheckSettings(NbOperator op)
   PetscCheck(op->mixrank >= 1, op->comm, PETSC_ERR_USER_INPUT, "-%slordnet_rank %d: the rank of the mixing matrices must be >= 1", p, (int)op->mixrank);
   PetscCheck(op->nx >= 3 && op->ny >= 3, op->comm, PETSC_ERR_USER_INPUT, "A %d x %d grid has no interior node: use at least 3 nodes per direction", (int)op->nx, (int)op->ny);
   PetscCheck(op->mixrank <= PetscMin(op->nx, op->ny), op->comm, PETSC_ERR_USER_INPUT, "-%slordnet_rank %d exceeds the %d x %d grid: a rank-r factorisation of an n x n mixing matrix needs r <= n (lower -%slordnet_rank or refine the grid)", p, (int)op->mixrank, (int)op->nx, (int)op->ny, p);
+  PetscCheck(op->modes >= 0, op->comm, PETSC_ERR_USER_INPUT, "-%slordnet_modes %d: the number of cosine modes must be >= 0 (0: free factors)", p, (int)op->modes);
   PetscCheck(op->ntrain >= 1 && op->ntest >= 0, op->comm, PETSC_ERR_USER_INPUT, "-%soperator_train %d, -%soperator_test %d: need at least one training sample and no negative count", p, (int)op->ntrain, p, (int)op->ntest);
   PetscCheck(op->batch >= 1 && op->batch <= op->ntrain, op->comm, PETSC_ERR_USER_INPUT, "-%soperator_batch %d: the batch must hold between 1 and -%soperator_train (%d) samples", p, (int)op->batch, p, (int)op->ntrain);
   PetscFunctionReturn(PETSC_SUCCESS);

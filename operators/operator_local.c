@@ -20,7 +20,7 @@ static PetscInt LocalParameters(PetscInt C, PetscInt nb)
 static PetscErrorCode Build_Local(NbOperator op, NbGraph g, NbTensor X, NbTensor *u)
 {
   Local   *lc     = (Local *)op->data;
-  PetscInt target = NbOperatorLordNetParameters_Private(op->width, op->blocks, op->mixrank, op->nx, op->ny), C = 1;
+  PetscInt target = NbOperatorLordNetParameters_Private(op), C = 1;
   NbTensor h, s[9], a;
   char     name[32];
 

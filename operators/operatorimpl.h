@@ -29,7 +29,8 @@ struct _p_NbOperator {
   NbOperatorOps   ops;
   NbPoissonFamily fam;
   PetscInt        nx, ny, L;                /* grid, nodes per sample */
-  PetscInt        width, blocks, mixrank;      /* -lordnet_* */
+  PetscInt        width, blocks, mixrank, modes; /* -lordnet_* */
+  NbTensor        basis[2];  /* lordnet: the cosine bases of the factors along x and y (NULL: free factors) */
   PetscInt        ntrain, ntest, batch, cap; /* cap: samples per rank per pass */
   PetscBool       view;
   NbModel         model;
@@ -62,7 +63,7 @@ PETSC_INTERN PetscErrorCode NbOperatorSeedMSR_Private(NbOperator, PetscReal nglo
 PETSC_INTERN PetscErrorCode NbOperatorDense_Private(NbOperator, NbGraph, const char name[], NbTensor x, PetscInt nin, PetscInt nout, NbActivation, NbTensor *);
 PETSC_INTERN PetscErrorCode NbOperatorProject_Private(NbOperator, NbGraph, NbTensor h, PetscInt width, NbTensor *);
 /* parameters of the lordnet network of the given width, blocks, rank on nx x ny */
-PETSC_INTERN PetscInt NbOperatorLordNetParameters_Private(PetscInt width, PetscInt blocks, PetscInt rank, PetscInt nx, PetscInt ny);
+PETSC_INTERN PetscInt NbOperatorLordNetParameters_Private(NbOperator);
 
 PETSC_INTERN PetscErrorCode NbOperatorCreate_LordNet(NbOperator);
 PETSC_INTERN PetscErrorCode NbOperatorCreate_Local(NbOperator);
