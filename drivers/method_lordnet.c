@@ -60,6 +60,7 @@ static PetscErrorCode CreateSampleSolver(NbMethod m, DM da, const char prefix[])
   PetscCall(KSPSetType(d->ksp, KSPCG));
   PetscCall(KSPGetPC(d->ksp, &pc));
   PetscCall(PCSetType(pc, PCGAMG));
+  PetscCall(KSPSetNormType(d->ksp, KSP_NORM_UNPRECONDITIONED)); /* 1e-10 of the true residual */
   PetscCall(KSPSetTolerances(d->ksp, 1e-10, PETSC_DEFAULT, PETSC_DEFAULT, PETSC_DEFAULT));
   PetscCall(KSPSetFromOptions(d->ksp));
   PetscFunctionReturn(PETSC_SUCCESS);
