@@ -63,6 +63,7 @@ PetscErrorCode NbOperatorSetFromOptions(NbOperator op)
   PetscCall(PetscOptionsInt("-operator_train", "Training samples", "NbOperatorSetUp", op->ntrain, &op->ntrain, NULL));
   PetscCall(PetscOptionsInt("-operator_test", "Held-out samples", "NbOperatorSetUp", op->ntest, &op->ntest, NULL));
   PetscCall(PetscOptionsInt("-operator_batch", "Samples per step, all ranks", "NbOperatorSetUp", op->batch, &op->batch, NULL));
+  PetscCall(PetscOptionsInt("-operator_lbfgs_its", "L-BFGS iterations on all training samples after Adam", "NbOperatorTrain", op->lbfgs_its, &op->lbfgs_its, NULL));
   PetscCall(PetscOptionsInt("-lordnet_width", "Channels C of the hidden layers", "NbOperatorSetUp", op->width, &op->width, NULL));
   PetscCall(PetscOptionsInt("-lordnet_blocks", "Lord blocks L", "NbOperatorSetUp", op->blocks, &op->blocks, NULL));
   PetscCall(PetscOptionsInt("-lordnet_rank", "Rank r of the mixing matrices U V^T", "NbOperatorSetUp", op->mixrank, &op->mixrank, NULL));
@@ -85,6 +86,7 @@ static PetscErrorCode CheckSettings(NbOperator op)
   PetscCheck(op->nx >= 3 && op->ny >= 3, op->comm, PETSC_ERR_USER_INPUT, "A %d x %d grid has no interior node: use at least 3 nodes per direction", (int)op->nx, (int)op->ny);
   PetscCheck(op->mixrank <= PetscMin(op->nx, op->ny), op->comm, PETSC_ERR_USER_INPUT, "-%slordnet_rank %d exceeds the %d x %d grid: a rank-r factorisation of an n x n mixing matrix needs r <= n (lower -%slordnet_rank or refine the grid)", p, (int)op->mixrank, (int)op->nx, (int)op->ny, p);
   PetscCheck(op->modes >= 0, op->comm, PETSC_ERR_USER_INPUT, "-%slordnet_modes %d: the number of cosine modes must be >= 0 (0: free factors)", p, (int)op->modes);
+  PetscCheck(op->lbfgs_its >= 0, op->comm, PETSC_ERR_USER_INPUT, "-%soperator_lbfgs_its %d must be >= 0", p, (int)op->lbfgs_its);
   PetscCheck(op->ntrain >= 1 && op->ntest >= 0, op->comm, PETSC_ERR_USER_INPUT, "-%soperator_train %d, -%soperator_test %d: need at least one training sample and no negative count", p, (int)op->ntrain, p, (int)op->ntest);
   PetscCheck(op->batch >= 1 && op->batch <= op->ntrain, op->comm, PETSC_ERR_USER_INPUT, "-%soperator_batch %d: the batch must hold between 1 and -%soperator_train (%d) samples", p, (int)op->batch, p, (int)op->ntrain);
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -133,23 +135,37 @@ static PetscErrorCode ZeroOutput(NbOperator op)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* the samples of step k: B consecutive training indices (cyclic), this rank's block of them */
-static PetscErrorCode SetBatch(NbOperator op, PetscInt step)
+/* B consecutive training indices (cyclic) from start, this rank's block of them */
+static PetscErrorCode SetBatch(NbOperator op, PetscInt64 start, PetscInt B)
 {
-  PetscInt64 off, start = ((PetscInt64)step * op->batch) % op->ntrain;
+  PetscInt64 off;
   PetscInt   n;
 
   PetscFunctionBegin;
-  PetscCall(NbPartition(op->comm, op->batch, &off, &n));
+  PetscCall(NbPartition(op->comm, B, &off, &n));
   for (PetscInt k = 0; k < n; k++) op->idx[k] = (start + off + k) % op->ntrain;
   PetscCall(NbOperatorSetSamples_Private(op, n, op->idx));
+  op->B = B;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* Adam step k: the k-th batch of the cycle */
 static PetscErrorCode PreStep(NbOptimizer opt, PetscInt step, void *ctx)
 {
+  NbOperator op = (NbOperator)ctx;
+
   PetscFunctionBegin;
-  PetscCall(SetBatch((NbOperator)ctx, step));
+  PetscCall(SetBatch(op, ((PetscInt64)step * op->batch) % op->ntrain, op->batch));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* L-BFGS: every training sample (a deterministic objective) */
+static PetscErrorCode PreSolveFull(NbOptimizer opt, PetscInt step, void *ctx)
+{
+  NbOperator op = (NbOperator)ctx;
+
+  PetscFunctionBegin;
+  PetscCall(SetBatch(op, 0, op->ntrain));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -163,7 +179,7 @@ static PetscErrorCode Objective(NbModel m, PetscReal *loss, void *ctx)
 
   PetscFunctionBegin;
   PetscCall(NbGraphForward(op->graph));
-  PetscCall(NbOperatorSeedMSR_Private(op, (PetscReal)op->batch));
+  PetscCall(NbOperatorSeedMSR_Private(op, (PetscReal)op->B));
   PetscCall(NbGraphComputeLossGradient(op->graph, loss));
   PetscCall(NbModelGetNumParameters(m, &P));
   PetscCall(NbModelGetParameterArray(m, &p));
@@ -188,6 +204,17 @@ static PetscErrorCode CreateOptimizer(NbOperator op)
   PetscCall(NbOptimizerSetObjective(op->opt, Objective, op));
   PetscCall(NbOptimizerSetPreStep(op->opt, PreStep, op));
   PetscCall(NbOptimizerSetFromOptions(op->opt));
+  if (op->lbfgs_its > 0) {
+    Tao tao;
+    PetscCall(NbOptimizerCreate(op->model, &op->lbfgs));
+    PetscCall(NbOptimizerSetOptionsPrefix(op->lbfgs, op->prefix));
+    PetscCall(NbOptimizerSetFixedType(op->lbfgs, "lbfgs"));
+    PetscCall(NbOptimizerSetObjective(op->lbfgs, Objective, op));
+    PetscCall(NbOptimizerSetPreStep(op->lbfgs, PreSolveFull, op));
+    PetscCall(NbOptimizerGetTao(op->lbfgs, &tao));
+    PetscCall(TaoSetMaximumIterations(tao, op->lbfgs_its));
+    PetscCall(NbOptimizerSetFromOptions(op->lbfgs));
+  }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -200,7 +227,7 @@ PetscErrorCode NbOperatorSetUp(NbOperator op)
   if (!op->type[0]) PetscCall(NbOperatorSetType(op, "lordnet"));
   PetscCall(CheckSettings(op));
   op->L   = op->nx * op->ny;
-  op->cap = (op->batch + op->size - 1) / op->size;
+  op->cap = ((op->lbfgs_its > 0 ? op->ntrain : op->batch) + op->size - 1) / op->size;
   PetscCall(DMDACreate2d(PETSC_COMM_SELF, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DMDA_STENCIL_STAR, op->nx, op->ny, 1, 1, 1, 1, NULL, NULL, &op->da));
   PetscCall(DMSetUp(op->da));
   PetscCall(DMCreateGlobalVector(op->da, &op->vu));
@@ -226,7 +253,7 @@ PetscErrorCode NbOperatorComputeLoss(NbOperator op, PetscInt step, PetscReal *lo
 {
   PetscFunctionBegin;
   PetscCall(NbOperatorSetUp(op));
-  PetscCall(SetBatch(op, step));
+  PetscCall(SetBatch(op, ((PetscInt64)step * op->batch) % op->ntrain, op->batch));
   PetscCall(Objective(op->model, loss, op));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -239,6 +266,7 @@ PetscErrorCode NbOperatorTrain(NbOperator op)
   PetscCall(NbOperatorSetUp(op));
   t0 = NbWallTime();
   PetscCall(NbOptimizerSolve(op->opt));
+  if (op->lbfgs) PetscCall(NbOptimizerSolve(op->lbfgs));
   op->trainwall += NbWallTime() - t0;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -286,6 +314,7 @@ PetscErrorCode NbOperatorDestroy(NbOperator *opp)
   PetscCall(VecDestroy(&op->vw));
   PetscCall(DMDestroy(&op->da));
   PetscCall(NbOptimizerDestroy(&op->opt));
+  PetscCall(NbOptimizerDestroy(&op->lbfgs));
   PetscCall(NbGraphDestroy(&op->graph));
   PetscCall(NbModelDestroy(&op->model));
   PetscCall(NbHeadDestroyType(op, &op->ops, sizeof(op->ops)));

@@ -32,10 +32,11 @@ struct _p_NbOperator {
   PetscInt        width, blocks, mixrank, modes; /* -lordnet_* */
   NbTensor        basis[2];  /* lordnet: the cosine bases of the factors along x and y (NULL: free factors) */
   PetscInt        ntrain, ntest, batch, cap; /* cap: samples per rank per pass */
+  PetscInt        lbfgs_its, B;  /* L-BFGS iterations after Adam; samples of the current pass, all ranks */
   PetscBool       view;
   NbModel         model;
   NbGraph         graph;
-  NbOptimizer     opt;
+  NbOptimizer     opt, lbfgs;
   NbTensor        X, mask, w, e, u, loss;
   DM              da;        /* the nx x ny grid on PETSC_COMM_SELF */
   Vec             vu, vr, vw;
