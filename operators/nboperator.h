@@ -52,13 +52,14 @@ PETSC_EXTERN PetscErrorCode NbOperatorTrain(NbOperator);
    buffer (collective; what each training step evaluates). */
 PETSC_EXTERN PetscErrorCode NbOperatorComputeLoss(NbOperator, PetscInt step, PetscReal *loss);
 /* Predictions for this rank's samples idx[0..n-1]: u (n x nx ny, natural
-   node order). Collective (every rank calls, n may be 0). */
+   node order). Not collective. */
 PETSC_EXTERN PetscErrorCode NbOperatorPredict(NbOperator, PetscInt n, const PetscInt64 idx[], PetscReal u[]);
 PETSC_EXTERN PetscErrorCode NbOperatorGetModel(NbOperator, NbModel *);
 PETSC_EXTERN PetscErrorCode NbOperatorGetOptimizer(NbOperator, NbOptimizer *);
 /* Training and held-out sample counts. */
 PETSC_EXTERN PetscErrorCode NbOperatorGetSampleCounts(NbOperator, PetscInt *ntrain, PetscInt *ntest);
-/* Seconds spent in NbOperatorTrain. */
-PETSC_EXTERN PetscErrorCode NbOperatorGetTrainTime(NbOperator, double *);
+/* Seconds spent in NbOperatorTrain, and in the network's forward passes of
+   NbOperatorPredict (inference alone: the inputs are made before). */
+PETSC_EXTERN PetscErrorCode NbOperatorGetTimes(NbOperator, double *train, double *predict);
 
 #endif

@@ -277,9 +277,12 @@ PetscErrorCode NbOperatorPredict(NbOperator op, PetscInt n, const PetscInt64 idx
   PetscCall(NbOperatorSetUp(op));
   for (PetscInt k0 = 0; k0 < n; k0 += op->cap) {
     PetscInt k = PetscMin(op->cap, n - k0);
+    double   t0;
     PetscCall(NbOperatorSetSamples_Private(op, k, idx + k0));
+    t0 = NbWallTime();
     PetscCall(NbGraphForward(op->graph));
     PetscCall(NbGraphGetValues(op->graph, op->u, NULL, u + (size_t)k0 * op->L));
+    op->predictwall += NbWallTime() - t0;
   }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -345,9 +348,10 @@ PetscErrorCode NbOperatorGetSampleCounts(NbOperator op, PetscInt *ntrain, PetscI
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode NbOperatorGetTrainTime(NbOperator op, double *t)
+PetscErrorCode NbOperatorGetTimes(NbOperator op, double *train, double *predict)
 {
   PetscFunctionBegin;
-  *t = op->trainwall;
+  if (train) *train = op->trainwall;
+  if (predict) *predict = op->predictwall;
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -5,7 +5,7 @@
    built the first time this rank needs it and kept. */
 #include "operatorimpl.h"
 
-PetscErrorCode NbOperatorSampleBuild_Private(NbOperator op, PetscInt64 a, NbOperatorSample *s)
+PetscErrorCode NbOperatorSampleBuild_Private(NbOperator op, PetscInt64 a, PetscBool withop, NbOperatorSample *s)
 {
   Vec                kappa, f;
   const PetscScalar *k, *fv;
@@ -17,11 +17,13 @@ PetscErrorCode NbOperatorSampleBuild_Private(NbOperator op, PetscInt64 a, NbOper
   PetscCall(DMGetGlobalVector(op->da, &kappa));
   PetscCall(DMGetGlobalVector(op->da, &f));
   PetscCall(NbPoissonFamilyGetSample(op->fam, op->da, a, kappa, f));
-  PetscCall(DMCreateMatrix(op->da, &s->A));
-  PetscCall(DMCreateGlobalVector(op->da, &s->b));
-  PetscCall(NbPoissonAssemble(op->da, kappa, f, s->A, s->b));
-  PetscCall(VecDot(s->b, s->b, &s->bb));
-  PetscCheck(s->bb > 0, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "Sample %lld has a zero right-hand side: its MSR cannot be normalised", (long long)a);
+  if (withop) {
+    PetscCall(DMCreateMatrix(op->da, &s->A));
+    PetscCall(DMCreateGlobalVector(op->da, &s->b));
+    PetscCall(NbPoissonAssemble(op->da, kappa, f, s->A, s->b));
+    PetscCall(VecDot(s->b, s->b, &s->bb));
+    PetscCheck(s->bb > 0, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "Sample %lld has a zero right-hand side: its MSR cannot be normalised", (long long)a);
+  }
   PetscCall(PetscMalloc1(op->L * NB_OPERATOR_NIN, &s->x));
   PetscCall(VecGetArrayRead(kappa, &k));
   PetscCall(VecGetArrayRead(f, &fv));
@@ -54,10 +56,10 @@ PetscErrorCode NbOperatorSampleGet_Private(NbOperator op, PetscInt64 a, NbOperat
 {
   PetscFunctionBegin;
   if (a < op->ntrain) {
-    if (!op->train[a].A) PetscCall(NbOperatorSampleBuild_Private(op, a, &op->train[a]));
+    if (!op->train[a].A) PetscCall(NbOperatorSampleBuild_Private(op, a, PETSC_TRUE, &op->train[a]));
     *s = &op->train[a];
   } else {
-    PetscCall(NbOperatorSampleBuild_Private(op, a, tmp));
+    PetscCall(NbOperatorSampleBuild_Private(op, a, PETSC_TRUE, tmp));
     *s = tmp;
   }
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -73,9 +75,10 @@ PetscErrorCode NbOperatorSetSamples_Private(NbOperator op, PetscInt n, const Pet
   PetscFunctionBegin;
   PetscCheck(n <= op->cap, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "%d samples exceed the %d per pass", (int)n, (int)op->cap);
   for (PetscInt k = 0; k < n; k++) {
-    NbOperatorSample tmp = {0}, *s;
+    NbOperatorSample tmp = {0}, *s = &tmp;
     if (idx != op->idx) op->idx[k] = idx[k];
-    PetscCall(NbOperatorSampleGet_Private(op, idx[k], &tmp, &s));
+    if (idx[k] < op->ntrain) PetscCall(NbOperatorSampleGet_Private(op, idx[k], &tmp, &s));
+    else PetscCall(NbOperatorSampleBuild_Private(op, idx[k], PETSC_FALSE, &tmp)); /* inputs only: no operator */
     PetscCall(PetscArraycpy(op->xb + (size_t)k * L * nin, s->x, L * nin));
     PetscCall(NbOperatorSampleDestroy_Private(&tmp));
     for (PetscInt j = 0; j < op->ny; j++)

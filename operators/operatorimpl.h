@@ -45,11 +45,12 @@ struct _p_NbOperator {
   PetscInt64     *idx;       /* their global indices (cap) */
   PetscReal      *xb, *mb, *wb, *eb, *ub; /* input and output staging, cap L (x: cap L NIN) */
   PetscReal      *good;      /* parameters of the last finite loss */
-  double          trainwall;
+  double          trainwall, predictwall; /* seconds in training; in the forward passes of NbOperatorPredict */
 };
 
 /* operator_samples.c */
-PETSC_INTERN PetscErrorCode NbOperatorSampleBuild_Private(NbOperator, PetscInt64 a, NbOperatorSample *);
+/* withop: also the operator A, b (not needed to predict) */
+PETSC_INTERN PetscErrorCode NbOperatorSampleBuild_Private(NbOperator, PetscInt64 a, PetscBool withop, NbOperatorSample *);
 PETSC_INTERN PetscErrorCode NbOperatorSampleDestroy_Private(NbOperatorSample *);
 /* sample a: the cached one for a training index, else built into tmp */
 PETSC_INTERN PetscErrorCode NbOperatorSampleGet_Private(NbOperator, PetscInt64 a, NbOperatorSample *tmp, NbOperatorSample **);
