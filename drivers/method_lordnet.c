@@ -223,16 +223,20 @@ static PetscErrorCode JudgeSample(NbMethod m, NbOutput out, DM da, PetscInt k, P
 static PetscErrorCode Report(NbMethod m, NbOutput out, NbReport rep, PetscInt ntrain, PetscInt ntest)
 {
   MethodLordNet   *d = (MethodLordNet *)m->data;
-  NbOptimizer      opt;
+  NbOptimizer      opt, lbfgs;
   NbModel          model;
-  const PetscReal *hist;
+  const PetscReal *hist, *hl = NULL;
   const char      *type;
-  PetscInt         nh, P;
+  PetscInt         nh, nl = 0, P;
   double           train;
   char             grid[64];
 
   PetscFunctionBegin;
-  PetscCall(NbOperatorGetOptimizer(d->op, &opt));
+  PetscCall(NbOperatorGetOptimizers(d->op, &opt, &lbfgs));
+  if (lbfgs) { /* the L-BFGS phase: its history, and the final loss is its last */
+    PetscCall(NbOptimizerGetHistory(lbfgs, &nl, &hl));
+    PetscCall(NbOutputWriteHistory(out, "loss_lbfgs", nl, hl));
+  }
   PetscCall(NbOptimizerGetHistory(opt, &nh, &hist));
   PetscCall(NbOutputWriteHistory(out, "loss", nh, hist));
   PetscCall(NbOperatorGetModel(d->op, &model));
@@ -244,8 +248,9 @@ static PetscErrorCode Report(NbMethod m, NbOutput out, NbReport rep, PetscInt nt
   PetscCall(NbReportAddString(rep, "operator", type));
   PetscCall(NbReportAddInt(rep, "parameters", P));
   PetscCall(NbReportAddInt(rep, "training samples", ntrain));
-  PetscCall(NbReportAddInt(rep, "training steps", nh));
-  PetscCall(NbReportAddReal(rep, "final training MSR", "%.3e", nh ? hist[nh - 1] : -1));
+  PetscCall(NbReportAddInt(rep, "Adam steps", nh));
+  if (lbfgs) PetscCall(NbReportAddInt(rep, "L-BFGS iterations (all training samples)", nl));
+  PetscCall(NbReportAddReal(rep, "final training MSR", "%.3e", nl ? hl[nl - 1] : (nh ? hist[nh - 1] : -1)));
   PetscCall(NbReportAddReal(rep, "training time [s]", "%.2f", train));
   PetscCall(NbReportAddInt(rep, "held-out samples", ntest));
   if (ntest < 1) PetscFunctionReturn(PETSC_SUCCESS);

@@ -55,7 +55,8 @@ PETSC_EXTERN PetscErrorCode NbOperatorComputeLoss(NbOperator, PetscInt step, Pet
    node order). Not collective. */
 PETSC_EXTERN PetscErrorCode NbOperatorPredict(NbOperator, PetscInt n, const PetscInt64 idx[], PetscReal u[]);
 PETSC_EXTERN PetscErrorCode NbOperatorGetModel(NbOperator, NbModel *);
-PETSC_EXTERN PetscErrorCode NbOperatorGetOptimizer(NbOperator, NbOptimizer *);
+/* The Adam optimizer and the L-BFGS one that follows it (NULL without -operator_lbfgs_its). */
+PETSC_EXTERN PetscErrorCode NbOperatorGetOptimizers(NbOperator, NbOptimizer *adam, NbOptimizer *lbfgs);
 /* Training and held-out sample counts. */
 PETSC_EXTERN PetscErrorCode NbOperatorGetSampleCounts(NbOperator, PetscInt *ntrain, PetscInt *ntest);
 /* Seconds spent in NbOperatorTrain, and in the network's forward passes of

@@ -333,10 +333,11 @@ PetscErrorCode NbOperatorGetModel(NbOperator op, NbModel *m)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-PetscErrorCode NbOperatorGetOptimizer(NbOperator op, NbOptimizer *o)
+PetscErrorCode NbOperatorGetOptimizers(NbOperator op, NbOptimizer *adam, NbOptimizer *lbfgs)
 {
   PetscFunctionBegin;
-  *o = op->opt;
+  if (adam) *adam = op->opt;
+  if (lbfgs) *lbfgs = op->lbfgs;
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

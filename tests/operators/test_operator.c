@@ -135,7 +135,7 @@ static PetscErrorCode History(MPI_Comm comm, NbPoissonFamily fam, const char typ
   PetscFunctionBegin;
   PetscCall(CreateOperator(comm, fam, type, &op));
   PetscCall(NbOperatorTrain(op));
-  PetscCall(NbOperatorGetOptimizer(op, &opt));
+  PetscCall(NbOperatorGetOptimizers(op, &opt, NULL));
   PetscCall(NbOptimizerGetHistory(opt, n, &h));
   PetscCall(PetscMalloc1(*n + 1, hist));
   PetscCall(PetscArraycpy(*hist, h, *n));
