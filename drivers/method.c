@@ -8,6 +8,7 @@
 static const NbRegistryEntry NbMethodBuiltin[] = {
   {"reference", (PetscVoidFunction)NbMethodCreate_Reference},
   {"pinn", (PetscVoidFunction)NbMethodCreate_PINN},
+  {"lordnet", (PetscVoidFunction)NbMethodCreate_LordNet},
   {NULL, NULL}
 };
 static NbRegistry NbMethodTypes = {"-method", NbMethodBuiltin, NULL, PETSC_FALSE};

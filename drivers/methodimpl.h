@@ -20,5 +20,6 @@ struct _p_NbMethod {
 
 PETSC_INTERN PetscErrorCode NbMethodCreate_Reference(NbMethod);
 PETSC_INTERN PetscErrorCode NbMethodCreate_PINN(NbMethod);
+PETSC_INTERN PetscErrorCode NbMethodCreate_LordNet(NbMethod);
 
 #endif

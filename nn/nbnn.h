@@ -313,6 +313,15 @@ PETSC_EXTERN PetscErrorCode NbTensorLayerNorm(NbTensor, PetscReal eps, NbTensor 
    blocks of seqlen points (one sequence each), nheads heads splitting the
    columns: softmax(Q K^T / sqrt(d)) V per block and head. */
 PETSC_EXTERN PetscErrorCode NbTensorAttention(NbTensor q, NbTensor k, NbTensor v, PetscInt seqlen, PetscInt nheads, NbTensor *);
+/* Grid data (nn/ops_grid.c): a point set whose points are the nodes of
+   nx x ny grids, one sample after another (blocks of nx ny points, natural
+   order, x fastest), channels as columns; tiles hold whole samples.
+   Low-rank mixing along an axis (0: x, 1: y) by A = U V^T, U and V
+   parameters or constants of n_axis x r: y(:, j) = A x(:, j) for every line
+   of the axis, every sample and every channel (Huang et al. 2022, LordNet). */
+PETSC_EXTERN PetscErrorCode NbTensorGridLowRank(NbTensor x, NbTensor U, NbTensor V, PetscInt nx, PetscInt ny, PetscInt axis, NbTensor *);
+/* y(i, j) = x(i + sx, j + sy), zero outside the grid (stencil features). */
+PETSC_EXTERN PetscErrorCode NbTensorGridShift(NbTensor x, PetscInt nx, PetscInt ny, PetscInt sx, PetscInt sy, NbTensor *);
 
 /* ===================================================================== jets
    Forward-mode derivatives with respect to input coordinates, as graph
