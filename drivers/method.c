@@ -168,7 +168,9 @@ int NbMain(int argc, char **argv, const char program[], const char problem[], co
 {
   static const char common[] = "  -method reference   the PETSc reference solver alone (default)\n"
                                "  -method pinn        a physics-informed network next to the reference (-pinn_*; -pinn_dd xpinn|cpinn|fbpinn)\n"
+                               "  -method lordnet     a neural operator trained by the reference's discrete residual (nabla-poisson; -operator_*, -lordnet_*)\n"
                                "  -uq none|ensemble|mcdropout|hmc   uncertainty of the PINN (with -method pinn)\n"
+                               "  -checkpoint FILE -checkpoint_every N -restart FILE   training state on signals (SIGTERM, SIGINT, SIGUSR1) and every N steps; continue bitwise\n"
                                "  -output NAME.h5     parallel HDF5 output with an XDMF sidecar for ParaView\n"
                                "  -problem_view       describe the problem and its solver\n"
                                "  -help               with the other options: every option of that run, its value and default, then stop\n";

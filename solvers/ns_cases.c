@@ -281,15 +281,8 @@ PetscErrorCode NbNSCaseSetUp(NbNavierStokes ns, const char name[])
   PetscCall(NbNSCaseGetList(&list));
   PetscCall(PetscFunctionListFind(list, name, &create));
   if (!create) {
-    const char **names;
-    int          n;
-    char         choices[256] = "";
-    PetscCall(PetscFunctionListGet(list, &names, &n));
-    for (int k = 0; k < n; k++) {
-      PetscCall(PetscStrlcat(choices, k ? ", " : "", sizeof(choices)));
-      PetscCall(PetscStrlcat(choices, names[k], sizeof(choices)));
-    }
-    PetscCall(PetscFree(names));
+    char choices[256];
+    PetscCall(NbFunctionListNames(list, choices, sizeof(choices)));
     SETERRQ(ns->comm, PETSC_ERR_USER_INPUT, "-ns_case %s is unknown: choose one of %s", name, choices);
   }
   PetscCall((*create)(ns));

@@ -168,15 +168,8 @@ static PetscErrorCode PoissonSetCase(NbProblem p, const char name[])
   PetscCall(NbRegistryGetList(&PoissonCases, &list));
   PetscCall(PetscFunctionListFind(list, name, &create));
   if (!create) {
-    const char **names;
-    int          n;
-    char         choices[256] = "";
-    PetscCall(PetscFunctionListGet(list, &names, &n));
-    for (int k = 0; k < n; k++) {
-      PetscCall(PetscStrlcat(choices, k ? ", " : "", sizeof(choices)));
-      PetscCall(PetscStrlcat(choices, names[k], sizeof(choices)));
-    }
-    PetscCall(PetscFree(names));
+    char choices[256];
+    PetscCall(NbFunctionListNames(list, choices, sizeof(choices)));
     SETERRQ(p->comm, PETSC_ERR_USER_INPUT, "-%spoisson_case %s is unknown: choose one of %s", p->prefix, name, choices);
   }
   PetscCheck(s->dim >= 1, p->comm, PETSC_ERR_USER_INPUT, "-%spoisson_dim %d: the dimension must be at least 1", p->prefix, (int)s->dim);

@@ -56,6 +56,8 @@ typedef struct {
 
 PETSC_EXTERN PetscErrorCode NbRegistryAdd(NbRegistry *, const char name[], PetscVoidFunction create);
 PETSC_EXTERN PetscErrorCode NbRegistryGetList(NbRegistry *, PetscFunctionList *);
+/* The names in a function list, ", "-separated (for "use one of ..." messages). */
+PETSC_EXTERN PetscErrorCode NbFunctionListNames(PetscFunctionList, char buf[], size_t len);
 
 /* The head of every nabla class with types (PETSc's PetscObject, in
    small): the first fields of its struct, NB_HEAD, then an ops table named

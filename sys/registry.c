@@ -99,19 +99,28 @@ PetscErrorCode NbRegistrySetType(NbRegistry *r, void *obj, void *ops, size_t ops
   PetscCheck(!h->setup, h->comm, PETSC_ERR_ARG_WRONGSTATE, "%s: the type cannot change after set-up", r->option);
   PetscCall(PetscFunctionListFind(r->list, type, &create));
   if (!create) {
-    const char **names;
-    int          n;
-    char         choices[512] = "";
-    PetscCall(PetscFunctionListGet(r->list, &names, &n));
-    for (int k = 0; k < n; k++) {
-      PetscCall(PetscStrlcat(choices, k ? ", " : "", sizeof(choices)));
-      PetscCall(PetscStrlcat(choices, names[k], sizeof(choices)));
-    }
-    PetscCall(PetscFree(names));
+    char choices[512];
+    PetscCall(NbFunctionListNames(r->list, choices, sizeof(choices)));
     SETERRQ(h->comm, PETSC_ERR_USER_INPUT, "%s %s is unknown: use one of %s", r->option, type, choices);
   }
   PetscCall(NbHeadDestroyType(obj, ops, opssize));
   PetscCall(PetscStrncpy(h->type, type, sizeof(h->type)));
   PetscCall((*(PetscErrorCode(*)(void *))create)(obj));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbFunctionListNames(PetscFunctionList list, char buf[], size_t len)
+{
+  const char **names;
+  int          n;
+
+  PetscFunctionBegin;
+  buf[0] = 0;
+  PetscCall(PetscFunctionListGet(list, &names, &n));
+  for (int k = 0; k < n; k++) {
+    PetscCall(PetscStrlcat(buf, k ? ", " : "", len));
+    PetscCall(PetscStrlcat(buf, names[k], len));
+  }
+  PetscCall(PetscFree(names));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
