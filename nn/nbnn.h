@@ -320,8 +320,17 @@ PETSC_EXTERN PetscErrorCode NbTensorJetComponent(NbTensor, const char deriv[], N
 
 /* =============================================================== optimizers
    One interface, implementations in a registry: "adam", "adamw", "lbfgs"
-   (PETSc TAO, default TAOLMVM; any -tao_ option). */
+   (PETSc TAO, default TAOLMVM; any -tao_ option), and for least-squares
+   objectives (NbOptimizerSetResidual) "gn" (Gauss-Newton with a
+   backtracking line search) and "lm" (Levenberg-Marquardt), whose dense
+   P x P solves run on a BLACS grid with ScaLAPACK. */
 typedef struct _p_NbOptimizer *NbOptimizer;
+/* This rank's rows of a residual vector r(theta) at the model's current
+   parameters: *n rows, r[i], and (J not NULL) the Jacobian row-major,
+   J[i P + j] = d r_i / d theta_j over the model's P trainable parameters.
+   Called with r = J = NULL to ask only for *n. gn and lm minimise the sum
+   over the ranks of r_i^2. Collective. */
+typedef PetscErrorCode (*NbResidualFn)(NbModel, PetscInt *n, PetscReal r[], PetscReal J[], void *ctx);
 /* The loss at the model's current parameters and its gradient in the model's
    gradient buffer, both already averaged over the ranks. */
 typedef PetscErrorCode (*NbObjectiveFn)(NbModel, PetscReal *loss, void *ctx);
@@ -344,12 +353,19 @@ PETSC_EXTERN PetscErrorCode NbOptimizerSetFixedType(NbOptimizer, const char type
 /* -opt_type, -opt_max_steps, -opt_loss_tol, -opt_monitor, -opt_view, and the type's
    own: -opt_lr, -opt_beta1, -opt_beta2, -opt_epsilon, -opt_weight_decay,
    -opt_schedule, -opt_lr_decay, -opt_lr_decay_steps, -opt_lr_min,
-   -opt_warmup_steps, -opt_clip_norm (adam); -tao_* (lbfgs). */
+   -opt_warmup_steps, -opt_clip_norm (adam); -tao_* (lbfgs);
+   -opt_lsq_solver cholesky|qr, -opt_max_memory, -opt_gn_damping (gn);
+   -opt_lm_tau, -opt_lm_scaling (lm). */
 PETSC_EXTERN PetscErrorCode NbOptimizerSetFromOptions(NbOptimizer);
 PETSC_EXTERN PetscErrorCode NbOptimizerSetUp(NbOptimizer);
 PETSC_EXTERN PetscErrorCode NbOptimizerView(NbOptimizer, PetscViewer);
 PETSC_EXTERN PetscErrorCode NbOptimizerDestroy(NbOptimizer *);
 PETSC_EXTERN PetscErrorCode NbOptimizerSetObjective(NbOptimizer, NbObjectiveFn, void *ctx);
+/* The least-squares objective of gn and lm. */
+PETSC_EXTERN PetscErrorCode NbOptimizerSetResidual(NbOptimizer, NbResidualFn, void *ctx);
+/* The p x q BLACS grid of gn/lm's dense solves (p q = the ranks; default
+   the most square with p <= q). */
+PETSC_EXTERN PetscErrorCode NbOptimizerSetBLACSGrid(NbOptimizer, PetscInt p, PetscInt q);
 /* Objective = the graph's loss (NbGraphComputeLossGradient). */
 PETSC_EXTERN PetscErrorCode NbOptimizerSetGraph(NbOptimizer, NbGraph);
 /* Called before every step (adam) or every solve (lbfgs): resample points here. */

@@ -282,6 +282,9 @@ struct _p_NbOptimizer {
   NbObjectiveFn  objective;
   void          *objctx;
   NbGraph        graph;
+  NbResidualFn   residual; /* least-squares objective (gn, lm) */
+  void          *resctx;
+  PetscInt       blacs[2]; /* BLACS grid of the dense solves (0, 0: default) */
   NbPreStepFn    prestep;
   void          *prectx;
   NbStepMonitorFn stepmonitor;
@@ -301,6 +304,8 @@ struct _p_NbOptimizer {
 PETSC_INTERN PetscErrorCode NbOptimizerCreate_Adam(NbOptimizer);
 PETSC_INTERN PetscErrorCode NbOptimizerCreate_AdamW(NbOptimizer);
 PETSC_INTERN PetscErrorCode NbOptimizerCreate_LBFGS(NbOptimizer);
+PETSC_INTERN PetscErrorCode NbOptimizerCreate_GN(NbOptimizer);
+PETSC_INTERN PetscErrorCode NbOptimizerCreate_LM(NbOptimizer);
 PETSC_INTERN PetscErrorCode NbOptimizerEvaluate_Private(NbOptimizer, PetscReal *loss);
 PETSC_INTERN PetscErrorCode NbOptimizerPushHistory_Private(NbOptimizer, PetscReal);
 
