@@ -246,8 +246,10 @@ PetscErrorCode NbLSQSolve(NbLSQ s, PetscReal lambda, const PetscReal d[], const 
 {
   PetscFunctionBegin;
   PetscCheck(s->A, s->comm, PETSC_ERR_ARG_WRONGSTATE, "NbLSQSetJacobian() first");
+  PetscCall(PetscLogEventBegin(NB_LSQSolve, 0, 0, 0, 0));
   if (s->solver == NB_LSQ_CHOLESKY) PetscCall(SolveCholesky(s, lambda, d, g, x, info));
   else PetscCall(SolveQR(s, lambda, d, x, info));
+  PetscCall(PetscLogEventEnd(NB_LSQSolve, 0, 0, 0, 0));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -245,6 +245,15 @@ PETSC_EXTERN PetscErrorCode NbGraphGetScalar(NbGraph, NbTensor, PetscReal *);
    The outputs may depend on no other input of the set. Overwrites the
    input x: set the set's inputs again before training. */
 PETSC_EXTERN PetscErrorCode NbGraphEvaluate(NbGraph, NbTensor x, PetscInt n, const PetscReal xv[], PetscInt nout, const NbTensor out[], PetscReal *vals[]);
+/* Rows of the Jacobian of point tensors with respect to a model's
+   trainable parameters (P of them), for least-squares training: for each
+   r[k] (a plain point tensor of its own, not a view, on which the loss
+   depends), each of this rank's points i of its set and each column c, a
+   row res = scale[k] r[k](i, c) and J[row P + j] = scale[k] d r[k](i, c) /
+   d theta_j (row-major), rows ordered by k, point, column. scale may be
+   NULL (ones); res NULL: only *nrows; J NULL: values only. Reverse mode, one
+   sweep per row over 8 points: about 8 gradient evaluations. Not collective. */
+PETSC_EXTERN PetscErrorCode NbGraphComputeJacobian(NbGraph, NbModel, PetscInt n, const NbTensor r[], const PetscReal scale[], PetscInt *nrows, PetscReal res[], PetscReal J[]);
 /* Dropout on (training, MC dropout) or off (identity). */
 PETSC_EXTERN PetscErrorCode NbGraphSetDropout(NbGraph, PetscBool);
 /* New dropout masks for the next pass (optimizers call this once per step). */
