@@ -132,6 +132,7 @@ PetscErrorCode NbPINNSetFromOptions(NbPINN p)
   PetscCall(PetscOptionsReal("-pinn_noise", "Relative Gaussian noise on the observations (inverse) or on the initial/boundary data (forward)", "NbPINNSetFromOptions", p->noise, &p->noise, NULL));
   PetscCall(PetscOptionsInt("-pinn_monitor", "Print the step, losses, error and time left every this many steps and L-BFGS iterations (0: never)", "NbPINNSetMonitor", p->monitor, &p->monitor, NULL));
   PetscCall(PetscOptionsBool("-pinn_view", "Describe the PINN after set-up", "NbPINNView", p->view, &p->view, NULL));
+  PetscCall(NbPINNSetFromOptionsLSQ_Private(p, PetscOptionsObject));
   if (p->ops.setfromoptions) PetscCall((*p->ops.setfromoptions)(p, PetscOptionsObject));
   PetscOptionsEnd();
   p->seed     = seed;
@@ -484,7 +485,17 @@ PetscErrorCode NbPINNResidualSquare_Private(NbPINN p, NbTensor X, NbTensor U, co
   PetscInt nres;
 
   PetscFunctionBegin;
+  PetscCall(NbPINNResiduals_Private(p, X, U, coef, &nres, res, sq));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbPINNResiduals_Private(NbPINN p, NbTensor X, NbTensor U, const NbTensor coef[], PetscInt *n, NbTensor res[], NbTensor *sq)
+{
+  PetscInt nres;
+
+  PetscFunctionBegin;
   PetscCall((*p->pde.residual)(p->pde.ctx, X, U, coef, &nres, res));
+  *n  = nres;
   *sq = NULL;
   for (PetscInt k = 0; k < nres; k++) {
     NbTensor s2;
@@ -498,10 +509,18 @@ PetscErrorCode NbPINNResidualSquare_Private(NbPINN p, NbTensor X, NbTensor U, co
 /* mean over the points of |U - V|^2, summed over the nout components */
 PetscErrorCode NbPINNMisfit_Private(NbTensor U, NbTensor V, PetscInt nout, NbTensor *term)
 {
+  PetscFunctionBegin;
+  PetscCall(NbPINNMisfitDifference_Private(U, V, nout, NULL, term));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbPINNMisfitDifference_Private(NbTensor U, NbTensor V, PetscInt nout, NbTensor *dout, NbTensor *term)
+{
   NbTensor d;
 
   PetscFunctionBegin;
   PetscCall(NbTensorSub(U, V, &d));
+  if (dout) *dout = d;
   PetscCall(NbTensorMeanSquare(d, term));
   PetscCall(NbTensorScale(*term, (PetscReal)nout, term));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -749,6 +768,7 @@ PetscErrorCode NbPINNDestroy(NbPINN *pp)
   PetscCall(NbHeadDestroyType(p, &p->ops, sizeof(p->ops)));
   PetscCall(NbOptimizerDestroy(&p->adam));
   PetscCall(NbOptimizerDestroy(&p->lbfgs));
+  PetscCall(NbOptimizerDestroy(&p->lsq));
   PetscCall(NbModelDestroy(&p->model));
   PetscCall(PetscFree4(p->xI, p->uI, p->xB, p->uB));
   PetscCall(PetscFree2(p->xD, p->uD));

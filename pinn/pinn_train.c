@@ -41,7 +41,9 @@ PetscErrorCode NbPINNCreateOptimizers_Private(NbPINN p)
   PetscCall(NbOptimizerSetLearningRate(p->adam, p->lr));
   PetscCall(NbOptimizerSetMaxSteps(p->adam, p->adam_steps));
   PetscCall(NbOptimizerSetFromOptions(p->adam));
-  if (p->lbfgs_steps > 0) {
+  PetscCall(NbPINNCreateLSQ_Private(p));
+  if (p->lsq) PetscCall(NbOptimizerSetStepMonitor(p->lsq, LBFGSMonitor, p));
+  else if (p->lbfgs_steps > 0) {
     Tao      tao;
     PetscInt chunk = p->lbfgs_steps / p->lbfgs_rounds, maxit;
     PetscCall(NbOptimizerCreate(p->model, &p->lbfgs));
@@ -104,19 +106,21 @@ static PetscErrorCode Monitor(NbPINN p, PetscBool adam, PetscInt step, PetscReal
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* every -pinn_monitor L-BFGS iterations: the loss TAO accepted */
+/* every -pinn_monitor iterations of L-BFGS (or gn, lm): the loss accepted */
 static PetscErrorCode LBFGSMonitor(NbOptimizer o, PetscInt it, PetscReal loss, void *ctx)
 {
-  NbPINN    p = (NbPINN)ctx;
-  PetscReal mean;
+  NbPINN      p = (NbPINN)ctx;
+  PetscReal   mean;
+  const char *type;
 
   PetscFunctionBegin;
   p->lbfgs_its++;
   if (!p->monitor || p->lbfgs_its % p->monitor) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(NbOptimizerGetType(o, &type));
   mean = (NbWallTime() - p->tstart - p->stats.wall) / p->lbfgs_its;
-  PetscCall(PetscPrintf(p->comm, "  %slbfgs %6d  %6.1f ms/it    loss %.4e ", p->label, (int)p->lbfgs_its, (double)(1e3 * mean), (double)loss));
+  PetscCall(PetscPrintf(p->comm, "  %s%-5s %6d  %6.1f ms/it    loss %.4e ", p->label, type, (int)p->lbfgs_its, (double)(1e3 * mean), (double)loss));
   PetscCall(PrintError(p));
-  PetscCall(PetscPrintf(p->comm, "  %.0f s, about %.0f s left\n", NbWallTime() - p->tstart, (double)(mean * PetscMax(p->lbfgs_steps - p->lbfgs_its, 0))));
+  PetscCall(PetscPrintf(p->comm, "  %.0f s, about %.0f s left\n", NbWallTime() - p->tstart, (double)(mean * PetscMax((o == p->lsq ? p->lsq_steps : p->lbfgs_steps) - p->lbfgs_its, 0))));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -298,6 +302,26 @@ static PetscErrorCode TrainLBFGS(NbPINN p)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* gn or lm after Adam, on the points of the last sampling round */
+static PetscErrorCode TrainLSQ(NbPINN p)
+{
+  PetscInt its0, its, nh0;
+  double   ts = NbWallTime();
+
+  PetscFunctionBegin;
+  p->lbfgs_its = 0;
+  PetscCall(NbOptimizerGetHistory(p->lsq, &nh0, NULL));
+  PetscCall(NbOptimizerGetStepNumber(p->lsq, &its0));
+  PetscCall(NbOptimizerSolve(p->lsq));
+  PetscCall(NbOptimizerGetStepNumber(p->lsq, &its));
+  p->stats.lbfgs_iterations += its - its0;
+  PetscCall(AppendHistory(p, p->lsq, nh0));
+  PetscCall(NbPINNComputeLossGradient(p, &p->lastloss, NULL));
+  PetscCall(CheckFinite(p, p->lastloss, p->opttype, p->stats.lbfgs_iterations));
+  if (p->monitor) PetscCall(Monitor(p, PETSC_FALSE, p->stats.lbfgs_iterations, (NbWallTime() - ts) / PetscMax(its - its0, 1), 0));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode NbPINNTrain(NbPINN p)
 {
   PetscFunctionBegin;
@@ -312,6 +336,7 @@ PetscErrorCode NbPINNTrain(NbPINN p)
   PetscCall(TrainAdam(p));
   p->stats.wall = NbWallTime() - p->tstart; /* LBFGSMonitor's clock starts here */
   if (p->lbfgs) PetscCall(TrainLBFGS(p));
+  if (p->lsq) PetscCall(TrainLSQ(p));
   PetscCall(NbPINNComputeLossGradient(p, &p->stats.loss, NULL));
   PetscCall(ReadTerms(p));
   PetscCall(CheckFinite(p, p->stats.loss, "the end of training", 0));
@@ -362,7 +387,7 @@ PetscErrorCode NbPINNReport(NbPINN p, NbReport rep)
 
   PetscFunctionBegin;
   PetscCall((*p->ops.report)(p, rep));
-  PetscCall(PetscSNPrintf(buf, sizeof(buf), "%d Adam + %d L-BFGS", (int)p->stats.adam_steps, (int)p->stats.lbfgs_iterations));
+  PetscCall(PetscSNPrintf(buf, sizeof(buf), "%d Adam + %d %s", (int)p->stats.adam_steps, (int)p->stats.lbfgs_iterations, p->lsq ? p->opttype : "L-BFGS"));
   PetscCall(NbReportAddString(rep, "PINN training steps", buf));
   PetscCall(NbReportAddReal(rep, "PINN training wall time [s]", "%.2f", p->stats.wall));
   {
