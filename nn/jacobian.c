@@ -68,13 +68,13 @@ PetscErrorCode NbGraphComputeJacobian(NbGraph g, NbModel m, PetscInt n, const Nb
   }
   if (nrows) *nrows = rows;
   if (!res) PetscFunctionReturn(PETSC_SUCCESS);
-  PetscCall(PetscLogEventBegin(J ? NB_GraphJacobian : NB_GraphForward, 0, 0, 0, 0));
+  PetscCall(PetscLogEventBegin(J ? NB_GraphJacobian : NB_GraphResidual, 0, 0, 0, 0));
   PetscCall(NbGraphJacobianStart_Private(g));
   rows = 0;
   for (PetscInt k = 0; k < n; k++) {
     PetscCall(TensorRows(g, m, r[k], scale ? scale[k] : 1, res + rows, J ? J + (size_t)rows * m->ntrain : NULL));
     rows += g->sets[r[k]->set].n * r[k]->cols;
   }
-  PetscCall(PetscLogEventEnd(J ? NB_GraphJacobian : NB_GraphForward, 0, 0, 0, 0));
+  PetscCall(PetscLogEventEnd(J ? NB_GraphJacobian : NB_GraphResidual, 0, 0, 0, 0));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

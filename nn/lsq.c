@@ -137,6 +137,7 @@ PetscErrorCode NbLSQSetJacobian(NbLSQ s, PetscInt P, PetscInt nmax, const PetscR
   size_t nA;
 
   PetscFunctionBegin;
+  PetscCall(PetscLogEventBegin(NB_LSQForm, 0, 0, 0, 0));
   PetscCall(FreeArrays(s));
   SetSizes(s, P, nmax);
   mloc = LocalRows(s, s->P);
@@ -175,6 +176,7 @@ PetscErrorCode NbLSQSetJacobian(NbLSQ s, PetscInt P, PetscInt nmax, const PetscR
     s->lwork = (PetscInt)q + 1;
     PetscCall(PetscMalloc1(s->lwork, &s->work));
   }
+  PetscCall(PetscLogEventEnd(NB_LSQForm, 0, 0, 0, 0));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -6,7 +6,8 @@
    parameters of one or more models, with reverse-mode autodiff. Jets carry
    derivatives with respect to input coordinates through the graph as ordinary
    nodes, so the parameter gradient of a PDE residual is exact. Optimizers
-   (NbOptimizer: adam, adamw, lbfgs/tao) update a model's flat buffer.
+   (NbOptimizer: adam, adamw, lbfgs/tao; gn, lm on a residual vector and its
+   Jacobian, NbGraphComputeJacobian) update a model's flat buffer.
 
    USAGE: a PINN for 1-D Burgers, u_t + u u_x - nu u_xx = 0
 

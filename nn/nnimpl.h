@@ -313,7 +313,7 @@ PETSC_INTERN PetscErrorCode NbOptimizerCreate_LM(NbOptimizer);
 PETSC_INTERN PetscErrorCode NbOptimizerEvaluate_Private(NbOptimizer, PetscReal *loss);
 PETSC_INTERN PetscErrorCode NbOptimizerPushHistory_Private(NbOptimizer, PetscReal);
 
-PETSC_INTERN PetscLogEvent NB_GraphForward, NB_GraphGradient, NB_GraphAllreduce, NB_OptStep, NB_TaoObjGrad, NB_Checkpoint, NB_GraphJacobian, NB_LSQSolve;
+PETSC_INTERN PetscLogEvent NB_GraphForward, NB_GraphGradient, NB_GraphAllreduce, NB_OptStep, NB_TaoObjGrad, NB_Checkpoint, NB_GraphJacobian, NB_GraphResidual, NB_LSQForm, NB_LSQSolve;
 PETSC_INTERN PetscErrorCode NbNNRegisterEvents_Private(void);
 PETSC_INTERN PetscErrorCode NbSetPrefix_Private(char dst[NB_NAME_LEN], const char prefix[]);
 
