@@ -70,7 +70,8 @@ PETSC_EXTERN PetscErrorCode NbHaltonPoints(PetscInt dim, PetscInt64 start, Petsc
 /* ------------------------------------------------------------------------
    NbPINN: a physics-informed network for a PDE given pointwise (NbPDE,
    solvers/nbproblem.h), trained over an MPI communicator with Adam, then
-   L-BFGS (TAO). Loss = w_res mean|r|^2 + w_ic mean|u - u0|^2
+   L-BFGS (TAO), or Gauss-Newton / Levenberg-Marquardt on the residual rows
+   (-pinn_optimizer gn|lm, ScaLAPACK). Loss = w_res mean|r|^2 + w_ic mean|u - u0|^2
    + w_bc mean|u - g|^2 [+ w_data mean|u - u_obs|^2] [+ interface terms],
    or with -pinn_bc hard the initial/boundary data built into the output.
    Types in a registry (-pinn_dd, "none" for the plain network):
