@@ -29,8 +29,8 @@ void NbLSQDefaultGrid(PetscMPIInt size, PetscInt *p, PetscInt *q)
   PetscInt a = (PetscInt)PetscSqrtReal((PetscReal)size);
 
   while (a > 1 && size % a) a--;
-  *p = a;
-  *q = size / a;
+  *p = size / a;
+  *q = a;
 }
 
 PetscErrorCode NbLSQCreate(MPI_Comm comm, PetscInt p, PetscInt q, NbLSQSolver solver, NbLSQ *lsq)

@@ -374,7 +374,7 @@ PETSC_EXTERN PetscErrorCode NbOptimizerSetObjective(NbOptimizer, NbObjectiveFn, 
 /* The least-squares objective of gn and lm. */
 PETSC_EXTERN PetscErrorCode NbOptimizerSetResidual(NbOptimizer, NbResidualFn, void *ctx);
 /* The p x q BLACS grid of gn/lm's dense solves (p q = the ranks; default
-   the most square with p <= q). */
+   the most square with p >= q). */
 PETSC_EXTERN PetscErrorCode NbOptimizerSetBLACSGrid(NbOptimizer, PetscInt p, PetscInt q);
 /* Objective = the graph's loss (NbGraphComputeLossGradient). */
 PETSC_EXTERN PetscErrorCode NbOptimizerSetGraph(NbOptimizer, NbGraph);
