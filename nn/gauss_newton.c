@@ -275,7 +275,7 @@ static PetscErrorCode GNSetFromOptions(NbOptimizer o, PetscOptionItems *PetscOpt
 
   PetscFunctionBegin;
   PetscOptionsHeadBegin(PetscOptionsObject, s->lm ? "Levenberg-Marquardt" : "Gauss-Newton");
-  PetscCall(PetscOptionsEnum("-opt_lsq_solver", "Dense solve: normal equations (cholesky) or QR of the augmented matrix (qr)", "", NbLSQSolvers, (PetscEnum)s->solver, (PetscEnum *)&s->solver, NULL));
+  PetscCall(PetscOptionsEnum("-opt_lsq_solver", "Dense solve: normal equations with J^T J by PDSYRK (cholesky) or by each rank's DSYRK and an allreduce (local), or QR of the augmented matrix (qr)", "", NbLSQSolvers, (PetscEnum)s->solver, (PetscEnum *)&s->solver, NULL));
   PetscCall(PetscOptionsReal("-opt_max_memory", "GB a rank may use for J and the dense matrices (0: the physical memory per rank)", "", s->maxmem, &s->maxmem, NULL));
   if (s->lm) {
     PetscCall(PetscOptionsReal("-opt_lm_tau", "Initial damping relative to the largest diagonal entry of J^T J", "", s->tau, &s->tau, NULL));

@@ -8,8 +8,9 @@
    single nonzero contribution, so it is exact. */
 #include "lsqimpl.h"
 #include "scalapack.h"
+#include <petscblaslapack.h>
 
-const char *const NbLSQSolvers[] = {"cholesky", "qr", "NbLSQSolver", "NB_LSQ_", NULL};
+const char *const NbLSQSolvers[] = {"cholesky", "qr", "local", "NbLSQSolver", "NB_LSQ_", NULL};
 
 struct _n_NbLSQ {
   MPI_Comm    comm;
@@ -114,7 +115,8 @@ PetscErrorCode NbLSQMemory(NbLSQ s, PetscInt P, PetscInt nmax, PetscLogDouble *b
   mloc = LocalRows(s, s->P);
   n    = (PetscLogDouble)s->nmax * P;                       /* this rank's rows of J */
   n += mloc * LocalCols(s, Columns(s));                      /* the 2-D J^T (qr: augmented) */
-  if (s->solver == NB_LSQ_CHOLESKY) n += 2 * mloc * LocalCols(s, s->P); /* J^T J and its factor */
+  if (s->solver == NB_LSQ_LOCAL) n += (PetscLogDouble)P * P - mloc * LocalCols(s, Columns(s)); /* this rank's J^T J, no 2-D J */
+  if (s->solver != NB_LSQ_QR) n += 2 * mloc * LocalCols(s, s->P); /* J^T J and its factor */
   else n += mloc * LocalCols(s, Columns(s)) + s->npad + P;   /* the copy PDGELS overwrites, r */
   *bytes = 8 * n;
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -128,6 +130,36 @@ static PetscErrorCode Descriptor(NbLSQ s, int desc[9], int m, int n, int ctxt, i
   lld = PetscMax(lld, 1);
   descinit_(desc, &m, &n, &mb, &nb, &z, &z, &ctxt, &lld, &info);
   PetscCheck(info == 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "descinit_ failed for a %d x %d matrix (argument %d)", m, n, -info);
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* global index of local index l of a dimension blocked by nb over n processes, on process k */
+static int GlobalIndex(int l, int nb, int n, int k) { return (l / nb) * nb * n + k * nb + l % nb; }
+
+/* J^T J: each rank's rows by DSYRK, summed over the ranks; this process's 2-D blocks copied out (upper triangle) */
+static PetscErrorCode FormLocal(NbLSQ s, const PetscReal J[])
+{
+  PetscReal   *C, one = 1, zero = 0;
+  PetscBLASInt bP, bn;
+  PetscMPIInt  len;
+  int          mloc = LocalRows(s, s->P), nloc = LocalCols(s, s->P);
+
+  PetscFunctionBegin;
+  PetscCall(PetscBLASIntCast(s->P, &bP));
+  PetscCall(PetscBLASIntCast(s->nmax, &bn));
+  PetscCall(PetscMPIIntCast((PetscInt64)s->P * s->P, &len));
+  PetscCall(PetscCalloc1((size_t)s->P * s->P, &C));
+  PetscCallBLAS("BLASsyrk", BLASsyrk_("U", "N", &bP, &bn, &one, J, &bP, &zero, C, &bP));
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, C, len, MPIU_REAL, MPIU_SUM, s->comm));
+  for (int lj = 0; lj < nloc; lj++) {
+    int j = GlobalIndex(lj, s->nb, s->q, s->mycol);
+    for (int li = 0; li < mloc; li++) {
+      int i = GlobalIndex(li, s->nb, s->p, s->myrow);
+      if (i <= j) s->A[li + (size_t)lj * mloc] = C[i + (size_t)j * s->P];
+    }
+  }
+  PetscCall(PetscFree(C));
+  PetscCall(PetscLogFlops((PetscLogDouble)s->P * s->P * s->nmax));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -145,8 +177,14 @@ PetscErrorCode NbLSQSetJacobian(NbLSQ s, PetscInt P, PetscInt nmax, const PetscR
   nA   = (size_t)PetscMax(mloc, 1) * PetscMax(LocalCols(s, ncol), 1);
   PetscCall(Descriptor(s, desc1, s->P, s->npad, s->ctxt1, s->P, s->nmax, s->P));
   PetscCall(Descriptor(s, s->descA, s->P, ncol, s->ctxt2, s->nb, s->nb, mloc));
-  PetscCall(PetscCalloc1(nA, &s->A));
-  pdgemr2d_(&s->P, &s->npad, J, &one, &one, desc1, s->A, &one, &one, s->descA, &s->ctxt1);
+  if (s->solver == NB_LSQ_LOCAL) {
+    PetscCall(Descriptor(s, s->descC, s->P, s->P, s->ctxt2, s->nb, s->nb, mloc));
+    PetscCall(PetscCalloc1((size_t)PetscMax(mloc, 1) * PetscMax(LocalCols(s, s->P), 1), &s->A));
+    PetscCall(FormLocal(s, J));
+  } else {
+    PetscCall(PetscCalloc1(nA, &s->A));
+    pdgemr2d_(&s->P, &s->npad, J, &one, &one, desc1, s->A, &one, &one, s->descA, &s->ctxt1);
+  }
   if (s->solver == NB_LSQ_CHOLESKY) {
     PetscReal *JT = s->A, alpha = 1, beta = 0;
     int        descJ[9];
@@ -156,6 +194,8 @@ PetscErrorCode NbLSQSetJacobian(NbLSQ s, PetscInt P, PetscInt nmax, const PetscR
     pdsyrk_("U", "N", &s->P, &s->npad, &alpha, JT, &one, &one, descJ, &beta, s->A, &one, &one, s->descC);
     PetscCall(PetscFree(JT));
     PetscCall(PetscLogFlops((PetscLogDouble)s->P * s->P * s->nmax));
+  }
+  if (s->solver != NB_LSQ_QR) {
     PetscCall(PetscMalloc1((size_t)PetscMax(mloc, 1) * PetscMax(LocalCols(s, s->P), 1), &s->W));
     PetscCall(Descriptor(s, s->descB, s->P, 1, s->ctxt2, s->nb, s->nb, mloc));
     PetscCall(PetscMalloc1(PetscMax(mloc, 1), &s->b));
@@ -249,7 +289,7 @@ PetscErrorCode NbLSQSolve(NbLSQ s, PetscReal lambda, const PetscReal d[], const 
   PetscFunctionBegin;
   PetscCheck(s->A, s->comm, PETSC_ERR_ARG_WRONGSTATE, "NbLSQSetJacobian() first");
   PetscCall(PetscLogEventBegin(NB_LSQSolve, 0, 0, 0, 0));
-  if (s->solver == NB_LSQ_CHOLESKY) PetscCall(SolveCholesky(s, lambda, d, g, x, info));
+  if (s->solver != NB_LSQ_QR) PetscCall(SolveCholesky(s, lambda, d, g, x, info));
   else PetscCall(SolveQR(s, lambda, d, x, info));
   PetscCall(PetscLogEventEnd(NB_LSQSolve, 0, 0, 0, 0));
   PetscFunctionReturn(PETSC_SUCCESS);

@@ -16,7 +16,8 @@
 
 typedef enum {
   NB_LSQ_CHOLESKY, /* (J^T J + lambda D) x = -J^T r by PDSYRK, PDPOTRF, PDPOTRS */
-  NB_LSQ_QR        /* min || [J; sqrt(lambda D)] x + [r; 0] || by PDGELS: cond(J), not cond(J)^2 */
+  NB_LSQ_QR,       /* min || [J; sqrt(lambda D)] x + [r; 0] || by PDGELS: cond(J), not cond(J)^2 */
+  NB_LSQ_LOCAL     /* as cholesky, J^T J from each rank's DSYRK and one allreduce (P^2 reals a rank) */
 } NbLSQSolver;
 PETSC_INTERN const char *const NbLSQSolvers[];
 

@@ -5,7 +5,8 @@
       one step, undamped. Reference: LAPACK's dgels (Householder QR) on the
       whole matrix in one rank. Tolerance 100 cond(A)^2 eps: the normal
       equations' forward error is of order cond(A)^2 eps (Higham 2002,
-      sec. 20.4); the QR option (-opt_lsq_solver qr) is within it too.
+      sec. 20.4); the QR option (-opt_lsq_solver qr) and J^T J summed from
+      each rank's rows (-opt_lsq_solver local) are within it too.
    2. Levenberg-Marquardt on two nonlinear fits whose minimum is known:
       y = a exp(b t) from exact data (a, b) = (2, -1.5), started at (1, 0),
       and Rosenbrock's residuals (10 (y - x^2), 1 - x) from (-1.2, 1),
