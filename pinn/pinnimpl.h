@@ -118,11 +118,10 @@ PETSC_INTERN PetscErrorCode NbPINNCreateOptimizers_Private(NbPINN);
 
 /* pinn_jacobian.c: -pinn_optimizer, -pinn_optimizer_steps, -pinn_blacs_grid
    (inside the base's options block); the gn/lm optimizer on the residual
-   rows; its phase of training */
+   rows (its phase of training is pinn_train.c's) */
 #define NB_PINN_MAXRES 16
 PETSC_INTERN PetscErrorCode NbPINNSetFromOptionsLSQ_Private(NbPINN, PetscOptionItems *);
 PETSC_INTERN PetscErrorCode NbPINNCreateLSQ_Private(NbPINN);
-PETSC_INTERN PetscErrorCode NbPINNTrainLSQ_Private(NbPINN);
 
 PETSC_INTERN PetscErrorCode NbPINNCreate_Plain(NbPINN);
 PETSC_INTERN PetscErrorCode NbPINNCreate_XPINN(NbPINN);
