@@ -314,13 +314,16 @@ static void SetTile(const NbPointSet *S, PetscInt i0, NbTile *t)
   t->goff = S->goff + i0;
 }
 
-static PetscErrorCode BackwardSetTile(NbGraph g, NbPointSet *S, const NbTile *t)
+/* seed (may be NULL): a point node whose gradient gets 1 added at entry
+   just before its own backward (a Jacobian row, nn/jacobian.c) */
+static PetscErrorCode BackwardSetTile(NbGraph g, NbPointSet *S, const NbTile *t, NbNode seed, PetscInt entry)
 {
   PetscFunctionBegin;
   for (PetscInt pos = S->nlist - 1; pos >= 0; pos--) {
     PetscInt a, b;
     ZeroRange(S, pos, &a, &b);
     for (PetscInt z = a; z < b; z++) PetscCall(PetscArrayzero(S->zero[z]->grad, S->zero[z]->cols * S->zero[z]->ld));
+    if (seed && S->list[pos] == seed) seed->grad[entry] += 1;
     PetscCall(NodeBackward(g, S->list[pos], t, PETSC_FALSE));
   }
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -363,7 +366,7 @@ static PetscErrorCode SweepSets(NbGraph g, PetscBool backward)
     for (PetscInt i0 = 0; i0 < S->n; i0 += S->T) {
       SetTile(S, i0, &t);
       PetscCall(ForwardList(S->nlist, S->list, &t));
-      if (backward) PetscCall(BackwardSetTile(g, S, &t));
+      if (backward) PetscCall(BackwardSetTile(g, S, &t, NULL, 0));
     }
   }
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -421,7 +424,7 @@ PetscErrorCode NbGraphComputeLossGradient(NbGraph g, PetscReal *loss)
     for (PetscInt s = 0; s < g->nsets; s++) {
       NbPointSet *S = &g->sets[s];
       SetTile(S, 0, &t);
-      if (S->n) PetscCall(BackwardSetTile(g, S, &t));
+      if (S->n) PetscCall(BackwardSetTile(g, S, &t, NULL, 0));
     }
   }
   PetscCall(BackwardFixed(g, g->nconst, g->constlist, PETSC_FALSE));
@@ -439,6 +442,50 @@ PetscErrorCode NbGraphComputeLossGradient(NbGraph g, PetscReal *loss)
     PetscCall(PetscLogEventEnd(NB_GraphAllreduce, 0, 0, 0, 0));
   }
   if (loss) *loss = lossval;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* ------------------------------------------- pieces of a Jacobian pass
+   (nn/jacobian.c): constants forward and no gradient from the loss; a set
+   started; a tile forward; one reverse sweep of the tile seeded at one
+   entry of a point node, the models' gradients then d node(entry)/d theta. */
+PetscErrorCode NbGraphJacobianStart_Private(NbGraph g)
+{
+  PetscFunctionBegin;
+  PetscCall(StartPass(g));
+  PetscCall(ForwardFixed(g->nconst, g->constlist));
+  for (PetscInt i = 0; i < g->nnodes; i++) {
+    NbNode v = g->nodes[i];
+    if (v->kind == NB_KIND_GLOBAL && v->grad && !v->isview) PetscCall(PetscArrayzero(v->grad, v->cols * v->ld));
+  }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbGraphJacobianSet_Private(NbGraph g, PetscInt set)
+{
+  PetscFunctionBegin;
+  PetscCall(CheckInputs(g, &g->sets[set]));
+  PetscCall(ZeroReducers(&g->sets[set]));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbGraphJacobianTile_Private(NbGraph g, PetscInt set, const NbTile *t)
+{
+  PetscFunctionBegin;
+  PetscCall(ForwardList(g->sets[set].nlist, g->sets[set].list, t));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbGraphJacobianSweep_Private(NbGraph g, NbNode seed, const NbTile *t, PetscInt entry)
+{
+  PetscFunctionBegin;
+  for (PetscInt m = 0; m < g->nmodels; m++) PetscCall(PetscArrayzero(g->models[m]->grad, g->models[m]->ntrain + 1));
+  for (PetscInt i = 0; i < g->nconst; i++) {
+    NbNode v = g->constlist[i];
+    if (v->grad && !v->isparam && !v->isview) PetscCall(PetscArrayzero(v->grad, v->cols * v->ld));
+  }
+  PetscCall(BackwardSetTile(g, &g->sets[seed->set], t, seed, entry));
+  PetscCall(BackwardFixed(g, g->nconst, g->constlist, PETSC_FALSE));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 

@@ -8,7 +8,7 @@
    set with its reductions, then the global nodes after the reductions. */
 #include "nnimpl.h"
 
-PetscLogEvent NB_GraphForward, NB_GraphGradient, NB_GraphAllreduce, NB_OptStep, NB_TaoObjGrad, NB_Checkpoint;
+PetscLogEvent NB_GraphForward, NB_GraphGradient, NB_GraphAllreduce, NB_OptStep, NB_TaoObjGrad, NB_Checkpoint, NB_GraphJacobian, NB_GraphResidual, NB_LSQForm, NB_LSQSolve;
 
 PetscErrorCode NbNNRegisterEvents_Private(void)
 {
@@ -21,7 +21,11 @@ PetscErrorCode NbNNRegisterEvents_Private(void)
     {"NbGraphAllreduce", &NB_GraphAllreduce},
     {"NbOptimizerStep",  &NB_OptStep       },
     {"NbTaoObjGrad",     &NB_TaoObjGrad    },
-    {"NbCheckpoint",     &NB_Checkpoint    }
+    {"NbCheckpoint",     &NB_Checkpoint    },
+    {"NbGraphJacobian",  &NB_GraphJacobian },
+    {"NbGraphResidual",  &NB_GraphResidual },
+    {"NbLSQForm",        &NB_LSQForm       },
+    {"NbLSQSolve",       &NB_LSQSolve      }
   };
   static PetscBool done = PETSC_FALSE;
 

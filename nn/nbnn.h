@@ -6,7 +6,8 @@
    parameters of one or more models, with reverse-mode autodiff. Jets carry
    derivatives with respect to input coordinates through the graph as ordinary
    nodes, so the parameter gradient of a PDE residual is exact. Optimizers
-   (NbOptimizer: adam, adamw, lbfgs/tao) update a model's flat buffer.
+   (NbOptimizer: adam, adamw, lbfgs/tao; gn, lm on a residual vector and its
+   Jacobian, NbGraphComputeJacobian) update a model's flat buffer.
 
    USAGE: a PINN for 1-D Burgers, u_t + u u_x - nu u_xx = 0
 
@@ -252,6 +253,15 @@ PETSC_EXTERN PetscErrorCode NbGraphEvaluate(NbGraph, NbTensor x, PetscInt n, con
    never summed over ranks. */
 PETSC_EXTERN PetscErrorCode NbGraphMarkInputGradient(NbGraph, NbTensor);
 PETSC_EXTERN PetscErrorCode NbGraphGetInputGradient(NbGraph, NbTensor, PetscInt *n, PetscReal v[]);
+/* Rows of the Jacobian of point tensors with respect to a model's
+   trainable parameters (P of them), for least-squares training: for each
+   r[k] (a plain point tensor of its own, not a view, on which the loss
+   depends), each of this rank's points i of its set and each column c, a
+   row res = scale[k] r[k](i, c) and J[row P + j] = scale[k] d r[k](i, c) /
+   d theta_j (row-major), rows ordered by k, point, column. scale may be
+   NULL (ones); res NULL: only *nrows; J NULL: values only. Reverse mode, one
+   sweep per row over 8 points: about 8 gradient evaluations. Not collective. */
+PETSC_EXTERN PetscErrorCode NbGraphComputeJacobian(NbGraph, NbModel, PetscInt n, const NbTensor r[], const PetscReal scale[], PetscInt *nrows, PetscReal res[], PetscReal J[]);
 /* Dropout on (training, MC dropout) or off (identity). */
 PETSC_EXTERN PetscErrorCode NbGraphSetDropout(NbGraph, PetscBool);
 /* New dropout masks for the next pass (optimizers call this once per step). */
@@ -336,8 +346,17 @@ PETSC_EXTERN PetscErrorCode NbTensorJetComponent(NbTensor, const char deriv[], N
 
 /* =============================================================== optimizers
    One interface, implementations in a registry: "adam", "adamw", "lbfgs"
-   (PETSc TAO, default TAOLMVM; any -tao_ option). */
+   (PETSc TAO, default TAOLMVM; any -tao_ option), and for least-squares
+   objectives (NbOptimizerSetResidual) "gn" (Gauss-Newton with a
+   backtracking line search) and "lm" (Levenberg-Marquardt), whose dense
+   P x P solves run on a BLACS grid with ScaLAPACK. */
 typedef struct _p_NbOptimizer *NbOptimizer;
+/* This rank's rows of a residual vector r(theta) at the model's current
+   parameters: *n rows, r[i], and (J not NULL) the Jacobian row-major,
+   J[i P + j] = d r_i / d theta_j over the model's P trainable parameters.
+   Called with r = J = NULL to ask only for *n. gn and lm minimise the sum
+   over the ranks of r_i^2. Collective. */
+typedef PetscErrorCode (*NbResidualFn)(NbModel, PetscInt *n, PetscReal r[], PetscReal J[], void *ctx);
 /* The loss at the model's current parameters and its gradient in the model's
    gradient buffer, both already averaged over the ranks. */
 typedef PetscErrorCode (*NbObjectiveFn)(NbModel, PetscReal *loss, void *ctx);
@@ -360,12 +379,19 @@ PETSC_EXTERN PetscErrorCode NbOptimizerSetFixedType(NbOptimizer, const char type
 /* -opt_type, -opt_max_steps, -opt_loss_tol, -opt_monitor, -opt_view, and the type's
    own: -opt_lr, -opt_beta1, -opt_beta2, -opt_epsilon, -opt_weight_decay,
    -opt_schedule, -opt_lr_decay, -opt_lr_decay_steps, -opt_lr_min,
-   -opt_warmup_steps, -opt_clip_norm (adam); -tao_* (lbfgs). */
+   -opt_warmup_steps, -opt_clip_norm (adam); -tao_* (lbfgs);
+   -opt_lsq_solver cholesky|qr, -opt_max_memory, -opt_gn_damping (gn);
+   -opt_lm_tau, -opt_lm_scaling (lm). */
 PETSC_EXTERN PetscErrorCode NbOptimizerSetFromOptions(NbOptimizer);
 PETSC_EXTERN PetscErrorCode NbOptimizerSetUp(NbOptimizer);
 PETSC_EXTERN PetscErrorCode NbOptimizerView(NbOptimizer, PetscViewer);
 PETSC_EXTERN PetscErrorCode NbOptimizerDestroy(NbOptimizer *);
 PETSC_EXTERN PetscErrorCode NbOptimizerSetObjective(NbOptimizer, NbObjectiveFn, void *ctx);
+/* The least-squares objective of gn and lm. */
+PETSC_EXTERN PetscErrorCode NbOptimizerSetResidual(NbOptimizer, NbResidualFn, void *ctx);
+/* The p x q BLACS grid of gn/lm's dense solves (p q = the ranks; default
+   the most square with p >= q). */
+PETSC_EXTERN PetscErrorCode NbOptimizerSetBLACSGrid(NbOptimizer, PetscInt p, PetscInt q);
 /* Objective = the graph's loss (NbGraphComputeLossGradient). */
 PETSC_EXTERN PetscErrorCode NbOptimizerSetGraph(NbOptimizer, NbGraph);
 /* Called before every step (adam) or every solve (lbfgs): resample points here. */

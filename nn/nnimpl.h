@@ -217,6 +217,10 @@ PETSC_INTERN PetscErrorCode NbViewForward_Private(NbNode, const NbTile *);
 PETSC_INTERN PetscErrorCode NbGraphPlan_Private(NbGraph);
 /* inputgrad.c: the kept input gradients zeroed before a backward pass */
 PETSC_INTERN PetscErrorCode NbGraphZeroInputGradients_Private(NbGraph);
+PETSC_INTERN PetscErrorCode NbGraphJacobianStart_Private(NbGraph);
+PETSC_INTERN PetscErrorCode NbGraphJacobianSet_Private(NbGraph, PetscInt set);
+PETSC_INTERN PetscErrorCode NbGraphJacobianTile_Private(NbGraph, PetscInt set, const NbTile *);
+PETSC_INTERN PetscErrorCode NbGraphJacobianSweep_Private(NbGraph, NbNode seed, const NbTile *, PetscInt entry);
 /* jet.c */
 PETSC_INTERN PetscErrorCode NbJetSpecCreate_Private(NbGraph, const char coords[], const char derivs[], const NbJetSpec **);
 PETSC_INTERN PetscErrorCode NbJetFindComponent_Private(const NbJetSpec *, const char deriv[], PetscInt *c);
@@ -285,6 +289,9 @@ struct _p_NbOptimizer {
   NbObjectiveFn  objective;
   void          *objctx;
   NbGraph        graph;
+  NbResidualFn   residual; /* least-squares objective (gn, lm) */
+  void          *resctx;
+  PetscInt       blacs[2]; /* BLACS grid of the dense solves (0, 0: default) */
   NbPreStepFn    prestep;
   void          *prectx;
   NbStepMonitorFn stepmonitor;
@@ -304,10 +311,12 @@ struct _p_NbOptimizer {
 PETSC_INTERN PetscErrorCode NbOptimizerCreate_Adam(NbOptimizer);
 PETSC_INTERN PetscErrorCode NbOptimizerCreate_AdamW(NbOptimizer);
 PETSC_INTERN PetscErrorCode NbOptimizerCreate_LBFGS(NbOptimizer);
+PETSC_INTERN PetscErrorCode NbOptimizerCreate_GN(NbOptimizer);
+PETSC_INTERN PetscErrorCode NbOptimizerCreate_LM(NbOptimizer);
 PETSC_INTERN PetscErrorCode NbOptimizerEvaluate_Private(NbOptimizer, PetscReal *loss);
 PETSC_INTERN PetscErrorCode NbOptimizerPushHistory_Private(NbOptimizer, PetscReal);
 
-PETSC_INTERN PetscLogEvent NB_GraphForward, NB_GraphGradient, NB_GraphAllreduce, NB_OptStep, NB_TaoObjGrad, NB_Checkpoint;
+PETSC_INTERN PetscLogEvent NB_GraphForward, NB_GraphGradient, NB_GraphAllreduce, NB_OptStep, NB_TaoObjGrad, NB_Checkpoint, NB_GraphJacobian, NB_GraphResidual, NB_LSQForm, NB_LSQSolve;
 PETSC_INTERN PetscErrorCode NbNNRegisterEvents_Private(void);
 PETSC_INTERN PetscErrorCode NbSetPrefix_Private(char dst[NB_NAME_LEN], const char prefix[]);
 

@@ -8,6 +8,8 @@ static const NbRegistryEntry NbOptimizerBuiltin[] = {
   {"adam", (PetscVoidFunction)NbOptimizerCreate_Adam},
   {"adamw", (PetscVoidFunction)NbOptimizerCreate_AdamW},
   {"lbfgs", (PetscVoidFunction)NbOptimizerCreate_LBFGS},
+  {"gn", (PetscVoidFunction)NbOptimizerCreate_GN},
+  {"lm", (PetscVoidFunction)NbOptimizerCreate_LM},
   {NULL, NULL}
 };
 static NbRegistry NbOptimizerTypes = {"-opt_type", NbOptimizerBuiltin, NULL, PETSC_FALSE};
@@ -67,7 +69,7 @@ PetscErrorCode NbOptimizerSetType(NbOptimizer o, const char type[])
   if (same) PetscFunctionReturn(PETSC_SUCCESS);
   PetscCall(NbRegistryGetList(&NbOptimizerTypes, &types));
   PetscCall(PetscFunctionListFind(types, type, &create));
-  PetscCheck(create, o->comm, PETSC_ERR_USER_INPUT, "Unknown optimizer type '%s': use adam, adamw, lbfgs or one added with NbOptimizerRegister (option -opt_type)", type);
+  PetscCheck(create, o->comm, PETSC_ERR_USER_INPUT, "Unknown optimizer type '%s': use adam, adamw, lbfgs, gn, lm or one added with NbOptimizerRegister (option -opt_type)", type);
   o->setup = PETSC_FALSE;
   PetscCall(NbRegistrySetType(&NbOptimizerTypes, o, &o->ops, sizeof(o->ops), type));
   PetscFunctionReturn(PETSC_SUCCESS);

@@ -75,7 +75,8 @@ PETSC_EXTERN PetscErrorCode NbHaltonPoints(PetscInt dim, PetscInt64 start, Petsc
 /* ------------------------------------------------------------------------
    NbPINN: a physics-informed network for a PDE given pointwise (NbPDE,
    solvers/nbproblem.h), trained over an MPI communicator with Adam, then
-   L-BFGS (TAO). Loss = w_res mean|r|^2 + w_ic mean|u - u0|^2
+   L-BFGS (TAO), or Gauss-Newton / Levenberg-Marquardt on the residual rows
+   (-pinn_optimizer gn|lm, ScaLAPACK). Loss = w_res mean|r|^2 + w_ic mean|u - u0|^2
    + w_bc mean|u - g|^2 [+ w_data mean|u - u_obs|^2] [+ interface terms],
    or with -pinn_bc hard the initial/boundary data built into the output.
    Types in a registry (-pinn_dd, "none" for the plain network):
@@ -135,7 +136,8 @@ PETSC_EXTERN PetscErrorCode NbPINNGetPDE(NbPINN, const NbPDE **);
    -pinn_activation, -pinn_fourier, -pinn_fourier_sigma, -pinn_points,
    -pinn_boundary_points, -pinn_bc soft|hard, -pinn_w_res, -pinn_w_ic,
    -pinn_w_bc, -pinn_w_data, -pinn_adam_steps, -pinn_lr, -pinn_lbfgs_steps,
-   -pinn_lbfgs_rounds, -pinn_resample_every, -pinn_seed, -pinn_data_seed,
+   -pinn_lbfgs_rounds, -pinn_optimizer lbfgs|gn|lm, -pinn_optimizer_steps,
+   -pinn_blacs_grid, -pinn_resample_every, -pinn_seed, -pinn_data_seed,
    -pinn_inverse, -pinn_data_points, -pinn_noise, -pinn_dropout,
    -pinn_monitor, -pinn_view; the type's (-pinn_dd_*); the samplers'
    (-pinn_sampler, -sampler_*, -rad_*, -rar_*, -aas_*); -opt_* (Adam) and
@@ -196,6 +198,12 @@ PETSC_EXTERN PetscErrorCode NbPINNGetNumParameters(NbPINN, PetscInt *);
 PETSC_EXTERN PetscErrorCode NbPINNGetParameters(NbPINN, PetscReal theta[]);
 PETSC_EXTERN PetscErrorCode NbPINNSetParameters(NbPINN, const PetscReal theta[]);
 PETSC_EXTERN PetscErrorCode NbPINNComputeLossGradient(NbPINN, PetscReal *loss, PetscReal grad[]);
+/* The loss as a sum of squares over the ranks: this rank's *n residual
+   rows (each term's pointwise residual times sqrt(weight / global count))
+   and (J not NULL) their Jacobian, row-major over the parameters of
+   NbPINNGetParameters; r NULL: *n only. One network (-pinn_dd none). Not
+   collective. */
+PETSC_EXTERN PetscErrorCode NbPINNComputeResidualJacobian(NbPINN, PetscInt *n, PetscReal r[], PetscReal J[]);
 /* Global numbers of collocation, initial, boundary and observation points. */
 PETSC_EXTERN PetscErrorCode NbPINNGetPointCounts(NbPINN, PetscInt64 *ncolloc, PetscInt64 *nic, PetscInt64 *nbc, PetscInt64 *ndata);
 /* this rank's share of the initial and boundary values (after noise and perturbation) */

@@ -135,6 +135,7 @@ PetscErrorCode NbPINNSetFromOptions(NbPINN p)
   PetscCall(PetscOptionsString("-checkpoint", "Training state file, written every -checkpoint_every steps, at the end and on SIGTERM/SIGINT/SIGUSR1 (default <output>-checkpoint.h5 on a signal)", "NbPINNTrain", p->ckpt, p->ckpt, sizeof(p->ckpt), NULL));
   PetscCall(PetscOptionsInt("-checkpoint_every", "Write the checkpoint every this many Adam steps and L-BFGS iterations (0: only at the end and on a signal); L-BFGS restarts its memory at each", "NbPINNTrain", p->ckpt_every, &p->ckpt_every, NULL));
   PetscCall(PetscOptionsString("-restart", "Continue training from this checkpoint (same options required); bitwise the uninterrupted run on the same ranks", "NbPINNTrain", p->restart, p->restart, sizeof(p->restart), NULL));
+  PetscCall(NbPINNSetFromOptionsLSQ_Private(p, PetscOptionsObject));
   if (p->ops.setfromoptions) PetscCall((*p->ops.setfromoptions)(p, PetscOptionsObject));
   PetscOptionsEnd();
   p->seed     = seed;
@@ -388,6 +389,10 @@ PetscErrorCode NbPINNSetUp(NbPINN p)
   if (!p->ops.getstate) PetscCall(PetscSNPrintf(p->nockpt, sizeof(p->nockpt), "-pinn_dd %s", p->type));
   PetscCheck(p->ops.getstate || (!p->ckpt[0] && !p->restart[0] && !p->ckpt_every), p->comm, PETSC_ERR_SUP, "-checkpoint, -checkpoint_every and -restart are not available for -pinn_dd %s yet (its networks are distributed over the ranks): train it without them", p->type);
   PetscCall(NbPINNCreateOptimizers_Private(p));
+  if (p->lsq && !p->nockpt[0]) { /* the gn/lm phase keeps no state a restart could take up yet */
+    PetscCall(PetscSNPrintf(p->nockpt, sizeof(p->nockpt), "-pinn_optimizer %s", p->opttype));
+    PetscCheck(!p->ckpt[0] && !p->restart[0] && !p->ckpt_every, p->comm, PETSC_ERR_SUP, "-checkpoint, -checkpoint_every and -restart are not available with %s yet: train without them (or with -pinn_optimizer lbfgs)", p->nockpt);
+  }
   if (p->view) PetscCall(NbPINNView(p, NULL));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
@@ -491,7 +496,17 @@ PetscErrorCode NbPINNResidualSquare_Private(NbPINN p, NbTensor X, NbTensor U, co
   PetscInt nres;
 
   PetscFunctionBegin;
+  PetscCall(NbPINNResiduals_Private(p, X, U, coef, &nres, res, sq));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbPINNResiduals_Private(NbPINN p, NbTensor X, NbTensor U, const NbTensor coef[], PetscInt *n, NbTensor res[], NbTensor *sq)
+{
+  PetscInt nres;
+
+  PetscFunctionBegin;
   PetscCall((*p->pde.residual)(p->pde.ctx, X, U, coef, &nres, res));
+  *n  = nres;
   *sq = NULL;
   for (PetscInt k = 0; k < nres; k++) {
     NbTensor s2;
@@ -505,10 +520,18 @@ PetscErrorCode NbPINNResidualSquare_Private(NbPINN p, NbTensor X, NbTensor U, co
 /* mean over the points of |U - V|^2, summed over the nout components */
 PetscErrorCode NbPINNMisfit_Private(NbTensor U, NbTensor V, PetscInt nout, NbTensor *term)
 {
+  PetscFunctionBegin;
+  PetscCall(NbPINNMisfitDifference_Private(U, V, nout, NULL, term));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbPINNMisfitDifference_Private(NbTensor U, NbTensor V, PetscInt nout, NbTensor *dout, NbTensor *term)
+{
   NbTensor d;
 
   PetscFunctionBegin;
   PetscCall(NbTensorSub(U, V, &d));
+  if (dout) *dout = d;
   PetscCall(NbTensorMeanSquare(d, term));
   PetscCall(NbTensorScale(*term, (PetscReal)nout, term));
   PetscFunctionReturn(PETSC_SUCCESS);
@@ -756,6 +779,7 @@ PetscErrorCode NbPINNDestroy(NbPINN *pp)
   PetscCall(NbHeadDestroyType(p, &p->ops, sizeof(p->ops)));
   PetscCall(NbOptimizerDestroy(&p->adam));
   PetscCall(NbOptimizerDestroy(&p->lbfgs));
+  PetscCall(NbOptimizerDestroy(&p->lsq));
   PetscCall(NbModelDestroy(&p->model));
   PetscCall(PetscFree4(p->xI, p->uI, p->xB, p->uB));
   PetscCall(PetscFree2(p->xD, p->uD));
@@ -763,30 +787,5 @@ PetscErrorCode NbPINNDestroy(NbPINN *pp)
   PetscCall(PetscFree3(p->good, p->trial, p->mark));
   PetscCall(PetscFree(p));
   *pp = NULL;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode NbPINNDisableCheckpoints(NbPINN p, const char why[])
-{
-  PetscFunctionBegin;
-  PetscCall(PetscStrncpy(p->nockpt, why, sizeof(p->nockpt)));
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode NbPINNGetCheckpointFiles(NbPINN p, const char *ckpt[], const char *restart[])
-{
-  PetscFunctionBegin;
-  *ckpt    = p->ckpt;
-  *restart = p->restart;
-  PetscFunctionReturn(PETSC_SUCCESS);
-}
-
-PetscErrorCode NbPINNSetCheckpointFiles(NbPINN p, const char ckpt[], const char restart[], const char fallback[], const char hint[])
-{
-  PetscFunctionBegin;
-  PetscCall(PetscStrncpy(p->ckpt, ckpt ? ckpt : "", sizeof(p->ckpt)));
-  PetscCall(PetscStrncpy(p->restart, restart ? restart : "", sizeof(p->restart)));
-  PetscCall(PetscStrncpy(p->fallback, fallback ? fallback : "", sizeof(p->fallback)));
-  PetscCall(PetscStrncpy(p->hint, hint ? hint : "", sizeof(p->hint)));
   PetscFunctionReturn(PETSC_SUCCESS);
 }

@@ -176,3 +176,28 @@ PetscErrorCode NbPINNCheckpointLoad_Private(NbPINN p, NbPINNPosition *pos)
   PetscCall(NbStateDestroy(&st));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
+
+PetscErrorCode NbPINNDisableCheckpoints(NbPINN p, const char why[])
+{
+  PetscFunctionBegin;
+  PetscCall(PetscStrncpy(p->nockpt, why, sizeof(p->nockpt)));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbPINNGetCheckpointFiles(NbPINN p, const char *ckpt[], const char *restart[])
+{
+  PetscFunctionBegin;
+  *ckpt    = p->ckpt;
+  *restart = p->restart;
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+PetscErrorCode NbPINNSetCheckpointFiles(NbPINN p, const char ckpt[], const char restart[], const char fallback[], const char hint[])
+{
+  PetscFunctionBegin;
+  PetscCall(PetscStrncpy(p->ckpt, ckpt ? ckpt : "", sizeof(p->ckpt)));
+  PetscCall(PetscStrncpy(p->restart, restart ? restart : "", sizeof(p->restart)));
+  PetscCall(PetscStrncpy(p->fallback, fallback ? fallback : "", sizeof(p->fallback)));
+  PetscCall(PetscStrncpy(p->hint, hint ? hint : "", sizeof(p->hint)));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}

@@ -13,6 +13,8 @@ typedef struct {
   NbGraph   geval;                /* u at arbitrary points */
   NbSampler sampler;
   NbTensor  X, XI, UI, XB, UB, XD, UD, XE, UE, rabs, term[NB_PINN_NTERMS], loss;
+  NbTensor  res[8], diff[NB_PINN_NTERMS]; /* the residuals and the data misfits u - v (least squares) */
+  PetscInt  nres;
 } PINNPlain;
 
 /* u = network(X): inputs normalised to [-1, 1], optional Fourier features,
@@ -69,7 +71,7 @@ static PetscErrorCode BuildModel(NbPINN p)
 
 /* mean |u - v|^2 summed over the components at a point set (x, values);
    no term for an empty set */
-static PetscErrorCode DataTerm(NbPINN p, const char *name, PetscInt64 N, NbTensor *X, NbTensor *V, NbTensor *term)
+static PetscErrorCode DataTerm(NbPINN p, const char *name, PetscInt64 N, NbTensor *X, NbTensor *V, NbTensor *diff, NbTensor *term)
 {
   PetscInt64 off;
   PetscInt   n;
@@ -83,7 +85,7 @@ static PetscErrorCode DataTerm(NbPINN p, const char *name, PetscInt64 N, NbTenso
   PetscCall(NbGraphAddInput(p->graph, name, n + 1, NB_PINN_NIN(p), X));
   PetscCall(NbGraphAddInputLike(p->graph, vname, *X, p->pde.nout, V));
   PetscCall(ApplyNetwork(p, p->graph, *X, &U));
-  PetscCall(NbPINNMisfit_Private(U, *V, p->pde.nout, term));
+  PetscCall(NbPINNMisfitDifference_Private(U, *V, p->pde.nout, diff, term));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -100,13 +102,13 @@ static PetscErrorCode BuildGraphs(NbPINN p)
   PetscCall(NbTensorJetSeed(s->X, p->pde.coords, p->pde.derivs, &Xj));
   PetscCall(ApplyNetwork(p, p->graph, Xj, &U));
   PetscCall(NbPINNCoefficients_Private(p, p->model, p->graph, coef));
-  PetscCall(NbPINNResidualSquare_Private(p, s->X, U, coef, &sq));
+  PetscCall(NbPINNResiduals_Private(p, s->X, U, coef, &s->nres, s->res, &sq));
   PetscCall(NbTensorMean(sq, &s->term[NB_PINN_TERM_RES]));
   PetscCall(NbTensorSqrt(sq, &s->rabs));
   PetscCall(NbGraphMarkOutput(p->graph, s->rabs));
-  PetscCall(DataTerm(p, "initial", p->NI, &s->XI, &s->UI, &s->term[NB_PINN_TERM_IC]));
-  PetscCall(DataTerm(p, "boundary", p->NB, &s->XB, &s->UB, &s->term[NB_PINN_TERM_BC]));
-  PetscCall(DataTerm(p, "observations", p->NDcap, &s->XD, &s->UD, &s->term[NB_PINN_TERM_DATA]));
+  PetscCall(DataTerm(p, "initial", p->NI, &s->XI, &s->UI, &s->diff[NB_PINN_TERM_IC], &s->term[NB_PINN_TERM_IC]));
+  PetscCall(DataTerm(p, "boundary", p->NB, &s->XB, &s->UB, &s->diff[NB_PINN_TERM_BC], &s->term[NB_PINN_TERM_BC]));
+  PetscCall(DataTerm(p, "observations", p->NDcap, &s->XD, &s->UD, &s->diff[NB_PINN_TERM_DATA], &s->term[NB_PINN_TERM_DATA]));
   PetscCall(NbPINNLoss_Private(s->term, p->w, &s->loss));
   PetscCall(NbGraphSetLoss(p->graph, s->loss));
   PetscCall(NbGraphSetFromOptions(p->graph));
@@ -190,6 +192,28 @@ static PetscErrorCode SetUp_Plain(NbPINN p)
     p->nfields       = 1;
     p->fieldnames[0] = "aas_density";
   }
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
+/* loss = w_res mean_i sum_k r_k(i)^2 + sum_t w_t mean_i |u - v|^2: rows
+   sqrt(w / N) times each residual and each misfit column */
+static PetscErrorCode Residuals_Plain(NbPINN p, PetscInt *n, NbTensor r[], PetscReal scale[])
+{
+  PINNPlain *s = (PINNPlain *)p->data;
+  PetscInt64 N[NB_PINN_NTERMS] = {0, p->NI, p->NB, p->ND, 0};
+
+  PetscFunctionBegin;
+  PetscCall(NbSamplerGetGlobalInfo(s->sampler, &N[NB_PINN_TERM_RES], NULL, NULL));
+  *n = 0;
+  for (PetscInt k = 0; k < s->nres; k++, (*n)++) {
+    r[*n]     = s->res[k];
+    scale[*n] = PetscSqrtReal(p->w[NB_PINN_TERM_RES] / N[NB_PINN_TERM_RES]);
+  }
+  for (PetscInt t = NB_PINN_TERM_IC; t <= NB_PINN_TERM_DATA; t++)
+    if (s->diff[t] && N[t] > 0) {
+      r[*n]       = s->diff[t];
+      scale[(*n)++] = PetscSqrtReal(p->w[t] / N[t]);
+    }
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -372,6 +396,7 @@ PetscErrorCode NbPINNCreate_Plain(NbPINN p)
   p->data                  = s;
   p->ops.setup             = SetUp_Plain;
   p->ops.terms             = Terms_Plain;
+  p->ops.residuals         = Residuals_Plain;
   p->ops.setweights        = SetWeights_Plain;
   p->ops.newround          = NewRound_Plain;
   p->ops.setobservations   = SetObservations_Plain;

@@ -41,7 +41,9 @@ PetscErrorCode NbPINNCreateOptimizers_Private(NbPINN p)
   PetscCall(NbOptimizerSetLearningRate(p->adam, p->lr));
   PetscCall(NbOptimizerSetMaxSteps(p->adam, p->adam_steps));
   PetscCall(NbOptimizerSetFromOptions(p->adam));
-  if (p->lbfgs_steps > 0) {
+  PetscCall(NbPINNCreateLSQ_Private(p));
+  if (p->lsq) PetscCall(NbOptimizerSetStepMonitor(p->lsq, LBFGSMonitor, p));
+  else if (p->lbfgs_steps > 0) {
     Tao      tao;
     PetscInt chunk = p->lbfgs_steps / p->lbfgs_rounds, maxit;
     PetscCall(NbOptimizerCreate(p->model, &p->lbfgs));
@@ -104,25 +106,27 @@ static PetscErrorCode Monitor(NbPINN p, PetscBool adam, PetscInt step, PetscReal
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
-/* every -pinn_monitor L-BFGS iterations: the loss TAO accepted */
+/* every -pinn_monitor iterations of L-BFGS (or gn, lm): the loss accepted */
 static PetscErrorCode LBFGSMonitor(NbOptimizer o, PetscInt it, PetscReal loss, void *ctx)
 {
-  NbPINN    p = (NbPINN)ctx;
-  PetscReal mean;
+  NbPINN      p = (NbPINN)ctx;
+  PetscReal   mean;
+  const char *type;
 
   PetscFunctionBegin;
   p->lbfgs_its++;
-  PetscCall(NbStopRequested(p->comm, &p->stopsig));
+  if (o == p->lbfgs) PetscCall(NbStopRequested(p->comm, &p->stopsig));
   if (p->stopsig) { /* ends this TaoSolve (and NbTaoSolve's restarts) */
     Tao tao;
     PetscCall(NbOptimizerGetTao(o, &tao));
     PetscCall(TaoSetConvergedReason(tao, TAO_CONVERGED_USER));
   }
   if (!p->monitor || p->lbfgs_its % p->monitor) PetscFunctionReturn(PETSC_SUCCESS);
+  PetscCall(NbOptimizerGetType(o, &type));
   mean = (NbWallTime() - p->tstart - p->stats.wall) / p->lbfgs_its;
-  PetscCall(PetscPrintf(p->comm, "  %slbfgs %6d  %6.1f ms/it    loss %.4e ", p->label, (int)p->lbfgs_its, (double)(1e3 * mean), (double)loss));
+  PetscCall(PetscPrintf(p->comm, "  %s%-5s %6d  %6.1f ms/it    loss %.4e ", p->label, type, (int)p->lbfgs_its, (double)(1e3 * mean), (double)loss));
   PetscCall(PrintError(p));
-  PetscCall(PetscPrintf(p->comm, "  %.0f s, about %.0f s left\n", NbWallTime() - p->tstart, (double)(mean * PetscMax(p->lbfgs_steps - p->lbfgs_its, 0))));
+  PetscCall(PetscPrintf(p->comm, "  %.0f s, about %.0f s left\n", NbWallTime() - p->tstart, (double)(mean * PetscMax((o == p->lsq ? p->lsq_steps : p->lbfgs_steps) - p->lbfgs_its, 0))));
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
@@ -344,6 +348,26 @@ static PetscErrorCode TrainLBFGS(NbPINN p, const NbPINNPosition *from)
   PetscFunctionReturn(PETSC_SUCCESS);
 }
 
+/* gn or lm after Adam, on the points of the last sampling round */
+static PetscErrorCode TrainLSQ(NbPINN p)
+{
+  PetscInt its0, its, nh0;
+  double   ts = NbWallTime();
+
+  PetscFunctionBegin;
+  p->lbfgs_its = 0;
+  PetscCall(NbOptimizerGetHistory(p->lsq, &nh0, NULL));
+  PetscCall(NbOptimizerGetStepNumber(p->lsq, &its0));
+  PetscCall(NbOptimizerSolve(p->lsq));
+  PetscCall(NbOptimizerGetStepNumber(p->lsq, &its));
+  p->stats.lbfgs_iterations += its - its0;
+  PetscCall(AppendHistory(p, p->lsq, nh0));
+  PetscCall(NbPINNComputeLossGradient(p, &p->lastloss, NULL));
+  PetscCall(CheckFinite(p, p->lastloss, p->opttype, p->stats.lbfgs_iterations));
+  if (p->monitor) PetscCall(Monitor(p, PETSC_FALSE, p->stats.lbfgs_iterations, (NbWallTime() - ts) / PetscMax(its - its0, 1), 0));
+  PetscFunctionReturn(PETSC_SUCCESS);
+}
+
 PetscErrorCode NbPINNTrain(NbPINN p)
 {
   NbPINNPosition from = {0, 0, 0, 0};
@@ -373,6 +397,7 @@ PetscErrorCode NbPINNTrain(NbPINN p)
   if (p->lbfgs && from.phase <= 1) PetscCall(TrainLBFGS(p, &from));
   if (from.phase == 2) p->stats.lbfgs_iterations = from.its;
   PetscCall(NbStopPop());
+  if (p->lsq && from.phase <= 1) PetscCall(TrainLSQ(p)); /* not checkpointed yet: set-up refuses -checkpoint with gn/lm */
   PetscCall(NbPINNComputeLossGradient(p, &p->stats.loss, NULL));
   PetscCall(ReadTerms(p));
   PetscCall(CheckFinite(p, p->stats.loss, "the end of training", 0));
@@ -427,7 +452,7 @@ PetscErrorCode NbPINNReport(NbPINN p, NbReport rep)
 
   PetscFunctionBegin;
   PetscCall((*p->ops.report)(p, rep));
-  PetscCall(PetscSNPrintf(buf, sizeof(buf), "%d Adam + %d L-BFGS", (int)p->stats.adam_steps, (int)p->stats.lbfgs_iterations));
+  PetscCall(PetscSNPrintf(buf, sizeof(buf), "%d Adam + %d %s", (int)p->stats.adam_steps, (int)p->stats.lbfgs_iterations, p->lsq ? p->opttype : "L-BFGS"));
   PetscCall(NbReportAddString(rep, "PINN training steps", buf));
   PetscCall(NbReportAddReal(rep, "PINN training wall time [s]", "%.2f", p->stats.wall));
   {

@@ -37,6 +37,10 @@ typedef struct {
   PetscErrorCode (*commtime)(NbPINN, PetscLogDouble *);
   /* the "PINN network" and "PINN points" rows, and any of the type's own */
   PetscErrorCode (*report)(NbPINN, NbReport);
+  /* the loss as a sum of squares (gn, lm): point tensors r[k] (up to
+     NB_PINN_MAXRES) whose rows, times scale[k], have the loss as their sum
+     of squares over the ranks; NULL: not available for the type */
+  PetscErrorCode (*residuals)(NbPINN, PetscInt *n, NbTensor r[], PetscReal scale[]);
   PetscErrorCode (*view)(NbPINN, PetscViewer);
   /* the type's state beyond the parameters (its points), for checkpoints;
      NULL: the type cannot be checkpointed */
@@ -77,6 +81,9 @@ struct _p_NbPINN {
   PetscInt  nsub, nlocal; /* subdomains in all and on this rank */
   /* training */
   NbOptimizer   adam, lbfgs;
+  NbOptimizer   lsq;             /* gn or lm after Adam (-pinn_optimizer), instead of lbfgs */
+  char          opttype[16];     /* -pinn_optimizer */
+  PetscInt      lsq_steps, blacs[2];
   PetscInt      lbfgs_maxit; /* -tao_max_it when the user gave one, else 0 */
   NbOutput      out;
   NbPINNErrorFn errfn;
@@ -108,8 +115,12 @@ PETSC_INTERN PetscErrorCode NbPINNCoefficients_Private(NbPINN, NbModel, NbGraph,
 PETSC_INTERN PetscErrorCode NbPINNAddCoefficients_Private(NbPINN, NbModel);
 /* sum over the residual components of r^2, pointwise */
 PETSC_INTERN PetscErrorCode NbPINNResidualSquare_Private(NbPINN, NbTensor X, NbTensor U, const NbTensor coef[], NbTensor *sq);
+/* the same, with the residual tensors themselves (up to 8) */
+PETSC_INTERN PetscErrorCode NbPINNResiduals_Private(NbPINN, NbTensor X, NbTensor U, const NbTensor coef[], PetscInt *nres, NbTensor res[], NbTensor *sq);
 /* mean over the points of |U - V|^2, summed over the nout components */
 PETSC_INTERN PetscErrorCode NbPINNMisfit_Private(NbTensor U, NbTensor V, PetscInt nout, NbTensor *term);
+/* the same, with the difference U - V (d may be NULL) */
+PETSC_INTERN PetscErrorCode NbPINNMisfitDifference_Private(NbTensor U, NbTensor V, PetscInt nout, NbTensor *d, NbTensor *term);
 /* The loss sum_k w[k] term[k] over the terms present (non-NULL), and its
    weights changed later: NB_PINN_NTERMS entries in NbPINNTerm order. */
 PETSC_INTERN PetscErrorCode NbPINNLoss_Private(const NbTensor term[], const PetscReal w[], NbTensor *loss);
@@ -127,6 +138,12 @@ PETSC_INTERN PetscErrorCode NbPINNCheckpointSave_Private(NbPINN, const NbPINNPos
 PETSC_INTERN PetscErrorCode NbPINNCheckpointLoad_Private(NbPINN, NbPINNPosition *pos);
 /* the checkpoint file name: -checkpoint, else <output>-checkpoint.h5, else pinn-checkpoint.h5 */
 PETSC_INTERN PetscErrorCode NbPINNCheckpointFile_Private(NbPINN);
+/* pinn_jacobian.c: -pinn_optimizer, -pinn_optimizer_steps, -pinn_blacs_grid
+   (inside the base's options block); the gn/lm optimizer on the residual
+   rows (its phase of training is pinn_train.c's) */
+#define NB_PINN_MAXRES 16
+PETSC_INTERN PetscErrorCode NbPINNSetFromOptionsLSQ_Private(NbPINN, PetscOptionItems *);
+PETSC_INTERN PetscErrorCode NbPINNCreateLSQ_Private(NbPINN);
 
 PETSC_INTERN PetscErrorCode NbPINNCreate_Plain(NbPINN);
 PETSC_INTERN PetscErrorCode NbPINNCreate_XPINN(NbPINN);
