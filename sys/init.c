@@ -49,6 +49,11 @@ PetscErrorCode NbInitialize(int *argc, char ***argv, const char file[], const ch
   /* With several MPI ranks per node, OpenBLAS's default of one thread per core
      oversubscribes the machine; the user's explicit choice wins. */
   if (!getenv("OPENBLAS_NUM_THREADS") && !getenv("OMP_NUM_THREADS")) openblas_set_num_threads(1);
+  /* Progress lines as they happen: under mpiexec or a batch system stdout
+     is a pipe or a file, which C buffers in blocks of 4 KiB, so a job's log
+     would show the training minutes late (line buffering costs one write
+     per line, a few per second at most). */
+  setvbuf(stdout, NULL, _IOLBF, 0);
   ierr = PetscInitialize(argc, argv, file, help);
   if (ierr) return ierr;
   PetscFunctionBegin;
