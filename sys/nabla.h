@@ -8,4 +8,6 @@
 #include "nbpinn.h"
 #include "nbuq.h"
 #include "nbdriver.h"
+#include "nboperator.h"
+#include "nbnode.h"
 #endif
