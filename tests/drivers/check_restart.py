@@ -64,7 +64,7 @@ def writes_seen(seen):
 
 
 extra, stops = [], 0
-for attempt in range(3):
+for attempt in range(5):
     before = set()
     writes_seen(before)  # what a previous attempt left
     run = launch(tag, extra)
@@ -75,9 +75,10 @@ for attempt in range(3):
     # steps of Adam or L-BFGS) plus up to 50 ms: a random step, whatever the
     # machine's load, and not late (the program's output reaches a pipe in
     # blocks, so its progress lines arrive too late to time a signal by)
-    at, delay = rng.randint(1, 8), rng.uniform(0, 0.05)
+    # (fewer writes are left after a restart)
+    at, delay = rng.randint(1, 8 if not extra else 3), rng.uniform(0, 0.05)
     count, killed = 0, False
-    while run.poll() is None and attempt < 2 and not killed:
+    while run.poll() is None and stops < 2 and not killed:
         count += writes_seen(before)
         if count >= at:
             time.sleep(delay)
@@ -98,9 +99,13 @@ for attempt in range(3):
         break
     if "Training stopped" not in text and all(params(f)[1][0] == 2 for f in glob.glob(tag + "-ck*.h5")):
         # the signal (mpiexec forwards it after a delay) came after training
-        # had ended: no state to save, every checkpoint is final; go on
-        print("  the signal came after training had ended")
-        extra = ["-restart", tag + "-ck.h5"]
+        # had ended: no state to save, every checkpoint is final. Start
+        # afresh (a restart from a finished state has nothing left to stop)
+        print("  the signal came after training had ended: again from the start")
+        for f in glob.glob(tag + "*"):
+            if not f.startswith(tag + "_full"):
+                os.remove(f)
+        extra = []
         continue
     stops += 1
     assert "Training stopped by %s" % signame in text, "no stop message after %s:\n%s" % (signame, text[-3000:])
@@ -108,7 +113,7 @@ for attempt in range(3):
     assert not os.path.exists(tag + ".h5"), "a stopped run left a complete-looking output file"
     extra = ["-restart", tag + "-ck.h5"]
 else:
-    sys.exit("the run did not finish after 2 restarts")
+    sys.exit("the run did not finish within 5 attempts")
 
 print("stops: %d" % stops)
 assert stops >= 1, "the run finished before the signal: lengthen it"
